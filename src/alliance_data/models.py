@@ -1,0 +1,227 @@
+"""The one definition of every table and column of the dataset.
+
+Each pydantic model is a table; each field is a column with its type, nullability,
+enumeration, pattern and description. Everything else (pandera schemas, JSON Schema,
+SQLite DDL, Parquet metadata, the codebook) is derived from these models by
+`columns.py`. Change a column here and nowhere else.
+
+Fields marked `derived()` are computed by the build, never authored by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from .vocabulary import (
+    ActorRole,
+    ActorType,
+    Attribution,
+    Certainty,
+    CodedField,
+    Kind,
+    LinkRelation,
+    TimeFrame,
+)
+
+from .identifiers import (
+    ACTOR_ID,
+    CLAIM_ID,
+    CONTEXT_CHARS,
+    DYAD,
+    ISO3,
+    PARTIAL_DATE,
+    SECTION_ID,
+    SHA256,
+    SOURCE_ID,
+    TOPIC_ID,
+    URL,
+    WIKIDATA_QID,
+)
+
+Offset = Annotated[StrictInt, Field(ge=0)]
+Year = Annotated[StrictInt, Field(ge=-3000, le=2100)]
+
+
+def derived(description: str, **kwargs: Any) -> Any:
+    """A column the build computes; curators must not write it."""
+    return Field(default=None, description=description, json_schema_extra={"derived": True}, **kwargs)
+
+
+class Record(BaseModel):
+    """Base of every table: unknown fields are errors, strings are trimmed of nothing."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+
+class Source(Record):
+    """One source document whose claims the dataset records, stored byte for byte under data/sources/."""
+
+    source_id: str = Field(pattern=SOURCE_ID, description="Stable identifier of the source.")
+    title: str = Field(min_length=1, description="Title as printed in the source.")
+    author: str = Field(min_length=1, description="Author as printed in the source, spelling kept.")
+    url: str | None = Field(
+        default=None, pattern=URL, description="Where the source was published; null when unknown."
+    )
+    published: str | None = Field(
+        default=None,
+        pattern=PARTIAL_DATE,
+        description="Publication date (YYYY, YYYY-MM or YYYY-MM-DD); null when unknown, never guessed.",
+    )
+    language: str = Field(pattern=r"^[a-z]{2}$", description="ISO 639-1 code of the source's language.")
+    file_name: str = Field(
+        pattern=r"^[a-z0-9][a-z0-9._-]*\.txt$",
+        description="File of the source's full text under data/sources/, UTF-8, never edited.",
+    )
+    sha256: str = Field(pattern=SHA256, description="SHA-256 of the source file's bytes; the build checks it.")
+    char_count: StrictInt = Field(
+        ge=1, description="Length of the source text in characters (Python string length of the UTF-8 text)."
+    )
+    note: str | None = Field(default=None, description="Provenance notes: what is known and unknown about the source.")
+
+
+class Section(Record):
+    """A section of a source: the untitled introduction, then each headed section in reading order."""
+
+    section_id: str = Field(pattern=SECTION_ID, description="Stable identifier: the source id, '-s', the ordinal.")
+    source_id: str = Field(pattern=SOURCE_ID, description="The source this section belongs to (sources.source_id).")
+    ordinal: StrictInt = Field(ge=0, description="Position in the source, from 0 for the introduction.")
+    heading: str | None = Field(
+        default=None, min_length=1, description="Heading as printed; null for the untitled introduction."
+    )
+    short_name: str = Field(min_length=1, description="Short name for tables and figures, e.g. 'Drivers'.")
+    char_start: Offset = Field(description="Offset of the section's first character (its heading, if any).")
+    body_start: Offset = Field(description="Offset of the first character of the section's body text.")
+    char_end: Offset = Field(description="Offset just past the section's last character (exclusive).")
+
+
+class Topic(Record):
+    """The controlled vocabulary of topics: each claim is about exactly one topic of its own kind."""
+
+    topic_id: str = Field(pattern=TOPIC_ID, description="Stable identifier of the topic.")
+    kind: Kind = Field(description="The kind of claim this topic classifies.")
+    label: str = Field(min_length=1, description="Short human-readable name of the topic.")
+    description: str = Field(min_length=1, description="What the topic covers, in our own words.")
+
+
+class Actor(Record):
+    """A state, historical state, bloc, organization, region or group named or clearly referred to in a source."""
+
+    actor_id: str = Field(pattern=ACTOR_ID, description="Stable identifier: ISO 3166-1 alpha-3 for states, else a name.")
+    name: str = Field(min_length=1, description="Common English name.")
+    actor_type: ActorType = Field(description="What sort of entity the actor is.")
+    iso3: str | None = Field(
+        default=None, pattern=ISO3, description="ISO 3166-1 alpha-3 code; null where none applies."
+    )
+    cow_code: StrictInt | None = Field(
+        default=None,
+        ge=2,
+        le=999,
+        description="Correlates of War state number (ccode); null where none applies. COW gives the "
+        "Soviet Union and Russia the same number, 365.",
+    )
+    wikidata_qid: str | None = Field(
+        default=None, pattern=WIKIDATA_QID, description="Wikidata item identifier; null where none fits."
+    )
+    identifier_source: str | None = Field(
+        default=None, description="Where the identifiers were taken from and checked."
+    )
+
+
+class Claim(Record):
+    """One claim the author makes: the author's view, not an established fact."""
+
+    claim_id: str = Field(
+        pattern=CLAIM_ID, description="Stable identifier: the section id and a three-digit number; never reused."
+    )
+    source_id: str = Field(pattern=SOURCE_ID, description="The source making the claim (sources.source_id).")
+    section_id: str = Field(pattern=SECTION_ID, description="The section holding the quote (sections.section_id).")
+    kind: Kind = Field(description="The part the claim plays in the article's argument.")
+    topic_id: str = Field(pattern=TOPIC_ID, description="The claim's topic (topics.topic_id), of the same kind.")
+    statement: str = Field(
+        min_length=10, description="The claim restated in our own words as a self-contained sentence."
+    )
+    quote: str = Field(
+        min_length=1,
+        description="The exact words of the source that carry the claim; equals the source text "
+        "from char_start to char_end.",
+    )
+    char_start: Offset = Field(description="Offset of the quote's first character in the source text (0-based).")
+    char_end: Offset = Field(description="Offset just past the quote's last character (exclusive).")
+    prefix: str = Field(
+        description=f"Up to {CONTEXT_CHARS} characters of source text just before the quote "
+        "(W3C TextQuoteSelector prefix), for re-anchoring."
+    )
+    suffix: str = Field(
+        description=f"Up to {CONTEXT_CHARS} characters of source text just after the quote "
+        "(W3C TextQuoteSelector suffix), for re-anchoring."
+    )
+    certainty: Certainty = Field(description="How firmly the author puts the claim, read from hedge cues.")
+    hedge_note: str | None = Field(
+        default=None,
+        min_length=1,
+        description="Why certainty departs from what the hedge cue table implies for the quote; null when it does not.",
+    )
+    hedge_cues: str | None = derived(
+        "Hedge cues found in the quote by the cue table, '; '-separated in order of appearance; null when none."
+    )
+    time_frame: TimeFrame = Field(description="When the claimed situation holds.")
+    period_start: Year | None = Field(
+        default=None, description="First year of the period a historical claim refers to, as the text gives it."
+    )
+    period_end: Year | None = Field(
+        default=None, description="Last year of the period a historical claim refers to, as the text gives it."
+    )
+    period_label: str | None = Field(
+        default=None, min_length=1, description="Named era the text gives (e.g. 'Cold War'); null when none."
+    )
+    attribution: Attribution = Field(
+        default=Attribution.AUTHOR, description="Whether this is the author's own view or one the author attributes to actors "
+        "(those with role 'holder' in claim_actors).",
+    )
+
+
+class ClaimActor(Record):
+    """An actor taking part in a claim, with its role."""
+
+    claim_id: str = Field(pattern=CLAIM_ID, description="The claim (claims.claim_id).")
+    actor_id: str = Field(pattern=ACTOR_ID, description="The actor (actors.actor_id).")
+    role: ActorRole = Field(description="The part the actor plays in the claim.")
+
+
+class ClaimLink(Record):
+    """A link the text states or plainly implies between two claims."""
+
+    from_claim: str = Field(pattern=CLAIM_ID, description="The claim the link starts from (claims.claim_id).")
+    to_claim: str = Field(pattern=CLAIM_ID, description="The claim the link points to (claims.claim_id).")
+    relation: LinkRelation = Field(description="How the first claim bears on the second.")
+    justification: str = Field(min_length=10, description="Why the text supports the link, in our own words.")
+
+
+class ActorPair(Record):
+    """One row per claim and unordered pair of its distinct actors (derived from claim_actors)."""
+
+    claim_id: str = Field(pattern=CLAIM_ID, description="The claim both actors take part in (claims.claim_id).")
+    dyad: str = Field(pattern=DYAD, description="Sorted dyad key 'A-B' of the two actor ids, e.g. 'IRN-RUS'.")
+    actor_a: str = Field(pattern=ACTOR_ID, description="The actor whose id sorts first (actors.actor_id).")
+    actor_b: str = Field(pattern=ACTOR_ID, description="The actor whose id sorts second (actors.actor_id).")
+
+
+class CodingDecision(Record):
+    """How a disagreement between the two coders of a claim was resolved."""
+
+    claim_id: str = Field(pattern=CLAIM_ID, description="The claim coded (claims.claim_id).")
+    field: CodedField = Field(description="The field the coders disagreed on.")
+    first_coder: str = Field(min_length=1, description="The first coder's value.")
+    second_coder: str = Field(min_length=1, description="The second coder's value, given without seeing the first.")
+    resolved: str = Field(min_length=1, description="The value kept in the claims table.")
+    reason: str = Field(min_length=10, description="Why that value was kept.")
+
+
+class RetiredId(Record):
+    """An identifier that was once used and must never be used again."""
+
+    id: str = Field(min_length=1, description="The retired identifier.")
+    table: str = Field(min_length=1, description="The table it belonged to.")
+    reason: str = Field(min_length=1, description="Why it was retired.")

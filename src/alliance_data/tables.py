@@ -1,0 +1,109 @@
+"""The tables of the dataset: which model defines each, its keys, and where it comes from.
+
+This is the one list of tables. Keys and foreign keys live here because they relate
+tables to each other; the columns themselves live in the models.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+from pydantic import BaseModel
+
+from . import models
+from .columns import Column, columns
+
+
+@dataclass(frozen=True)
+class ForeignKey:
+    column: str
+    table: str
+    other_column: str
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    model: type[BaseModel]
+    primary_key: tuple[str, ...]
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    # Where curators write the records, relative to the data directory; None when the
+    # build derives the table from other tables.
+    authored: str | None = None
+    label_column: str | None = None
+    full_text: tuple[str, ...] = ()
+
+    @property
+    def description(self) -> str:
+        return " ".join((self.model.__doc__ or "").split())
+
+    @cached_property
+    def columns(self) -> list[Column]:
+        return columns(self.model)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [column.name for column in self.columns]
+
+
+def fk(column: str, table: str, other_column: str | None = None) -> ForeignKey:
+    return ForeignKey(column, table, other_column or column)
+
+
+TABLES: tuple[Table, ...] = (
+    Table("sources", models.Source, ("source_id",), authored="sources.yaml", label_column="title"),
+    Table(
+        "sections",
+        models.Section,
+        ("section_id",),
+        (fk("source_id", "sources"),),
+        authored="sections.yaml",
+        label_column="short_name",
+    ),
+    Table("topics", models.Topic, ("topic_id",), authored="topics.yaml", label_column="label"),
+    Table("actors", models.Actor, ("actor_id",), authored="actors.yaml", label_column="name"),
+    Table(
+        "claims",
+        models.Claim,
+        ("claim_id",),
+        (
+            fk("source_id", "sources"),
+            fk("section_id", "sections"),
+            fk("topic_id", "topics"),
+        ),
+        authored="claims/*.yaml",
+        label_column="statement",
+        full_text=("statement", "quote"),
+    ),
+    Table(
+        "claim_actors",
+        models.ClaimActor,
+        ("claim_id", "actor_id"),
+        (fk("claim_id", "claims"), fk("actor_id", "actors")),
+        # Authored inside each claim, under its `actors:` key.
+        authored="claims/*.yaml#actors",
+    ),
+    Table(
+        "claim_links",
+        models.ClaimLink,
+        ("from_claim", "to_claim", "relation"),
+        (fk("from_claim", "claims", "claim_id"), fk("to_claim", "claims", "claim_id")),
+        authored="claim_links.yaml",
+    ),
+    Table(
+        "actor_pairs",
+        models.ActorPair,
+        ("claim_id", "dyad"),
+        (fk("claim_id", "claims"), fk("actor_a", "actors", "actor_id"), fk("actor_b", "actors", "actor_id")),
+    ),
+    Table(
+        "coding_decisions",
+        models.CodingDecision,
+        ("claim_id", "field"),
+        (fk("claim_id", "claims"),),
+        authored="coding_decisions.yaml",
+    ),
+)
+
+TABLES_BY_NAME = {table.name: table for table in TABLES}
