@@ -42,7 +42,9 @@ def anchor(text: str, quote: str, occurrence: int = 1) -> Anchor:
     return anchor_at(text, start, start + len(quote))
 
 
-def anchor_problems(text: str, quote: str, char_start: int, char_end: int, prefix: str, suffix: str) -> list[tuple[str, str]]:
+def anchor_problems(
+    text: str, quote: str, char_start: int, char_end: int, prefix: str, suffix: str
+) -> list[tuple[str, str]]:
     """What is wrong with a stored anchor, as (field, message) pairs; empty when it verifies."""
     problems: list[tuple[str, str]] = []
     if not 0 <= char_start < char_end <= len(text):
@@ -56,9 +58,13 @@ def anchor_problems(text: str, quote: str, char_start: int, char_end: int, prefi
         hint = f"; the quote occurs at {found}..{found + len(quote)}" if found >= 0 else _near_miss(text, quote)
         problems.append(("quote", f"quote is not the text at {char_start}..{char_end} ({expected.quote[:60]!r}){hint}"))
     if prefix != expected.prefix:
-        problems.append(("prefix", f"prefix must be the {len(expected.prefix)} characters before the quote: {expected.prefix!r}"))
+        problems.append(
+            ("prefix", f"prefix must be the {len(expected.prefix)} characters before the quote: {expected.prefix!r}")
+        )
     if suffix != expected.suffix:
-        problems.append(("suffix", f"suffix must be the {len(expected.suffix)} characters after the quote: {expected.suffix!r}"))
+        problems.append(
+            ("suffix", f"suffix must be the {len(expected.suffix)} characters after the quote: {expected.suffix!r}")
+        )
     return problems
 
 

@@ -133,7 +133,9 @@ def read_records(path: Path, problems: ProblemList, display: str | None = None) 
 def _record(node: yaml.Node, loader: yaml.SafeLoader, display: str, path: Path, problems: ProblemList):
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
-        problems.add(display, "each list item must be a mapping of field: value", "write 'field: value' lines", line=line)
+        problems.add(
+            display, "each list item must be a mapping of field: value", "write 'field: value' lines", line=line
+        )
         return None
     key_lines: dict[str, int] = {}
     item_lines: dict[str, list[int]] = {}

@@ -27,7 +27,7 @@ def actor_pairs(claim_actors: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 def complete(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
     """The rows of every table, derived columns and tables filled in, sorted by key."""
-    from .tables import TABLES
+    from .registry import TABLES
 
     out = {name: [dict(row) for row in table_rows] for name, table_rows in rows.items()}
     for claim in out["claims"]:

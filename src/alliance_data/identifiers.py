@@ -17,4 +17,3 @@ URL = r"^https?://\S+$"
 
 # How many characters of context a TextQuoteSelector keeps on each side of a quote.
 CONTEXT_CHARS = 32
-

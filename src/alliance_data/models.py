@@ -14,17 +14,6 @@ from typing import Annotated, Any
 
 from pydantic import BaseModel, ConfigDict, Field, StrictInt
 
-from .vocabulary import (
-    ActorRole,
-    ActorType,
-    Attribution,
-    Certainty,
-    CodedField,
-    Kind,
-    LinkRelation,
-    TimeFrame,
-)
-
 from .identifiers import (
     ACTOR_ID,
     CLAIM_ID,
@@ -38,6 +27,16 @@ from .identifiers import (
     TOPIC_ID,
     URL,
     WIKIDATA_QID,
+)
+from .vocabulary import (
+    ActorRole,
+    ActorType,
+    Attribution,
+    Certainty,
+    CodedField,
+    Kind,
+    LinkRelation,
+    TimeFrame,
 )
 
 Offset = Annotated[StrictInt, Field(ge=0)]
@@ -61,9 +60,7 @@ class Source(Record):
     source_id: str = Field(pattern=SOURCE_ID, description="Stable identifier of the source.")
     title: str = Field(min_length=1, description="Title as printed in the source.")
     author: str = Field(min_length=1, description="Author as printed in the source, spelling kept.")
-    url: str | None = Field(
-        default=None, pattern=URL, description="Where the source was published; null when unknown."
-    )
+    url: str | None = Field(default=None, pattern=URL, description="Where the source was published; null when unknown.")
     published: str | None = Field(
         default=None,
         pattern=PARTIAL_DATE,
@@ -108,7 +105,9 @@ class Topic(Record):
 class Actor(Record):
     """A state, historical state, bloc, organization, region or group named or clearly referred to in a source."""
 
-    actor_id: str = Field(pattern=ACTOR_ID, description="Stable identifier: ISO 3166-1 alpha-3 for states, else a name.")
+    actor_id: str = Field(
+        pattern=ACTOR_ID, description="Stable identifier: ISO 3166-1 alpha-3 for states, else a name."
+    )
     name: str = Field(min_length=1, description="Common English name.")
     actor_type: ActorType = Field(description="What sort of entity the actor is.")
     iso3: str | None = Field(
@@ -177,7 +176,8 @@ class Claim(Record):
         default=None, min_length=1, description="Named era the text gives (e.g. 'Cold War'); null when none."
     )
     attribution: Attribution = Field(
-        default=Attribution.AUTHOR, description="Whether this is the author's own view or one the author attributes to actors "
+        default=Attribution.AUTHOR,
+        description="Whether this is the author's own view or one the author attributes to actors "
         "(those with role 'holder' in claim_actors).",
     )
 

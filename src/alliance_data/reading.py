@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from . import models
 from .authoring import AuthoredRecord, read_records
 from .problems import ProblemList
-from .tables import TABLES, TABLES_BY_NAME
+from .registry import TABLES, TABLES_BY_NAME
 
 SOURCES_DIR = "sources"
 RETIRED_IDS_FILE = "retired_ids.yaml"
@@ -45,6 +45,8 @@ class Dataset:
     origins: dict[str, list[Origin]]
     texts: dict[str, str]
     retired_ids: dict[str, str]
+    # Primary keys of records that failed record-level checks, by table.
+    invalid_ids: dict[str, set[str]] = field(default_factory=dict)
 
     def add(self, table: str, row: dict[str, Any], origin: Origin) -> None:
         self.rows.setdefault(table, []).append(row)
@@ -104,7 +106,9 @@ def validate_record(
             line = record.line_of(*item) if item else record.line_of(column)
             problems.add(
                 display,
-                f"{detail['msg']} (got {detail['input']!r})" if detail["type"] != "missing" else "required field is missing",
+                f"{detail['msg']} (got {detail['input']!r})"
+                if detail["type"] != "missing"
+                else "required field is missing",
                 _fix_for(detail, model, column or ""),
                 line=line,
                 record_id=record_id,
@@ -159,6 +163,8 @@ def _read_table_file(dataset: Dataset, table_name: str, path: Path, problems: Pr
         row = validate_record(table.model, data, record, display, record_id, problems)
         if row is not None:
             dataset.add(table_name, row, Origin(display, record.line, record_id, record.key_lines))
+        elif record_id is not None:
+            dataset.invalid_ids.setdefault(table_name, set()).add(record_id)
 
 
 def _read_claim_actors(
@@ -179,11 +185,22 @@ def _read_claim_actors(
     for index, entry in enumerate(entries):
         line = record.line_of("actors", index)
         if not isinstance(entry, dict):
-            problems.add(display, "each actor entry must be a mapping", "write '- actor_id: X' and 'role: Y'",
-                         line=line, record_id=claim_id, field=f"actors[{index}]")
+            problems.add(
+                display,
+                "each actor entry must be a mapping",
+                "write '- actor_id: X' and 'role: Y'",
+                line=line,
+                record_id=claim_id,
+                field=f"actors[{index}]",
+            )
             continue
         row = validate_record(
-            models.ClaimActor, {"claim_id": claim_id, **entry}, record, display, claim_id, problems,
+            models.ClaimActor,
+            {"claim_id": claim_id, **entry},
+            record,
+            display,
+            claim_id,
+            problems,
             item=("actors", index),
         )
         if row is not None:
@@ -206,28 +223,46 @@ def _read_source_texts(dataset: Dataset, problems: ProblemList) -> None:
         path = dataset.data_dir / SOURCES_DIR / row["file_name"]
         display = _display(path, dataset.data_dir)
         if not path.is_file():
-            problems.add(origin.file, f"source text {display} not found", "put the source text there, byte for byte",
-                         line=origin.line_of("file_name"), record_id=row["source_id"], field="file_name")
+            problems.add(
+                origin.file,
+                f"source text {display} not found",
+                "put the source text there, byte for byte",
+                line=origin.line_of("file_name"),
+                record_id=row["source_id"],
+                field="file_name",
+            )
             continue
         raw = path.read_bytes()
         digest = hashlib.sha256(raw).hexdigest()
         if digest != row["sha256"]:
             problems.add(
                 origin.file,
-                f"{display} has SHA-256 {digest}, not the recorded {row['sha256']}: the source text changed after curation",
+                f"{display} has SHA-256 {digest}, not the recorded {row['sha256']}: "
+                "the source text changed after curation",
                 "restore the original file (sources are never edited); a new snapshot is a new source with its own id",
-                line=origin.line_of("sha256"), record_id=row["source_id"], field="sha256",
+                line=origin.line_of("sha256"),
+                record_id=row["source_id"],
+                field="sha256",
             )
             continue
         try:
             # Offsets index the text exactly as stored: no BOM stripping, no newline folding.
             text = raw.decode("utf-8")
         except UnicodeDecodeError as error:
-            problems.add(display, f"source text is not UTF-8 (byte offset {error.start})", "store the text as UTF-8",
-                         record_id=row["source_id"])
+            problems.add(
+                display,
+                f"source text is not UTF-8 (byte offset {error.start})",
+                "store the text as UTF-8",
+                record_id=row["source_id"],
+            )
             continue
         if len(text) != row["char_count"]:
-            problems.add(origin.file, f"char_count is {row['char_count']} but the text has {len(text)} characters",
-                         f"set char_count: {len(text)}", line=origin.line_of("char_count"),
-                         record_id=row["source_id"], field="char_count")
+            problems.add(
+                origin.file,
+                f"char_count is {row['char_count']} but the text has {len(text)} characters",
+                f"set char_count: {len(text)}",
+                line=origin.line_of("char_count"),
+                record_id=row["source_id"],
+                field="char_count",
+            )
         dataset.texts[row["source_id"]] = text

@@ -20,7 +20,7 @@ from .columns import Column
 from .hedging import implied_certainty
 from .problems import ProblemList
 from .reading import Dataset
-from .tables import TABLES, TABLES_BY_NAME, Table
+from .registry import TABLES, TABLES_BY_NAME, Table
 
 
 @dataclass(frozen=True)
@@ -46,15 +46,15 @@ def _frame(dataset: Dataset, table: Table) -> pd.DataFrame:
 def _column_checks(column: Column) -> list[pa.Check]:
     checks = []
     if column.enum:
-        checks.append(pa.Check.isin(column.levels, name="enum"))
+        checks.append(pa.Check.isin(column.levels, name="enum", error="enum"))
     if column.pattern:
-        checks.append(pa.Check.str_matches(column.pattern, name="pattern"))
+        checks.append(pa.Check.str_matches(column.pattern, name="pattern", error="pattern"))
     if column.min_length:
-        checks.append(pa.Check.str_length(min_value=column.min_length, name="min_length"))
+        checks.append(pa.Check.str_length(min_value=column.min_length, name="min_length", error="min_length"))
     if column.ge is not None:
-        checks.append(pa.Check.ge(column.ge, name="ge"))
+        checks.append(pa.Check.ge(column.ge, name="ge", error="ge"))
     if column.le is not None:
-        checks.append(pa.Check.le(column.le, name="le"))
+        checks.append(pa.Check.le(column.le, name="le", error="le"))
     return checks
 
 
@@ -67,8 +67,12 @@ def table_schema(table: Table, dataset: Dataset | None = None) -> pa.DataFrameSc
         if dataset is not None:
             for key in table.foreign_keys:
                 if key.column == column.name:
+                    # Ids of parent records that failed their own checks count as known,
+                    # so one bad record is reported once, not again by every child.
                     parents = {row[key.other_column] for row in dataset.rows.get(key.table, [])}
-                    checks.append(pa.Check.isin(sorted(parents), name=f"fk:{key.table}.{key.other_column}"))
+                    parents |= dataset.invalid_ids.get(key.table, set())
+                    name = f"fk:{key.table}.{key.other_column}"
+                    checks.append(pa.Check.isin(sorted(parents), name=name, error=name))
         dtype = "Int64" if column.dtype == "integer" else object
         columns[column.name] = pa.Column(dtype, checks, nullable=column.nullable, description=column.description)
     wide = []
@@ -79,7 +83,11 @@ def table_schema(table: Table, dataset: Dataset | None = None) -> pa.DataFrameSc
             if rule.table == table.name
         ]
     return pa.DataFrameSchema(
-        columns, checks=wide, unique=list(table.primary_key), strict=True, name=table.name,
+        columns,
+        checks=wide,
+        unique=list(table.primary_key),
+        strict=True,
+        name=table.name,
         description=table.description,
     )
 
@@ -151,20 +159,26 @@ def _section_span_ok(row: dict[str, Any], dataset: Dataset) -> bool:
     text = dataset.texts.get(row["source_id"])
     if text is None:
         return True
-    heading_ok = row["heading"] is None or text[row["char_start"] : row["char_start"] + len(row["heading"])] == row["heading"]
+    heading_ok = (
+        row["heading"] is None or text[row["char_start"] : row["char_start"] + len(row["heading"])] == row["heading"]
+    )
     bounds_ok = 0 <= row["char_start"] <= row["body_start"] < row["char_end"] <= len(text)
     return heading_ok and bounds_ok
 
 
 RULES: tuple[Rule, ...] = (
     Rule(
-        "quote_at_offsets", "claims", "quote",
+        "quote_at_offsets",
+        "claims",
+        "quote",
         _rowwise(lambda row, ds: not _anchor_issues(row, ds)),
         lambda row, ds: "; ".join(message for _, message in _anchor_issues(row, ds)),
         "copy the quote from the source text and recompute its anchor with `alliance-data anchor`",
     ),
     Rule(
-        "span_inside_section", "claims", "char_start",
+        "span_inside_section",
+        "claims",
+        "char_start",
         _rowwise(_inside_section),
         lambda row, ds: (
             f"span {row['char_start']}..{row['char_end']} is not inside the body of section {row['section_id']} "
@@ -173,94 +187,135 @@ RULES: tuple[Rule, ...] = (
         "give the section that holds the quote, or shorten the quote so it stays in one section",
     ),
     Rule(
-        "section_source_matches", "claims", "section_id",
+        "section_source_matches",
+        "claims",
+        "section_id",
         _rowwise(_section_source),
-        lambda row, ds: f"section {row['section_id']} belongs to source "
-        f"{(_section_of(row, ds) or {}).get('source_id')}, not {row['source_id']}",
+        lambda row, ds: (
+            f"section {row['section_id']} belongs to source "
+            f"{(_section_of(row, ds) or {}).get('source_id')}, not {row['source_id']}"
+        ),
         "make source_id the source of the section",
     ),
     Rule(
-        "claim_id_in_section", "claims", "claim_id",
+        "claim_id_in_section",
+        "claims",
+        "claim_id",
         _rowwise(lambda row, ds: row["claim_id"].startswith(row["section_id"] + "-")),
         lambda row, ds: f"claim id {row['claim_id']} does not start with its section id {row['section_id']}-",
         "number the claim within its section: <section_id>-NNN, using the next unused number",
     ),
     Rule(
-        "topic_kind_matches", "claims", "topic_id",
+        "topic_kind_matches",
+        "claims",
+        "topic_id",
         _rowwise(_topic_kind_matches),
-        lambda row, ds: f"topic {row['topic_id']} is of kind "
-        f"'{_lookup(ds, 'topics', 'topic_id')[row['topic_id']]['kind']}', the claim of kind '{row['kind']}'",
+        lambda row, ds: (
+            f"topic {row['topic_id']} is of kind "
+            f"'{_lookup(ds, 'topics', 'topic_id')[row['topic_id']]['kind']}', the claim of kind '{row['kind']}'"
+        ),
         "choose a topic of the claim's kind (see data/topics.yaml), or correct the kind",
     ),
     Rule(
-        "certainty_follows_hedge_cues", "claims", "certainty",
+        "certainty_follows_hedge_cues",
+        "claims",
+        "certainty",
         _rowwise(_certainty_follows_cues),
         _certainty_message,
         "set certainty to what the cue table gives, or keep it and explain in hedge_note why the cue is not a "
         "hedge there (a hedge_note is only for such departures)",
     ),
     Rule(
-        "statement_in_own_words", "claims", "statement",
+        "statement_in_own_words",
+        "claims",
+        "statement",
         _rowwise(lambda row, ds: _normalized(row["statement"]) != _normalized(row["quote"])),
         lambda row, ds: "statement repeats the quote",
         "restate the claim in our own words as a self-contained sentence",
     ),
     Rule(
-        "attribution_consistent", "claims", "attribution",
+        "attribution_consistent",
+        "claims",
+        "attribution",
         lambda frame, ds: (frame["attribution"] == "attributed") == frame["claim_id"].isin(_claims_with_holders(ds)),
-        lambda row, ds: f"attribution is '{row['attribution']}' but the claim "
-        f"{'has' if row['claim_id'] in _claims_with_holders(ds) else 'has no'} actor with role 'holder'",
+        lambda row, ds: (
+            f"attribution is '{row['attribution']}' but the claim "
+            f"{'has' if row['claim_id'] in _claims_with_holders(ds) else 'has no'} actor with role 'holder'"
+        ),
         "give the actors who hold an attributed view the role 'holder', and only in claims with attribution "
         "'attributed'",
     ),
     Rule(
-        "period_only_for_history", "claims", "period_start",
+        "period_only_for_history",
+        "claims",
+        "period_start",
         _rowwise(
-            lambda row, ds: row["time_frame"] == "historical"
-            or (row["period_start"] is None and row["period_end"] is None and row["period_label"] is None)
+            lambda row, ds: (
+                row["time_frame"] == "historical"
+                or (row["period_start"] is None and row["period_end"] is None and row["period_label"] is None)
+            )
         ),
         lambda row, ds: f"a {row['time_frame']} claim has a period",
         "give period_start, period_end and period_label only for historical claims",
     ),
     Rule(
-        "period_in_order", "claims", "period_end",
+        "period_in_order",
+        "claims",
+        "period_end",
         _rowwise(
-            lambda row, ds: row["period_start"] is None or row["period_end"] is None
-            or row["period_start"] <= row["period_end"]
+            lambda row, ds: (
+                row["period_start"] is None or row["period_end"] is None or row["period_start"] <= row["period_end"]
+            )
         ),
         lambda row, ds: f"period_start {row['period_start']} is after period_end {row['period_end']}",
         "swap or correct the years",
     ),
     Rule(
-        "id_not_retired", "claims", "claim_id",
+        "id_not_retired",
+        "claims",
+        "claim_id",
         lambda frame, ds: ~frame["claim_id"].isin(set(ds.retired_ids)),
-        lambda row, ds: f"claim id {row['claim_id']} was retired ({ds.retired_ids[row['claim_id']]}) and is never reused",
+        lambda row, ds: (
+            f"claim id {row['claim_id']} was retired ({ds.retired_ids[row['claim_id']]}) and is never reused"
+        ),
         "use the next unused number in the section",
     ),
     Rule(
-        "section_span_valid", "sections", "char_start",
+        "section_span_valid",
+        "sections",
+        "char_start",
         _rowwise(_section_span_ok),
-        lambda row, ds: f"section span {row['char_start']}..{row['body_start']}..{row['char_end']} "
-        "is out of order, outside the text, or does not start with the heading",
+        lambda row, ds: (
+            f"section span {row['char_start']}..{row['body_start']}..{row['char_end']} "
+            "is out of order, outside the text, or does not start with the heading"
+        ),
         "set char_start at the heading, body_start at the first body character, char_end after the last",
     ),
     Rule(
-        "section_id_scheme", "sections", "section_id",
+        "section_id_scheme",
+        "sections",
+        "section_id",
         _rowwise(lambda row, ds: row["section_id"] == f"{row['source_id']}-s{row['ordinal']}"),
         lambda row, ds: f"section id should be {row['source_id']}-s{row['ordinal']}",
         "name sections <source_id>-s<ordinal>",
     ),
     Rule(
-        "state_has_iso3", "actors", "iso3",
+        "state_has_iso3",
+        "actors",
+        "iso3",
         _rowwise(
-            lambda row, ds: (row["actor_type"] == "state") == (row["iso3"] is not None)
-            and (row["iso3"] is None or row["iso3"] == row["actor_id"])
+            lambda row, ds: (
+                (row["actor_type"] == "state") == (row["iso3"] is not None)
+                and (row["iso3"] is None or row["iso3"] == row["actor_id"])
+            )
         ),
         lambda row, ds: "a state takes its ISO 3166-1 alpha-3 code as iso3 and actor_id; other actors have none",
         "set iso3 (and actor_id) to the state's alpha-3 code, or null for non-states",
     ),
     Rule(
-        "link_not_to_itself", "claim_links", "to_claim",
+        "link_not_to_itself",
+        "claim_links",
+        "to_claim",
         _rowwise(lambda row, ds: row["from_claim"] != row["to_claim"]),
         lambda row, ds: "a claim links to itself",
         "link two different claims",
@@ -312,8 +367,11 @@ def _report(failures: pd.DataFrame, table: Table, frame: pd.DataFrame, dataset: 
         elif check == "multiple_fields_uniqueness":
             key = ", ".join(f"{k}={frame.loc[int(index), k]}" for k in table.primary_key)
             message, fix = f"duplicate key in {table.name}: {key}", _column_fix(check, None, table)
+        elif check.startswith("fk:"):
+            message = f"{failure['failure_case']!r} is not a known {check[3:]}"
+            fix = _column_fix(check, by_name.get(field), table)
         else:
-            message = f"{check} failed for value {failure['failure_case']!r}"
+            message = f"{check} check failed for value {failure['failure_case']!r}"
             fix = _column_fix(check, by_name.get(field), table)
         problems.add(
             origin.file if origin else table.name,
@@ -325,4 +383,4 @@ def _report(failures: pd.DataFrame, table: Table, frame: pd.DataFrame, dataset: 
         )
 
 
-__all__ = ["RULES", "check_tables", "table_schema", "TABLES_BY_NAME"]
+__all__ = ["RULES", "TABLES_BY_NAME", "check_tables", "table_schema"]

@@ -6,10 +6,10 @@ members is the order of the levels everywhere (categoricals, CHECK lists, codebo
 
 from __future__ import annotations
 
-from enum import Enum
+from enum import StrEnum
 
 
-class DescribedEnum(str, Enum):
+class DescribedEnum(StrEnum):
     """A string enumeration whose members carry a one-line description."""
 
     description: str
@@ -19,9 +19,6 @@ class DescribedEnum(str, Enum):
         member._value_ = value
         member.description = description
         return member
-
-    def __str__(self) -> str:
-        return self.value
 
     # Ordinal scales (certainty, time frame) set this and load as ordered categoricals.
     __ordered__ = False

@@ -1,0 +1,24 @@
+"""The dataset's name, version and citation: the one place they are written."""
+
+__version__ = "0.1.0"
+
+NAME = "alliance-data"
+TITLE = "alliance-data: the claims of “Iran And Russia: A Deepening Alliance”"
+DESCRIPTION = (
+    "A curated, versioned dataset of the claims made in the article “Iran And Russia: A Deepening "
+    "Alliance” (Jhon Lennon): each claim with its kind, topic, actors, certainty, time frame, a "
+    "statement in our own words and the exact quoted span of the source. Claims are the author's "
+    "views, not established facts."
+)
+LICENSE = "CC-BY-4.0"
+LICENSE_TITLE = "Creative Commons Attribution 4.0 (the curated records; the source text keeps its author's rights)"
+HOMEPAGE = "https://github.com/alliance-data/alliance-data"
+
+
+def citation(version: str = __version__) -> str:
+    """How to cite this version of the dataset."""
+    return (
+        f"alliance-data contributors. alliance-data: the claims of “Iran And Russia: A Deepening Alliance” "
+        f"(version {version}) [dataset]. Source article: Jhon Lennon, “Iran And Russia: A Deepening "
+        f"Alliance”, URL and date unknown."
+    )

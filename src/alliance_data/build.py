@@ -1,0 +1,133 @@
+"""The build: validate a data directory, then write every table as Parquet, CSV and SQLite,
+with a manifest, into a directory that appears atomically.
+
+`build()` is what `alliance-data build` runs; `package()` writes the subset that ships
+inside the wheel (Parquet, SQLite, manifest) into src/alliance_data/data/.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import sqlite3
+from dataclasses import dataclass
+from importlib.metadata import version as installed_version
+from pathlib import Path
+
+import pyarrow as pa
+
+from . import about
+from .atomic import atomic_directory
+from .exports.arrow import arrow_table
+from .exports.csv import plain, write_csv
+from .exports.parquet import write_parquet
+from .exports.sqlite import write_sqlite
+from .registry import TABLES
+from .validate import validate
+
+DATABASE_FILE = "alliance.db"
+MANIFEST_FILE = "manifest.json"
+ALL_FORMATS = ("parquet", "csv", "sqlite")
+PACKAGED_FORMATS = ("parquet", "sqlite")
+PACKAGE_DATA_DIR = Path(__file__).parent / "data"
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    directory: Path
+    rows: dict[str, int]
+    files: list[str]
+
+
+def environment() -> dict[str, str]:
+    """The versions that decide the bytes of the output files."""
+    return {
+        "python": platform.python_version(),
+        "pyarrow": pa.__version__,
+        "pandas": installed_version("pandas"),
+        "pydantic": installed_version("pydantic"),
+        "sqlite-utils": installed_version("sqlite-utils"),
+        "sqlite": sqlite3.sqlite_version,
+    }
+
+
+def _file_entry(path: Path) -> dict[str, object]:
+    data = path.read_bytes()
+    return {"path": path.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def _column_entry(column) -> dict[str, object]:
+    entry = {
+        "name": column.name,
+        "type": "category" if column.enum else column.dtype,
+        "nullable": column.nullable,
+        "description": column.description,
+    }
+    if column.enum:
+        entry["levels"] = column.levels
+        entry["ordered"] = column.ordered
+    return entry
+
+
+def write_outputs(tables: dict[str, pa.Table], directory: Path, formats: tuple[str, ...] = ALL_FORMATS) -> None:
+    """Write the given formats and the manifest into `directory`."""
+    files: dict[str, dict[str, dict[str, object]]] = {name: {} for name in tables}
+    for name, table in tables.items():
+        if "parquet" in formats:
+            write_parquet(table, directory / f"{name}.parquet")
+            files[name]["parquet"] = _file_entry(directory / f"{name}.parquet")
+        if "csv" in formats:
+            write_csv(table, directory / f"{name}.csv")
+            files[name]["csv"] = _file_entry(directory / f"{name}.csv")
+    database = None
+    if "sqlite" in formats:
+        write_sqlite(directory / DATABASE_FILE, {name: plain(table).to_pylist() for name, table in tables.items()})
+        database = _file_entry(directory / DATABASE_FILE)
+    manifest = {
+        "name": about.NAME,
+        "title": about.TITLE,
+        "version": about.__version__,
+        "description": about.DESCRIPTION,
+        "license": about.LICENSE,
+        "citation": about.citation(),
+        "environment": environment(),
+        "database": database,
+        "tables": [
+            {
+                "name": spec.name,
+                "description": spec.description,
+                "primary_key": list(spec.primary_key),
+                "rows": tables[spec.name].num_rows,
+                "columns": [_column_entry(column) for column in spec.columns],
+                "files": files[spec.name],
+            }
+            for spec in TABLES
+        ],
+    }
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    (directory / MANIFEST_FILE).write_text(text, encoding="utf-8")
+
+
+def build_tables(data_dir: str | Path) -> dict[str, pa.Table]:
+    """Validate `data_dir` and return every table in its Arrow form."""
+    dataset = validate(data_dir)
+    return {spec.name: arrow_table(spec, dataset.rows[spec.name]) for spec in TABLES}
+
+
+def build(
+    data_dir: str | Path = "data", out_dir: str | Path = "build", formats: tuple[str, ...] = ALL_FORMATS
+) -> BuildResult:
+    """Validate, then write the outputs atomically; on any problem nothing is written."""
+    tables = build_tables(data_dir)
+    out = Path(out_dir)
+    with atomic_directory(out) as staging:
+        write_outputs(tables, staging, formats)
+    return BuildResult(
+        out, {name: table.num_rows for name, table in tables.items()}, sorted(p.name for p in out.iterdir())
+    )
+
+
+def package(data_dir: str | Path = "data", out_dir: str | Path = PACKAGE_DATA_DIR) -> BuildResult:
+    """Refresh the data that ships inside the package (what `load()` and `serve` read)."""
+    return build(data_dir, out_dir, PACKAGED_FORMATS)

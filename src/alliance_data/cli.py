@@ -1,0 +1,27 @@
+"""The `alliance-data` command: a thin layer that wires the commands together."""
+
+from __future__ import annotations
+
+import click
+
+from .about import __version__
+from .commands.anchor import anchor
+from .commands.build import build
+from .commands.describe import describe
+from .commands.package import package
+from .commands.show import show
+from .commands.validate import validate
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="alliance-data")
+def main() -> None:
+    """alliance-data: the claims of "Iran And Russia: A Deepening Alliance" as a validated dataset."""
+
+
+for command in (validate, build, package, show, describe, anchor):
+    main.add_command(command)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import data_dir_argument, reports_errors
+
+
+@click.command()
+@data_dir_argument
+@click.option(
+    "--out",
+    "out_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="build",
+    show_default=True,
+    help="Directory to write; replaced atomically, only if validation passes.",
+)
+@reports_errors
+def build(data_dir: Path, out_dir: Path) -> None:
+    """Validate DATA_DIR, then write Parquet, CSV and SQLite files to --out."""
+    from ..build import build as run
+
+    result = run(data_dir, out_dir)
+    rows = ", ".join(f"{count} {name}" for name, count in result.rows.items())
+    click.echo(f"built {result.directory}/ ({len(result.files)} files): {rows}")

@@ -1,0 +1,34 @@
+"""Options and error handling shared by the commands."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from ..problems import AllianceDataError, ValidationFailed
+
+data_dir_argument = click.argument(
+    "data_dir", type=click.Path(path_type=Path, file_okay=False), default="data", required=False
+)
+
+
+def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the library's errors into a clear message and a non-zero exit."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except ValidationFailed as error:
+            click.echo(error.report(), err=True)
+            sys.exit(1)
+        except AllianceDataError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+
+    return wrapper

@@ -1,0 +1,21 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import data_dir_argument, reports_errors
+
+
+@click.command()
+@data_dir_argument
+@reports_errors
+def package(data_dir: Path) -> None:
+    """Refresh the data shipped inside the package (src/alliance_data/data) and the JSON Schema files."""
+    from ..build import PACKAGE_DATA_DIR
+    from ..build import package as run
+    from ..exports.json_schema import write_schemas
+
+    result = run(data_dir)
+    schemas = write_schemas(Path("schema"))
+    click.echo(f"refreshed {PACKAGE_DATA_DIR} ({len(result.files)} files) and {len(schemas)} schema files in schema/")

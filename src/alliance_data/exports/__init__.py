@@ -1,0 +1,1 @@
+"""Writers of the dataset's files: Parquet, CSV, SQLite and JSON Schema, each derived from the models."""

@@ -1,0 +1,131 @@
+"""The build: every format written, deterministic, atomic, and faithful to the records."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pyarrow.parquet as pq
+import pytest
+
+from alliance_data.build import DATABASE_FILE, MANIFEST_FILE, build, build_tables
+from alliance_data.problems import ValidationFailed
+from alliance_data.registry import TABLES
+from conftest import DATA, ROOT, replace_in
+
+
+def digests(directory: Path) -> dict[str, str]:
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(directory.iterdir())}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    return build(DATA, tmp_path_factory.mktemp("b") / "build").directory
+
+
+def test_every_table_in_every_format(built):
+    names = {p.name for p in built.iterdir()}
+    for table in TABLES:
+        assert {f"{table.name}.parquet", f"{table.name}.csv"} <= names
+    assert {DATABASE_FILE, MANIFEST_FILE} <= names
+
+
+def test_two_builds_are_byte_identical(built, tmp_path):
+    again = build(DATA, tmp_path / "again").directory
+    assert digests(again) == digests(built)
+
+
+def test_manifest_records_environment_and_checksums(built):
+    manifest = json.loads((built / MANIFEST_FILE).read_text())
+    assert set(manifest["environment"]) >= {"python", "pyarrow", "pandas", "sqlite"}
+    claims = next(t for t in manifest["tables"] if t["name"] == "claims")
+    parquet = claims["files"]["parquet"]
+    assert parquet["sha256"] == hashlib.sha256((built / parquet["path"]).read_bytes()).hexdigest()
+
+
+def test_parquet_csv_and_sqlite_hold_the_same_rows(built):
+    tables = build_tables(DATA)
+    db = sqlite3.connect(built / DATABASE_FILE)
+    for table in TABLES:
+        expected = tables[table.name].to_pylist()
+        assert pq.read_table(built / f"{table.name}.parquet").to_pylist() == expected
+        with open(built / f"{table.name}.csv", newline="", encoding="utf-8") as handle:
+            rows = list(csv.DictReader(handle))
+        assert [row[table.primary_key[0]] for row in rows] == [row[table.primary_key[0]] for row in expected]
+        cursor = db.execute(f"SELECT * FROM [{table.name}] ORDER BY rowid")
+        names = [d[0] for d in cursor.description]
+        assert [dict(zip(names, row, strict=True)) for row in cursor] == expected
+
+
+def test_csv_round_trips_text_exactly(built):
+    with open(built / "claims.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["claim_id"]: row for row in csv.DictReader(handle)}
+    text = (DATA / "sources" / "irda.txt").read_text(encoding="utf-8")
+    for row in rows.values():
+        assert text[int(row["char_start"]) : int(row["char_end"])] == row["quote"]
+
+
+def test_sqlite_is_constrained_indexed_searchable_and_not_wal(built):
+    db = sqlite3.connect(built / DATABASE_FILE, isolation_level=None)
+    db.execute("PRAGMA foreign_keys = ON")
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert db.execute("PRAGMA foreign_key_check").fetchall() == []
+    with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+        db.execute("UPDATE claims SET kind = 'gossip' WHERE rowid = 1")
+    with pytest.raises(sqlite3.IntegrityError, match="FOREIGN KEY"):
+        db.execute("UPDATE claims SET topic_id = 'no-such-topic' WHERE rowid = 1")
+    for table in TABLES:
+        indexed = {
+            db.execute(f"PRAGMA index_info([{index[1]}])").fetchone()[2]
+            for index in db.execute(f"PRAGMA index_list([{table.name}])")
+        }
+        # Every foreign key is indexed (by its own index or as the primary key's first column).
+        assert {key.column for key in table.foreign_keys} <= indexed, table.name
+    hits = db.execute(
+        "SELECT claims.claim_id FROM claims_fts JOIN claims ON claims.rowid = claims_fts.rowid "
+        "WHERE claims_fts MATCH 'sanctions'"
+    ).fetchall()
+    assert len(hits) >= 5
+
+
+def test_invalid_input_writes_nothing(data_copy, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("outputs")
+    out = tmp_path / "out"
+    build(DATA, out)
+    before = digests(out)
+    replace_in(data_copy / "claims/irda-s3.yaml", "  certainty: asserted\n", "  certainty: sure\n")
+    with pytest.raises(ValidationFailed):
+        build(data_copy, out)
+    assert digests(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    with pytest.raises(ValidationFailed):
+        build(data_copy, tmp_path / "fresh")
+    assert not (tmp_path / "fresh").exists()
+
+
+def test_a_killed_build_leaves_the_previous_output_intact(tmp_path):
+    out = tmp_path / "out"
+    build(DATA, out)
+    before = digests(out)
+    # Kill the process for real half-way, after Parquet and CSV are written and while SQLite is.
+    script = textwrap.dedent(f"""
+        import os, signal
+        from alliance_data import build as b
+        def killed(*args, **kwargs):
+            os.kill(os.getpid(), signal.SIGKILL)
+        b.write_sqlite = killed
+        b.build({str(DATA)!r}, {str(out)!r})
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT)
+    assert result.returncode == -9
+    assert digests(out) == before
+    # The next build clears what the killed one left and succeeds.
+    build(DATA, out)
+    assert digests(out) == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
