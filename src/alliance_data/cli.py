@@ -7,8 +7,10 @@ import click
 from .about import __version__
 from .commands.anchor import anchor
 from .commands.build import build
+from .commands.coverage import coverage
 from .commands.describe import describe
 from .commands.package import package
+from .commands.reliability import reliability
 from .commands.show import show
 from .commands.validate import validate
 
@@ -19,7 +21,7 @@ def main() -> None:
     """alliance-data: the claims of "Iran And Russia: A Deepening Alliance" as a validated dataset."""
 
 
-for command in (validate, build, package, show, describe, anchor):
+for command in (validate, build, package, show, describe, anchor, reliability, coverage):
     main.add_command(command)
 
 

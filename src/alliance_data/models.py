@@ -208,6 +208,17 @@ class ActorPair(Record):
     actor_b: str = Field(pattern=ACTOR_ID, description="The actor whose id sorts second (actors.actor_id).")
 
 
+class SecondCoding(Record):
+    """An independent second coding of a claim's kind, topic and certainty, made from the quote and
+    the codebook without seeing the first coder's values; the basis of the reliability report."""
+
+    claim_id: str = Field(pattern=CLAIM_ID, description="The claim coded (claims.claim_id).")
+    kind: Kind = Field(description="The second coder's kind.")
+    topic_id: str = Field(pattern=TOPIC_ID, description="The second coder's topic (topics.topic_id).")
+    certainty: Certainty = Field(description="The second coder's certainty.")
+    note: str | None = Field(default=None, min_length=1, description="The second coder's remark on a hard choice.")
+
+
 class CodingDecision(Record):
     """How a disagreement between the two coders of a claim was resolved."""
 
@@ -217,6 +228,13 @@ class CodingDecision(Record):
     second_coder: str = Field(min_length=1, description="The second coder's value, given without seeing the first.")
     resolved: str = Field(min_length=1, description="The value kept in the claims table.")
     reason: str = Field(min_length=10, description="Why that value was kept.")
+
+
+class UnlinkedClaim(Record):
+    """A driver, risk or outlook claim that has no link of the kind its role requires, with why."""
+
+    claim_id: str = Field(pattern=CLAIM_ID, description="The claim (claims.claim_id).")
+    reason: str = Field(min_length=10, description="Why the text supports no link for it.")
 
 
 class RetiredId(Record):

@@ -21,6 +21,7 @@ from .registry import TABLES, TABLES_BY_NAME
 
 SOURCES_DIR = "sources"
 RETIRED_IDS_FILE = "retired_ids.yaml"
+UNLINKED_FILE = "unlinked_claims.yaml"
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,8 @@ class Dataset:
     origins: dict[str, list[Origin]]
     texts: dict[str, str]
     retired_ids: dict[str, str]
+    # Claims exempt from the link requirements, with the reason.
+    unlinked: dict[str, str] = field(default_factory=dict)
     # Primary keys of records that failed record-level checks, by table.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
 
@@ -141,7 +144,7 @@ def read_dataset(data_dir: Path, problems: ProblemList) -> Dataset:
             problems.add(_display(data_dir / table.authored, data_dir), "no files found", f"add {table.authored}")
         for path in files:
             _read_table_file(dataset, table.name, path, problems)
-    _read_retired(dataset, problems)
+    _read_curation_lists(dataset, problems)
     _read_source_texts(dataset, problems)
     return dataset
 
@@ -207,15 +210,20 @@ def _read_claim_actors(
             dataset.add("claim_actors", row, Origin(display, line, claim_id, {}))
 
 
-def _read_retired(dataset: Dataset, problems: ProblemList) -> None:
-    path = dataset.data_dir / RETIRED_IDS_FILE
-    if not path.exists():
-        return
-    display = _display(path, dataset.data_dir)
-    for record in read_records(path, problems, display):
-        row = validate_record(models.RetiredId, record.data, record, display, record.data.get("id"), problems)
-        if row is not None:
-            dataset.retired_ids[row["id"]] = row["reason"]
+def _read_curation_lists(dataset: Dataset, problems: ProblemList) -> None:
+    """Retired ids and claims exempt from the link rules: curation inputs, not published tables."""
+    for file_name, model, key, target in (
+        (RETIRED_IDS_FILE, models.RetiredId, "id", dataset.retired_ids),
+        (UNLINKED_FILE, models.UnlinkedClaim, "claim_id", dataset.unlinked),
+    ):
+        path = dataset.data_dir / file_name
+        if not path.exists():
+            continue
+        display = _display(path, dataset.data_dir)
+        for record in read_records(path, problems, display):
+            row = validate_record(model, record.data, record, display, record.data.get(key), problems)
+            if row is not None:
+                target[row[key]] = row["reason"]
 
 
 def _read_source_texts(dataset: Dataset, problems: ProblemList) -> None:

@@ -98,6 +98,13 @@ TABLES: tuple[Table, ...] = (
         (fk("claim_id", "claims"), fk("actor_a", "actors", "actor_id"), fk("actor_b", "actors", "actor_id")),
     ),
     Table(
+        "second_coding",
+        models.SecondCoding,
+        ("claim_id",),
+        (fk("claim_id", "claims"), fk("topic_id", "topics")),
+        authored="second_coding.yaml",
+    ),
+    Table(
         "coding_decisions",
         models.CodingDecision,
         ("claim_id", "field"),

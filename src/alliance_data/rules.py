@@ -166,6 +166,63 @@ def _section_span_ok(row: dict[str, Any], dataset: Dataset) -> bool:
     return heading_ok and bounds_ok
 
 
+from .reliability import CODED_FIELDS
+
+
+def _decisions(dataset: Dataset) -> dict[tuple[str, str], dict[str, Any]]:
+    return {(row["claim_id"], row["field"]): row for row in dataset.rows.get("coding_decisions", [])}
+
+
+def _undecided_disagreements(row: dict[str, Any], dataset: Dataset) -> list[str]:
+    claim = _lookup(dataset, "claims", "claim_id").get(row["claim_id"])
+    if claim is None:
+        return []
+    decisions = _decisions(dataset)
+    missing = []
+    for field in CODED_FIELDS:
+        decision = decisions.get((row["claim_id"], field))
+        if decision is None and row[field] != claim[field]:
+            missing.append(f"{field} ('{claim[field]}' in the claim, '{row[field]}' by the second coder)")
+    return missing
+
+
+def _decision_issues(row: dict[str, Any], dataset: Dataset) -> list[str]:
+    claim = _lookup(dataset, "claims", "claim_id").get(row["claim_id"])
+    second = _lookup(dataset, "second_coding", "claim_id").get(row["claim_id"])
+    issues = []
+    if claim is not None and row["resolved"] != claim[row["field"]]:
+        issues.append(f"resolved is '{row['resolved']}' but the claim has '{claim[row['field']]}'")
+    if second is not None and row["second_coder"] != second[row["field"]]:
+        issues.append(f"second_coder is '{row['second_coder']}' but second_coding has '{second[row['field']]}'")
+    if row["first_coder"] == row["second_coder"]:
+        issues.append("the coders agree, so there is nothing to decide")
+    return issues
+
+
+# What each kind must be linked to, where the text supports it (else data/unlinked_claims.yaml).
+LINK_REQUIREMENTS = {
+    "driver": "a link from it to an area, implication or outlook claim it drives",
+    "risk": "a poses_risk_to link from it to what it endangers",
+    "outlook": "a drives or implies link to it from what it follows from",
+}
+
+
+def _meets_link_requirement(row: dict[str, Any], dataset: Dataset) -> bool:
+    if row["kind"] not in LINK_REQUIREMENTS or row["claim_id"] in dataset.unlinked:
+        return True
+    kinds = {claim["claim_id"]: claim["kind"] for claim in dataset.rows.get("claims", [])}
+    links = dataset.rows.get("claim_links", [])
+    claim_id = row["claim_id"]
+    if row["kind"] == "driver":
+        return any(
+            link["from_claim"] == claim_id and kinds.get(link["to_claim"]) in ("area", "implication", "outlook")
+            for link in links
+        )
+    if row["kind"] == "risk":
+        return any(link["from_claim"] == claim_id and link["relation"] == "poses_risk_to" for link in links)
+    return any(link["to_claim"] == claim_id and link["relation"] in ("drives", "implies") for link in links)
+
+
 RULES: tuple[Rule, ...] = (
     Rule(
         "quote_at_offsets",
@@ -311,6 +368,39 @@ RULES: tuple[Rule, ...] = (
         ),
         lambda row, ds: "a state takes its ISO 3166-1 alpha-3 code as iso3 and actor_id; other actors have none",
         "set iso3 (and actor_id) to the state's alpha-3 code, or null for non-states",
+    ),
+    Rule(
+        "claim_second_coded",
+        "claims",
+        "claim_id",
+        lambda frame, ds: frame["claim_id"].isin(_lookup(ds, "second_coding", "claim_id")),
+        lambda row, ds: "the claim has no independent second coding",
+        "have a second coder code kind, topic_id and certainty blind (see docs/curation.md) and add the entry "
+        "to data/second_coding.yaml",
+    ),
+    Rule(
+        "disagreements_resolved",
+        "second_coding",
+        "claim_id",
+        _rowwise(lambda row, ds: not _undecided_disagreements(row, ds)),
+        lambda row, ds: "coders disagree on " + "; ".join(_undecided_disagreements(row, ds)) + " with no decision",
+        "add the resolution with its reason to data/coding_decisions.yaml",
+    ),
+    Rule(
+        "decision_consistent",
+        "coding_decisions",
+        "resolved",
+        _rowwise(lambda row, ds: not _decision_issues(row, ds)),
+        lambda row, ds: "; ".join(_decision_issues(row, ds)),
+        "make the decision match the claim (resolved) and data/second_coding.yaml (second_coder)",
+    ),
+    Rule(
+        "claim_linked_as_its_kind_requires",
+        "claims",
+        "kind",
+        _rowwise(_meets_link_requirement),
+        lambda row, ds: f"a {row['kind']} claim needs {LINK_REQUIREMENTS[row['kind']]}",
+        "add the link to data/claim_links.yaml, or list the claim in data/unlinked_claims.yaml with the reason",
     ),
     Rule(
         "link_not_to_itself",

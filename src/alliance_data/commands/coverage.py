@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from .common import data_dir_argument, reports_errors
+
+
+@click.command()
+@data_dir_argument
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON for scripts.")
+@reports_errors
+def coverage(data_dir: Path, as_json: bool) -> None:
+    """How many sentences of each section a claim covers; list the excluded and uncovered ones.
+
+    Exits 1 when a sentence is uncovered or an exclusion is stale."""
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .. import coverage as report
+    from ..problems import ProblemList
+    from ..validate import validate
+
+    dataset = validate(data_dir)
+    problems = ProblemList()
+    exclusions = report.read_exclusions(data_dir, problems)
+    problems.raise_if_any()
+    units = report.sentences(dataset, exclusions)
+    stale = report.stale_exclusions(units, exclusions)
+    uncovered = [u for u in units if u.status == "uncovered"]
+    if as_json:
+        click.echo(
+            json.dumps({**report.as_json(units, dataset), "stale_exclusions": stale}, indent=2, ensure_ascii=False)
+        )
+    else:
+        console = Console()
+        table = Table("section", "sentences", "covered", "excluded", "uncovered", title="Coverage by claims")
+        for row in report.summary(units):
+            table.add_row(*(str(value) for value in row.values()))
+        console.print(table)
+        for title, status in (("Excluded", "excluded"), ("Uncovered", "uncovered")):
+            chosen = [u for u in units if u.status == status]
+            console.print(f"\n[bold]{title} ({len(chosen)})[/bold]")
+            for u in chosen:
+                console.print(
+                    escape(f"  {u.section_id} {u.char_start}..{u.char_end} [{u.reason or 'no reason'}] {u.text}")
+                )
+        unlinked = report.unlinked_claims(dataset)
+        console.print(f"\n[bold]Claims in no link ({len(unlinked)})[/bold]")
+        for row in unlinked:
+            console.print(escape(f"  {row['claim_id']} ({row['kind']}): {row['reason']}"))
+        for message in stale:
+            console.print(f"[red]stale exclusion:[/red] {escape(message)}")
+    if uncovered or stale:
+        sys.exit(1)
