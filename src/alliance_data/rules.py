@@ -21,6 +21,7 @@ from .hedging import implied_certainty
 from .problems import ProblemList
 from .reading import Dataset
 from .registry import TABLES, TABLES_BY_NAME, Table
+from .reliability import CODED_FIELDS
 
 
 @dataclass(frozen=True)
@@ -164,9 +165,6 @@ def _section_span_ok(row: dict[str, Any], dataset: Dataset) -> bool:
     )
     bounds_ok = 0 <= row["char_start"] <= row["body_start"] < row["char_end"] <= len(text)
     return heading_ok and bounds_ok
-
-
-from .reliability import CODED_FIELDS
 
 
 def _decisions(dataset: Dataset) -> dict[tuple[str, str], dict[str, Any]]:
