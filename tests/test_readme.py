@@ -29,3 +29,16 @@ def test_readme_lists_every_command():
 
     for name in main.commands:
         assert f"alliance-data {name}" in README, name
+
+
+def test_readme_cites_the_current_version():
+    from alliance_data import about
+
+    assert f"(version {about.__version__}) [dataset]" in README
+
+
+def test_docs_codebook_is_current():
+    from alliance_data.release import codebook
+
+    committed = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
+    assert committed == codebook.render(), "docs/codebook.md is stale: run `alliance-data package`"

@@ -9,10 +9,13 @@ from .commands.anchor import anchor
 from .commands.build import build
 from .commands.coverage import coverage
 from .commands.describe import describe
+from .commands.diff import diff
 from .commands.package import package
+from .commands.release import release
 from .commands.reliability import reliability
 from .commands.show import show
 from .commands.validate import validate
+from .commands.verify import verify
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,7 +24,7 @@ def main() -> None:
     """alliance-data: the claims of "Iran And Russia: A Deepening Alliance" as a validated dataset."""
 
 
-for command in (validate, build, package, show, describe, anchor, reliability, coverage):
+for command in (validate, build, package, show, describe, anchor, reliability, coverage, release, diff, verify):
     main.add_command(command)
 
 

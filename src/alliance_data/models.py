@@ -220,10 +220,11 @@ class SecondCoding(Record):
 
 
 class CodingDecision(Record):
-    """How a disagreement between the two coders of a claim was resolved."""
+    """How a disagreement between the two coders of a claim was resolved, or why a review changed a
+    value both coders agreed on."""
 
     claim_id: str = Field(pattern=CLAIM_ID, description="The claim coded (claims.claim_id).")
-    field: CodedField = Field(description="The field the coders disagreed on.")
+    field: CodedField = Field(description="The field decided.")
     first_coder: str = Field(min_length=1, description="The first coder's value.")
     second_coder: str = Field(min_length=1, description="The second coder's value, given without seeing the first.")
     resolved: str = Field(min_length=1, description="The value kept in the claims table.")

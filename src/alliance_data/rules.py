@@ -192,8 +192,8 @@ def _decision_issues(row: dict[str, Any], dataset: Dataset) -> list[str]:
         issues.append(f"resolved is '{row['resolved']}' but the claim has '{claim[row['field']]}'")
     if second is not None and row["second_coder"] != second[row["field"]]:
         issues.append(f"second_coder is '{row['second_coder']}' but second_coding has '{second[row['field']]}'")
-    if row["first_coder"] == row["second_coder"]:
-        issues.append("the coders agree, so there is nothing to decide")
+    if row["first_coder"] == row["second_coder"] == row["resolved"]:
+        issues.append("the coders agree and the value was kept, so there is nothing to decide")
     return issues
 
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..about import __version__
+from .. import about
 from ..columns import Column
 from ..registry import Table
 
@@ -40,7 +40,7 @@ def arrow_schema(table: Table) -> pa.Schema:
             b"table": table.name.encode(),
             b"description": table.description.encode(),
             b"primary_key": json.dumps(list(table.primary_key)).encode(),
-            b"dataset_version": __version__.encode(),
+            b"dataset_version": about.__version__.encode(),
         },
     )
 

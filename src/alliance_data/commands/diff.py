@@ -1,0 +1,42 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import reports_errors
+
+
+def _tables(spec: str, releases_dir: Path):
+    """A version ('1.0.0' or 'v1.0.0'), a release or build directory, or a data directory."""
+    from ..build import build_tables
+    from ..release.diff import read_tables
+
+    release = releases_dir / f"v{spec.removeprefix('v')}"
+    if release.is_dir():
+        return read_tables(release)
+    path = Path(spec)
+    if (path / "manifest.json").is_file():
+        return read_tables(path)
+    if (path / "sources.yaml").is_file():
+        return build_tables(path)
+    raise click.BadParameter(f"{spec!r} is not a published version, a build directory or a data directory")
+
+
+@click.command()
+@click.argument("old")
+@click.argument("new")
+@click.option(
+    "--releases",
+    "releases_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="releases",
+    show_default=True,
+)
+@reports_errors
+def diff(old: str, new: str, releases_dir: Path) -> None:
+    """Print what changed from OLD to NEW (versions, build directories or data directories), by stable id."""
+    from ..release.diff import diff as compare
+    from ..release.diff import render
+
+    click.echo(render(compare(_tables(old, releases_dir), _tables(new, releases_dir)), old, new), nl=False)

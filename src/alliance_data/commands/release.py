@@ -1,0 +1,27 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from .common import data_dir_argument, reports_errors
+
+
+@click.command()
+@click.argument("version")
+@data_dir_argument
+@click.option(
+    "--releases",
+    "releases_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="releases",
+    show_default=True,
+    help="Where releases are published.",
+)
+@reports_errors
+def release(version: str, data_dir: Path, releases_dir: Path) -> None:
+    """Validate DATA_DIR, build, and publish releases/vVERSION (immutable, with checksums and notes)."""
+    from ..release.cut import release as run
+
+    published = run(version, data_dir, releases_dir)
+    click.echo(f"published {published.directory}/ (verify with: cd {published.directory} && sha256sum -c SHA256SUMS)")

@@ -1,0 +1,1 @@
+"""Versioned, immutable releases: files, checksums, Frictionless descriptor, codebook, notes."""

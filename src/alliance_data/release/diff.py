@@ -1,0 +1,160 @@
+"""What changed between two versions of the dataset, by stable id, and the version bump it needs.
+
+Removing or renaming a table, a column or an id needs a major version; adding a table, a
+column or records a minor one; changing values of existing records a patch.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+DETAILED_TABLES = ("claims", "actors", "topics")
+BUMPS = ("patch", "minor", "major")
+
+
+@dataclass
+class TableDiff:
+    name: str
+    added_columns: list[str] = field(default_factory=list)
+    removed_columns: list[str] = field(default_factory=list)
+    retyped_columns: list[str] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    # id -> {column: (old, new)}
+    changed: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict)
+
+    @property
+    def empty(self) -> bool:
+        return not (
+            self.added_columns
+            or self.removed_columns
+            or self.retyped_columns
+            or self.added
+            or self.removed
+            or self.changed
+        )
+
+
+@dataclass
+class DatasetDiff:
+    added_tables: list[str]
+    removed_tables: list[str]
+    tables: list[TableDiff]
+
+    @property
+    def empty(self) -> bool:
+        return not self.added_tables and not self.removed_tables and all(t.empty for t in self.tables)
+
+    def required_bump(self) -> str | None:
+        if self.empty:
+            return None
+        if self.removed_tables or any(t.removed_columns or t.retyped_columns or t.removed for t in self.tables):
+            return "major"
+        if self.added_tables or any(t.added_columns or t.added for t in self.tables):
+            return "minor"
+        return "patch"
+
+
+def read_tables(directory: Path) -> dict[str, pa.Table]:
+    """The tables of a build or release directory, from its Parquet files."""
+    manifest = json.loads((directory / "manifest.json").read_text(encoding="utf-8"))
+    return {entry["name"]: pq.read_table(directory / entry["files"]["parquet"]["path"]) for entry in manifest["tables"]}
+
+
+def _primary_key(table: pa.Table) -> list[str]:
+    return json.loads(table.schema.metadata[b"primary_key"])
+
+
+def _key(row: dict[str, Any], columns: list[str]) -> str:
+    return "/".join(str(row[c]) for c in columns)
+
+
+def diff_table(name: str, old: pa.Table, new: pa.Table) -> TableDiff:
+    result = TableDiff(name)
+    old_types = {f.name: str(f.type) for f in old.schema}
+    new_types = {f.name: str(f.type) for f in new.schema}
+    result.added_columns = [c for c in new_types if c not in old_types]
+    result.removed_columns = [c for c in old_types if c not in new_types]
+    result.retyped_columns = [c for c in new_types if c in old_types and new_types[c] != old_types[c]]
+    key = _primary_key(new)
+    old_rows = {_key(r, key): r for r in old.to_pylist()} if set(key) <= set(old_types) else {}
+    new_rows = {_key(r, key): r for r in new.to_pylist()}
+    result.added = sorted(set(new_rows) - set(old_rows))
+    result.removed = sorted(set(old_rows) - set(new_rows))
+    shared = [c for c in new_types if c in old_types]
+    for row_id in sorted(set(old_rows) & set(new_rows)):
+        changes = {
+            c: (old_rows[row_id][c], new_rows[row_id][c]) for c in shared if old_rows[row_id][c] != new_rows[row_id][c]
+        }
+        if changes:
+            result.changed[row_id] = changes
+    return result
+
+
+def diff(old: dict[str, pa.Table], new: dict[str, pa.Table]) -> DatasetDiff:
+    return DatasetDiff(
+        added_tables=[n for n in new if n not in old],
+        removed_tables=[n for n in old if n not in new],
+        tables=[diff_table(n, old[n], new[n]) for n in new if n in old],
+    )
+
+
+def bump_of(old_version: str, new_version: str) -> str | None:
+    """Which part of a semantic version went up ('major', 'minor', 'patch'), or None if it did not."""
+    old, new = _parse(old_version), _parse(new_version)
+    if new <= old:
+        return None
+    if new[0] > old[0]:
+        return "major"
+    return "minor" if new[1] > old[1] else "patch"
+
+
+def _parse(version: str) -> tuple[int, int, int]:
+    parts = version.split(".")
+    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+        raise ValueError(f"{version!r} is not a semantic version MAJOR.MINOR.PATCH")
+    return int(parts[0]), int(parts[1]), int(parts[2])
+
+
+def render(result: DatasetDiff, old_label: str, new_label: str) -> str:
+    """Release notes in Markdown: counts, then every change by stable id."""
+    lines = [f"## Changes from {old_label} to {new_label}", ""]
+    if result.empty:
+        return "\n".join([*lines, "No changes to tables, columns or records.", ""])
+    bump = result.required_bump()
+    lines += [f"Required version bump: **{bump}**.", ""]
+    for name in result.added_tables:
+        lines.append(f"- Table `{name}` added.")
+    for name in result.removed_tables:
+        lines.append(f"- Table `{name}` removed.")
+    lines += [
+        "",
+        "| table | added | removed | changed | columns added | columns removed |",
+        "|---|---:|---:|---:|---|---|",
+    ]
+    for t in result.tables:
+        lines.append(
+            f"| `{t.name}` | {len(t.added)} | {len(t.removed)} | {len(t.changed)} "
+            f"| {', '.join(t.added_columns) or ''} | {', '.join(t.removed_columns + t.retyped_columns) or ''} |"
+        )
+    for t in result.tables:
+        if t.name not in DETAILED_TABLES or t.empty:
+            continue
+        lines += ["", f"### {t.name}", ""]
+        if t.added:
+            lines.append(f"Added ({len(t.added)}): " + ", ".join(f"`{i}`" for i in t.added))
+            lines.append("")
+        if t.removed:
+            lines.append(f"Removed ({len(t.removed)}): " + ", ".join(f"`{i}`" for i in t.removed))
+            lines.append("")
+        for row_id, changes in t.changed.items():
+            lines.append(f"- `{row_id}`:")
+            for column, (before, after) in changes.items():
+                lines.append(f"  - `{column}`: {before!r} → {after!r}")
+    return "\n".join(lines) + "\n"
