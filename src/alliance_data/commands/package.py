@@ -16,7 +16,6 @@ def package(data_dir: Path) -> None:
     from ..build import PACKAGE_DATA_DIR
     from ..build import package as run
     from ..exports.json_schema import write_schemas
-
     from ..release import codebook
 
     result = run(data_dir)
