@@ -23,3 +23,47 @@ def replace_in(path: Path, old: str, new: str, count: int = 1) -> None:
     text = path.read_bytes().decode("utf-8")  # bytes, so CRLF line endings survive the edit
     assert old in text, f"{old!r} not in {path}"
     path.write_bytes(text.replace(old, new, count).encode("utf-8"))
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def served():
+    """A real `alliance-data serve` on loopback, stopped at the end of the session: (url, process)."""
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            urllib.request.urlopen(f"{base}/-/versions.json", timeout=2)
+            break
+        except OSError:
+            if process.poll() is not None or time.monotonic() > deadline:
+                process.kill()
+                raise RuntimeError("alliance-data serve did not start") from None
+            time.sleep(0.2)
+    yield base, process
+    process.terminate()
+    process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(served):
+    return served[0]

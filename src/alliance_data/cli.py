@@ -13,6 +13,7 @@ from .commands.diff import diff
 from .commands.package import package
 from .commands.release import release
 from .commands.reliability import reliability
+from .commands.serve import serve
 from .commands.show import show
 from .commands.validate import validate
 from .commands.verify import verify
@@ -24,7 +25,7 @@ def main() -> None:
     """alliance-data: the claims of "Iran And Russia: A Deepening Alliance" as a validated dataset."""
 
 
-for command in (validate, build, package, show, describe, anchor, reliability, coverage, release, diff, verify):
+for command in (validate, build, package, show, describe, anchor, reliability, coverage, release, diff, verify, serve):
     main.add_command(command)
 
 

@@ -1,0 +1,92 @@
+"""A bounded load test of `alliance-data serve` on loopback.
+
+A fixed number of requests per path, a few concurrent clients, then it stops. Latency
+figures are written to docs/benchmarks.md by `python -m benchmarks.serve_load`; the tests
+only check that no request fails.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+
+PATHS = {
+    "table page (claims, default facets)": "/alliance/claims",
+    "row page": "/alliance/claims/irda-s3-004",
+    "foreign-key filter": "/alliance/claims.json?topic_id=area-energy",
+    "FTS top-N": "/alliance/claims.json?_search=sanctions&_size=10",
+    "facet": "/alliance/claims.json?_facet=certainty&_size=0",
+    "canned query": "/alliance/actor_pair_counts.json",
+}
+
+
+def _timed(url: str) -> tuple[bool, float]:
+    started = time.perf_counter()
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            response.read()
+            ok = response.status == 200
+    except OSError:
+        ok = False
+    return ok, time.perf_counter() - started
+
+
+def run_load(base: str, requests_per_path: int = 200, clients: int = 4) -> dict:
+    results: dict[str, list[float]] = {}
+    failures = 0
+    started = time.perf_counter()
+    with ThreadPoolExecutor(clients) as pool:
+        for name, path in PATHS.items():
+            outcomes = list(pool.map(_timed, [base + path] * requests_per_path))
+            failures += sum(not ok for ok, _ in outcomes)
+            results[name] = [seconds for _, seconds in outcomes]
+    elapsed = time.perf_counter() - started
+    return {
+        "paths": list(PATHS),
+        "requests": sum(len(v) for v in results.values()),
+        "failures": failures,
+        "seconds": elapsed,
+        "latency_ms": {
+            name: {
+                "p50": statistics.median(v) * 1000,
+                "p99": sorted(v)[max(0, int(len(v) * 0.99) - 1)] * 1000,
+                "rps": len(v) / sum(v) * clients,
+            }
+            for name, v in results.items()
+        },
+    }
+
+
+def main() -> None:
+    sys.path.insert(0, "tests")
+    from conftest import free_port
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(300):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        result = run_load(base)
+    finally:
+        server.terminate()
+    print(f"{result['requests']} requests, {result['failures']} failures, {result['seconds']:.1f} s")
+    print("| request | p50 ms | p99 ms |\n|---|---:|---:|")
+    for name, figures in result["latency_ms"].items():
+        print(f"| {name} | {figures['p50']:.1f} | {figures['p99']:.1f} |")
+
+
+if __name__ == "__main__":
+    main()

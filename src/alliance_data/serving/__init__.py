@@ -1,0 +1,2 @@
+"""Serving the dataset read-only in Datasette: metadata derived from the models, safety limits,
+and the `serve` entry point."""

@@ -1,0 +1,100 @@
+"""Starting Datasette on the dataset: immutable, with an inspect file, generated metadata,
+the safety plugin, and the table files mounted for download.
+
+`datasette_args()` is the one description of the server; `serve()` runs it with Datasette's
+own command line, and the tests build the same server in-process from the same pieces.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..problems import AllianceDataError
+from .metadata import FILES_MOUNT, SETTINGS, metadata
+
+
+@dataclass(frozen=True)
+class ServedDatabase:
+    path: Path
+    release: str | None
+
+    @property
+    def files(self) -> set[str]:
+        return {p.name for p in self.path.parent.iterdir() if p.is_file()}
+
+
+def locate(release: str | None = None, releases_dir: Path = Path("releases")) -> ServedDatabase:
+    """The database to serve, verified: a published release's, or the one in the package."""
+    if release is None:
+        from ..loading import database_path
+
+        return ServedDatabase(Path(database_path()), None)
+    from ..release.checksums import verify
+
+    directory = Path(releases_dir) / f"v{release.removeprefix('v')}"
+    if not directory.is_dir():
+        raise AllianceDataError(f"no release {release} in {releases_dir}/: see releases/index.json")
+    verify(directory)
+    return ServedDatabase(directory / "alliance.db", release.removeprefix("v"))
+
+
+def write_config(database: ServedDatabase, workdir: Path) -> tuple[Path, Path]:
+    """Write metadata.json and inspect.json for `database` into `workdir`."""
+    metadata_path = workdir / "metadata.json"
+    metadata_path.write_text(json.dumps(metadata(database.release, database.files), indent=2), encoding="utf-8")
+    inspect_path = workdir / "inspect.json"
+    subprocess.run(
+        [sys.executable, "-m", "datasette", "inspect", str(database.path), "--inspect-file", str(inspect_path)],
+        check=True,
+        capture_output=True,
+    )
+    return metadata_path, inspect_path
+
+
+def datasette_args(database: ServedDatabase, workdir: Path, host: str, port: int) -> list[str]:
+    metadata_path, inspect_path = write_config(database, workdir)
+    args = [
+        "serve",
+        "-i",
+        str(database.path),
+        "--inspect-file",
+        str(inspect_path),
+        "--metadata",
+        str(metadata_path),
+        "--static",
+        f"{FILES_MOUNT}:{database.path.parent}",
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
+    for name, value in SETTINGS.items():
+        args += ["--setting", name, str(value).lower() if isinstance(value, bool) else str(value)]
+    return args
+
+
+def make_datasette(database: ServedDatabase, workdir: Path):
+    """The same server, in-process (for Datasette's own test client)."""
+    from datasette.app import Datasette
+
+    metadata_path, inspect_path = write_config(database, workdir)
+    return Datasette(
+        immutables=[str(database.path)],
+        inspect_data=json.loads(inspect_path.read_text(encoding="utf-8")),
+        metadata=json.loads(metadata_path.read_text(encoding="utf-8")),
+        settings=SETTINGS,
+        static_mounts=[(FILES_MOUNT, str(database.path.parent))],
+    )
+
+
+def serve(release: str | None, host: str, port: int, releases_dir: Path = Path("releases")) -> None:
+    from datasette.cli import cli
+
+    database = locate(release, releases_dir)
+    with tempfile.TemporaryDirectory(prefix="alliance-data-serve-") as workdir:
+        cli.main(args=datasette_args(database, Path(workdir), host, port), prog_name="datasette")

@@ -1,0 +1,123 @@
+"""Datasette's JSON API, in-process with its own client: tables, facets, search and canned
+queries return what the data says."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+import alliance_data
+from alliance_data.registry import TABLES
+from alliance_data.serving.metadata import DEFAULT_FACETS, QUERIES
+from alliance_data.serving.server import locate, make_datasette
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory):
+    loop = asyncio.new_event_loop()
+    datasette = make_datasette(locate(), tmp_path_factory.mktemp("serve"))
+    loop.run_until_complete(datasette.invoke_startup())
+
+    def get(path: str):
+        response = loop.run_until_complete(datasette.client.get(path))
+        assert response.status_code == 200, (path, response.status_code, response.text[:300])
+        return response
+
+    yield get
+    loop.close()
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_every_table_has_all_its_rows(client, table):
+    data = client(f"/alliance/{table.name}.json?_size=max&_shape=objects").json()
+    frame = alliance_data.load(table.name)
+    assert data["filtered_table_rows_count"] == len(frame)
+    assert [row[table.primary_key[0]] for row in data["rows"]][:5] or frame.empty
+
+
+def test_claims_default_facets_count_what_the_data_says(client):
+    data = client("/alliance/claims.json?_size=0").json()
+    facets = data["facet_results"]
+    assert set(facets) == set(DEFAULT_FACETS["claims"])
+    claims = alliance_data.load("claims")
+    by_kind = {item["value"]: item["count"] for item in facets["kind"]["results"]}
+    assert by_kind == claims["kind"].value_counts().loc[lambda s: s > 0].to_dict()
+    assert not any(facet.get("timed_out") for facet in facets.values())
+
+
+def test_full_text_search_finds_sanctions(client):
+    rows = client("/alliance/claims.json?_search=sanctions&_shape=objects&_size=max").json()["rows"]
+    assert len(rows) >= 5
+    assert all("sanction" in (row["statement"] + row["quote"]).lower() for row in rows)
+
+
+def test_claims_by_actor_returns_exactly_that_actors_claims(client):
+    rows = client("/alliance/claims_by_actor.json?actor_id=SOVIET_UNION&_shape=objects").json()["rows"]
+    claim_actors = alliance_data.load("claim_actors")
+    expected = set(claim_actors.loc[claim_actors.actor_id == "SOVIET_UNION", "claim_id"])
+    assert {row["claim_id"] for row in rows} == expected and expected
+
+
+def test_drivers_with_evidence_lists_every_driver(client):
+    rows = client("/alliance/drivers_with_evidence.json?_shape=objects").json()["rows"]
+    claims = alliance_data.load("claims")
+    assert sorted(row["claim_id"] for row in rows) == sorted(claims.loc[claims.kind == "driver", "claim_id"])
+    assert all(row["evidence"] for row in rows)
+
+
+def test_outlook_and_risks_covers_every_outlook(client):
+    rows = client("/alliance/outlook_and_risks.json?_shape=objects&_size=max").json()["rows"]
+    claims = alliance_data.load("claims")
+    assert {row["outlook_id"] for row in rows} == set(claims.loc[claims.kind == "outlook", "claim_id"])
+    assert any(row["risk_id"] for row in rows)
+
+
+def test_actor_pair_counts_match_the_actor_pairs_table(client):
+    rows = client("/alliance/actor_pair_counts.json?_shape=objects").json()["rows"]
+    counts = alliance_data.load("actor_pairs").dyad.value_counts()
+    assert rows[0]["dyad"] == "IRN-RUS" and rows[0]["claims"] == counts["IRN-RUS"]
+    assert {row["dyad"]: row["claims"] for row in rows} == counts.to_dict()
+
+
+def test_claims_in_reading_order(client):
+    rows = client("/alliance/claims_in_reading_order.json?_shape=objects&_size=max").json()["rows"]
+    assert len(rows) == len(alliance_data.load("claims"))
+    assert [row["section"] for row in rows] == sorted(row["section"] for row in rows)
+
+
+def test_what_follows_from_sanctions_pressure(client):
+    rows = client("/alliance/what_follows_from_a_topic.json?topic_id=driver-shared-pressure&_shape=objects").json()[
+        "rows"
+    ]
+    assert rows and {"area", "implication", "outlook"} & {row["kind"] for row in rows}
+
+
+def test_every_canned_query_is_served(client):
+    names = {query["name"] for query in client("/alliance.json").json()["queries"]}
+    assert names == set(QUERIES)
+
+
+def test_metadata_documents_every_column(client):
+    metadata = client("/-/metadata.json").json()
+    tables = metadata["databases"]["alliance"]["tables"]
+    for table in TABLES:
+        assert set(tables[table.name]["columns"]) == set(table.column_names)
+        assert all(tables[table.name]["columns"].values())
+
+
+def test_foreign_keys_show_labels(client):
+    row = client("/alliance/claims.json?_labels=on&_size=1&_shape=objects").json()["rows"][0]
+    topics = alliance_data.load("topics").set_index("topic_id")
+    assert row["topic_id"]["label"] == topics.loc[row["topic_id"]["value"], "label"]
+
+
+def test_home_page_says_what_it_is_and_how_to_cite(client):
+    html = client("/").text
+    assert "Claims are the author" in html and "Cite:" in html and alliance_data.__version__ in html
+
+
+def test_table_pages_link_to_the_whole_table(client):
+    html = client("/alliance/claims").text
+    assert 'href="/files/claims.parquet"' in html
+    assert client("/files/claims.parquet").content[:4] == b"PAR1"

@@ -1,0 +1,154 @@
+"""Against a real `alliance-data serve` on loopback: read-only, bounded, and the file never changes."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from alliance_data.loading import database_path, manifest
+
+
+def fetch(base: str, path: str, timeout: float = 10) -> tuple[int, dict | str]:
+    try:
+        with urllib.request.urlopen(base + path, timeout=timeout) as response:
+            body = response.read().decode()
+            status = response.status
+    except urllib.error.HTTPError as error:
+        body, status = error.read().decode(), error.code
+    try:
+        return status, json.loads(body)
+    except ValueError:
+        return status, body
+
+
+def sql(base: str, query: str, timeout: float = 10):
+    return fetch(base, "/alliance.json?" + urllib.parse.urlencode({"sql": query, "_shape": "objects"}), timeout)
+
+
+def test_only_our_plugin_is_installed(server):
+    status, plugins = fetch(server, "/-/plugins.json")
+    assert status == 200 and [plugin["name"] for plugin in plugins] == ["alliance-data"]
+    assert plugins[0]["hooks"] == ["prepare_connection"]
+
+
+def test_the_database_is_served_immutable(server):
+    status, databases = fetch(server, "/-/databases.json")
+    assert status == 200 and databases[0]["name"] == "alliance"
+    assert databases[0]["is_mutable"] is False
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "update claims set kind = 'risk'",
+        "delete from claims",
+        "insert into topics (topic_id) values ('x')",
+        "drop table claims",
+        "attach database '/tmp/x.db' as x",
+        "pragma journal_mode = wal",
+    ],
+)
+def test_write_statements_are_refused(server, statement):
+    status, body = sql(server, statement)
+    assert status in (400, 403), body
+    assert sql(server, "select count(*) as n from claims")[1]["rows"][0]["n"] > 100
+
+
+@pytest.mark.parametrize(
+    "bomb",
+    [
+        "select zeroblob(1000000000) as x",
+        "select randomblob(1000000000) as x",
+        "select printf('%.*c', 1000000000, 'x') as x",
+        "select replace(hex(zeroblob(10000000)), '00', 'aaaaaaaaaaaaaaaaaaaa') as x",
+        "with recursive r(i) as (select 1 union all select i + 1 from r where i < 100000000) "
+        "select length(group_concat(printf('%.100c', 'x'))) as x from r",
+    ],
+    ids=["zeroblob", "randomblob", "printf", "replace", "group_concat"],
+)
+def test_memory_bombs_are_refused_quickly(server, bomb):
+    started = time.monotonic()
+    status, body = sql(server, bomb, timeout=30)
+    assert time.monotonic() - started < 5
+    if status == 200:
+        # SQLite's printf() answers an over-long result with NULL instead of an error.
+        assert body["rows"] == [{"x": None}], str(body)[:200]
+    else:
+        error = body["error"]
+        assert status == 400 and ("too big" in error or "interrupted" in error or "time limit" in error.lower()), error
+    assert sql(server, "select 1 as ok")[1]["rows"] == [{"ok": 1}]
+
+
+def test_a_runaway_query_is_cut_off_while_others_are_answered(server):
+    runaway = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
+    with ThreadPoolExecutor(4) as pool:
+        started = time.monotonic()
+        slow = pool.submit(sql, server, runaway, 30)
+        quick = [pool.submit(fetch, server, "/alliance/claims.json?_size=5") for _ in range(10)]
+        assert all(future.result()[0] == 200 for future in quick)
+        status, body = slow.result()
+    assert status == 400 and time.monotonic() - started < 10, body
+
+
+def test_serving_never_changes_the_file(server):
+    # A session of browsing happened in the tests above; the file is as the manifest says.
+    for path in ("/", "/alliance/claims?_facet=kind", "/alliance/claims?_search=energy", "/alliance/actor_pair_counts"):
+        assert fetch(server, path)[0] == 200
+    digest = hashlib.sha256(Path(database_path()).read_bytes()).hexdigest()
+    assert digest == manifest()["database"]["sha256"]
+
+
+def test_memory_stays_bounded_after_the_bombs(served):
+    # Runs after the bombs above: the server's peak resident memory stayed modest.
+    status = Path(f"/proc/{served[1].pid}/status").read_text()
+    peak_kib = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
+    assert peak_kib < 600 * 1024, f"peak RSS {peak_kib / 1024:.0f} MiB"
+
+
+def test_a_bounded_load_has_no_failures(server):
+    from benchmarks.serve_load import run_load
+
+    result = run_load(server, requests_per_path=10, clients=4)
+    assert result["failures"] == 0 and result["requests"] == 10 * len(result["paths"])
+
+
+def test_serve_refuses_a_tampered_release(tmp_path):
+    import shutil
+
+    from alliance_data.problems import AllianceDataError
+    from alliance_data.serving.server import locate
+    from conftest import ROOT
+
+    release = sorted((ROOT / "releases").glob("v*"))[-1]
+    copy = tmp_path / release.name
+    shutil.copytree(release, copy)
+    assert locate(release.name, tmp_path).path == copy / "alliance.db"
+    with open(copy / "alliance.db", "ab") as handle:
+        handle.write(b"x")
+    with pytest.raises(AllianceDataError, match=r"alliance\.db"):
+        locate(release.name, tmp_path)
+    with pytest.raises(AllianceDataError, match="no release"):
+        locate("9.9.9", tmp_path)
+
+
+def test_the_release_database_is_a_single_self_contained_file():
+    import sqlite3
+
+    from conftest import ROOT
+
+    release = sorted((ROOT / "releases").glob("v*"))[-1]
+    uri = f"file:{release / 'alliance.db'}?mode=ro&immutable=1"
+    db = sqlite3.connect(uri, uri=True)
+    assert db.execute("pragma journal_mode").fetchone()[0] == "delete"
+    assert db.execute("select count(*) from claims").fetchone()[0] > 100
+    assert not list(release.glob("alliance.db-*"))
+    # Journal mode is recorded in the header: bytes 18 and 19 are 1 for rollback journal, 2 for WAL.
+    assert (release / "alliance.db").read_bytes()[18:20] == b"\x01\x01"
