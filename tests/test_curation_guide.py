@@ -32,3 +32,11 @@ def test_certainty_examples_are_real_claims():
         matching = claims[claims.quote.str.startswith(quote)]
         assert not matching.empty, quote
         assert set(matching.certainty) == {level}, quote
+
+
+def test_every_table_rule_is_documented_in_the_error_guide():
+    from alliance_data.rules import RULES
+
+    errors = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
+    for rule in RULES:
+        assert f"`{rule.name}`" in errors, rule.name

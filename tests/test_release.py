@@ -191,3 +191,22 @@ def test_verify_catches_damaged_releases(published, tmp_path, damage):
     assert "claims.parquet" in str(error.value) or "notes.txt" in str(error.value)
     result = CliRunner().invoke(main, ["verify", "v", "--releases", str(tmp_path)])
     assert result.exit_code == 1 and "Traceback" not in result.output
+
+
+def test_a_killed_release_publishes_nothing(tmp_path):
+    import textwrap
+
+    script = textwrap.dedent(f"""
+        import os, signal
+        from alliance_data.release import cut
+        def killed(*args, **kwargs):
+            os.kill(os.getpid(), signal.SIGKILL)
+        cut.write_descriptor = killed
+        cut.release({about.__version__!r}, {str(DATA)!r}, {str(tmp_path)!r})
+    """)
+    assert subprocess.run([sys.executable, "-c", script]).returncode == -9
+    assert not (tmp_path / f"v{about.__version__}").exists()
+    # The next attempt clears the leftovers and publishes.
+    made = release(about.__version__, DATA, tmp_path)
+    verify(made.directory)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["index.json", f"v{about.__version__}"]

@@ -77,6 +77,9 @@ def test_json_schema_agrees(table):
             assert definition["enum"] == enum, name
         else:
             assert {"string": "string", "integer": "integer"}[base] in types_, name
+        patterns = [m.pattern for m in table.model.model_fields[name].metadata if getattr(m, "pattern", None)]
+        if patterns:
+            assert [v.get("pattern") for v in variants if v.get("type") == "string"] == patterns, name
 
 
 def test_committed_json_schema_files_are_current():

@@ -245,3 +245,29 @@ def test_every_problem_of_a_run_is_reported_at_once(data_copy):
     replace_in(data_copy / "claims/irda-s5.yaml", "  - actor_id: IRN\n", "  - actor_id: NOPE\n")
     files = {Path(p.file).name for p in problems_of(data_copy)}
     assert {"irda-s3.yaml", "topics.yaml", "irda-s5.yaml"} <= files
+
+
+@pytest.mark.parametrize(
+    ("variant", "expected"),
+    [
+        (lambda q: q.replace(" ", "  ", 1), "whitespace"),
+        (lambda q: q.replace("fi", "\ufb01", 1) if "fi" in q else q.replace("a", "\uff41", 1), "normalization"),
+    ],
+    ids=["whitespace", "unicode-normalization"],
+)
+def test_quote_differing_by_whitespace_or_normalization_is_explained(data_copy, variant, expected):
+    path = data_copy / S3
+    text = path.read_text(encoding="utf-8")
+    old = "  quote: Economic and Trade Relations are a cornerstone.\n"
+    new = "  quote: '" + variant("Economic and Trade Relations are a cornerstone.") + "'\n"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    problem = only(problems_of(data_copy), field="quote", record_id="irda-s3-004")
+    assert "whitespace or Unicode normalization" in problem.message
+
+
+def test_unknown_source_is_a_foreign_key_error(data_copy):
+    replace_in(
+        data_copy / S3, "claim_id: irda-s3-001\n  source_id: irda\n", "claim_id: irda-s3-001\n  source_id: nowhere\n"
+    )
+    problem = only(problems_of(data_copy), field="source_id", record_id="irda-s3-001")
+    assert "sources.source_id" in problem.fix

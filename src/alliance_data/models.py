@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, field_validator
 
 from .identifiers import (
     ACTOR_ID,
@@ -49,9 +49,17 @@ def derived(description: str, **kwargs: Any) -> Any:
 
 
 class Record(BaseModel):
-    """Base of every table: unknown fields are errors, strings are trimmed of nothing."""
+    """Base of every table: unknown fields are errors; text never holds a NUL character."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        # SQLite's length() and many CSV readers stop at NUL; no text of ours needs one.
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("text must not contain a NUL character (\\x00)")
+        return value
 
 
 class Source(Record):

@@ -19,3 +19,15 @@ def plain(table: pa.Table) -> pa.Table:
 
 def write_csv(table: pa.Table, path: Path) -> None:
     pacsv.write_csv(plain(table), path, pacsv.WriteOptions(include_header=True, quoting_style="needed"))
+
+
+def read_csv(path: Path, schema: pa.Schema) -> pa.Table:
+    """Read a CSV written by `write_csv` back with its schema: quoted "" is an empty string,
+    an empty field is null."""
+    plain_schema = plain(pa.table({f.name: pa.array([], f.type) for f in schema}, schema=schema)).schema
+    options = pacsv.ConvertOptions(
+        column_types={field.name: field.type for field in plain_schema},
+        strings_can_be_null=True,
+        quoted_strings_can_be_null=False,
+    )
+    return pacsv.read_csv(path, convert_options=options).cast(plain_schema)

@@ -61,10 +61,15 @@ def indexed_columns(table: Table) -> list[str]:
     ]
 
 
-def write_sqlite(path: Path, rows_by_table: dict[str, Iterable[dict[str, Any]]], batch_size: int = 10_000) -> None:
+def write_sqlite(
+    path: Path,
+    rows_by_table: dict[str, Iterable[dict[str, Any]]],
+    batch_size: int = 10_000,
+    enforce_foreign_keys: bool = True,
+) -> None:
     db = sqlite_utils.Database(path)
     try:
-        db.execute("PRAGMA foreign_keys = ON")
+        db.execute(f"PRAGMA foreign_keys = {'ON' if enforce_foreign_keys else 'OFF'}")
         for table in TABLES:
             db.execute(table_ddl(table))
             db[table.name].insert_all(rows_by_table[table.name], batch_size=batch_size)
