@@ -4,6 +4,7 @@ queries return what the data says."""
 from __future__ import annotations
 
 import asyncio
+import re
 
 import pytest
 
@@ -121,3 +122,13 @@ def test_table_pages_link_to_the_whole_table(client):
     html = client("/alliance/claims").text
     assert 'href="/files/claims.parquet"' in html
     assert client("/files/claims.parquet").content[:4] == b"PAR1"
+
+
+def test_the_argument_map_page_links_every_node(client):
+    html = client("/argument-map").text
+    assert "<svg" in html and "The argument of the article" in html
+    topics_used = set(alliance_data.load("claims").topic_id)
+    linked = set(re.findall(r'href="/alliance/topics/([a-z0-9-]+)"', html))
+    assert linked and linked <= topics_used
+    assert 'href="/alliance/claims/irda-' in html
+    assert 'href="/argument-map"' in client("/").text

@@ -41,6 +41,7 @@ def test_release_holds_every_file(published):
         "manifest.json",
     } <= names
     assert {"claims.parquet", "claims.csv", "actor_pairs.parquet", "actor_pairs.csv"} <= names
+    assert {"argument-map.svg", "argument-map-claims.svg"} <= names
 
 
 def test_sha256sum_accepts_the_checksums(published):

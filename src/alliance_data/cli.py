@@ -10,6 +10,7 @@ from .commands.build import build
 from .commands.coverage import coverage
 from .commands.describe import describe
 from .commands.diff import diff
+from .commands.figures import figures
 from .commands.package import package
 from .commands.release import release
 from .commands.reliability import reliability
@@ -25,7 +26,21 @@ def main() -> None:
     """alliance-data: the claims of "Iran And Russia: A Deepening Alliance" as a validated dataset."""
 
 
-for command in (validate, build, package, show, describe, anchor, reliability, coverage, release, diff, verify, serve):
+for command in (
+    validate,
+    build,
+    package,
+    show,
+    describe,
+    anchor,
+    reliability,
+    coverage,
+    release,
+    diff,
+    verify,
+    serve,
+    figures,
+):
     main.add_command(command)
 
 

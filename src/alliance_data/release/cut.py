@@ -18,6 +18,7 @@ import yaml
 from .. import about
 from ..atomic import atomic_directory
 from ..build import build_tables, write_outputs
+from ..figures import argument_maps
 from ..problems import AllianceDataError
 from . import codebook
 from .checksums import SUMS_FILE, sha256, write_sums
@@ -100,6 +101,9 @@ def release(version: str, data_dir: str | Path = "data", releases_dir: str | Pat
     source = yaml.safe_load((Path(data_dir) / "sources.yaml").read_text(encoding="utf-8"))[0]
     with atomic_directory(target) as staging:
         write_outputs(tables, staging)
+        rows = (tables[name].to_pylist() for name in ("claims", "claim_links", "topics"))
+        for name, svg in argument_maps(*rows).items():
+            (staging / name).write_text(svg, encoding="utf-8")
         (staging / CODEBOOK_FILE).write_text(codebook.render(version), encoding="utf-8")
         header = f"# alliance-data {version}\n\n{about.citation(version)}\n\n"
         (staging / NOTES_FILE).write_text(header + notes, encoding="utf-8")

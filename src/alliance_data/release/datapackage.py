@@ -17,6 +17,13 @@ from ..registry import TABLES, Table
 from .checksums import sha256
 
 DESCRIPTOR_FILE = "datapackage.json"
+OTHER_FILES = {
+    "manifest.json": "Row counts, columns, checksums and the environment that built the release.",
+    "codebook.md": "Every table, column, type, level and description.",
+    "RELEASE_NOTES.md": "What changed since the previous release, by stable id.",
+    "argument-map.svg": "The article's argument by topic, drawn from claim_links.",
+    "argument-map-claims.svg": "The article's argument claim by claim, drawn from claim_links.",
+}
 
 
 def field(column: Column) -> dict:
@@ -97,6 +104,18 @@ def descriptor(directory: Path, version: str, source: dict) -> dict:
             "description": "Every table in one SQLite database with keys, CHECK constraints and full-text search.",
         }
     )
+    described = {resource["path"] for resource in resources} | {DESCRIPTOR_FILE, "SHA256SUMS"}
+    for path in sorted(directory.iterdir()):
+        if path.name not in described:
+            resources.append(
+                {
+                    "name": path.stem.lower().replace("_", "-"),
+                    **_file(directory, path.name),
+                    "type": "file",
+                    "format": path.suffix.lstrip("."),
+                    "description": OTHER_FILES.get(path.name, path.name),
+                }
+            )
     return {
         "profile": "data-package",
         "name": about.NAME,

@@ -116,7 +116,11 @@ def _files_html(table: Table, release: str | None, available: set[str]) -> str:
 
 def home_html(release: str | None) -> str:
     version = release or about.__version__
-    return f"<p>{escape(about.DESCRIPTION)}</p><p><strong>Cite:</strong> {escape(about.citation(version))}</p>"
+    return (
+        f"<p>{escape(about.DESCRIPTION)}</p>"
+        f"<p><strong>Cite:</strong> {escape(about.citation(version))}</p>"
+        '<p>See <a href="/argument-map">the argument map</a>: the article\'s reasoning at a glance.</p>'
+    )
 
 
 def metadata(release: str | None = None, available_files: set[str] | None = None) -> dict:

@@ -43,8 +43,47 @@ def locate(release: str | None = None, releases_dir: Path = Path("releases")) ->
     return ServedDatabase(directory / "alliance.db", release.removeprefix("v"))
 
 
+MAP_PAGE = """{{% extends "base.html" %}}
+{{% block title %}}The argument of the article{{% endblock %}}
+{{% block content %}}
+<h1>The argument of the article</h1>
+<p>How the article's reasoning runs, generated from the <a href="/alliance/claim_links">claim_links</a> table:
+drivers, areas of cooperation, implications, outlook and risks. Every box links to its topic or claim;
+hover over a line to see the link it stands for.</p>
+<h2>By topic</h2>
+<div style="overflow-x: auto">{{% raw %}}{topics}{{% endraw %}}</div>
+<h2>Claim by claim</h2>
+<div style="overflow-x: auto">{{% raw %}}{claims}{{% endraw %}}</div>
+{{% endblock %}}
+"""
+
+
+def write_map_page(database: ServedDatabase, workdir: Path) -> Path:
+    """A Datasette custom page (templates/pages/argument-map.html) drawn from the served database."""
+    import sqlite3
+
+    from ..figures import argument_maps
+
+    connection = sqlite3.connect(f"file:{database.path}?mode=ro&immutable=1", uri=True)
+    connection.row_factory = sqlite3.Row
+    try:
+        rows = [
+            [dict(row) for row in connection.execute(f"select * from [{name}]")]
+            for name in ("claims", "claim_links", "topics")
+        ]
+    finally:
+        connection.close()
+    maps = argument_maps(*rows)
+    templates = workdir / "templates"
+    (templates / "pages").mkdir(parents=True, exist_ok=True)
+    page = MAP_PAGE.format(topics=maps["argument-map.svg"], claims=maps["argument-map-claims.svg"])
+    (templates / "pages" / "argument-map.html").write_text(page, encoding="utf-8")
+    return templates
+
+
 def write_config(database: ServedDatabase, workdir: Path) -> tuple[Path, Path]:
-    """Write metadata.json and inspect.json for `database` into `workdir`."""
+    """Write metadata.json, inspect.json and the custom pages for `database` into `workdir`."""
+    write_map_page(database, workdir)
     metadata_path = workdir / "metadata.json"
     metadata_path.write_text(json.dumps(metadata(database.release, database.files), indent=2), encoding="utf-8")
     inspect_path = workdir / "inspect.json"
@@ -68,6 +107,8 @@ def datasette_args(database: ServedDatabase, workdir: Path, host: str, port: int
         str(metadata_path),
         "--static",
         f"{FILES_MOUNT}:{database.path.parent}",
+        "--template-dir",
+        str(workdir / "templates"),
         "--host",
         host,
         "--port",
@@ -89,6 +130,7 @@ def make_datasette(database: ServedDatabase, workdir: Path):
         metadata=json.loads(metadata_path.read_text(encoding="utf-8")),
         settings=SETTINGS,
         static_mounts=[(FILES_MOUNT, str(database.path.parent))],
+        template_dir=str(workdir / "templates"),
     )
 
 

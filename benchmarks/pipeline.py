@@ -1,0 +1,374 @@
+"""Timing of validation and export on synthetic corpora of growing size.
+
+    python -m benchmarks.pipeline [--sizes 10000,100000,1000000] [--yaml-size 10000]
+                                  [--validate-timeout 600] [--profile-size 100000]
+
+Each size runs in a fresh subprocess (so ru_maxrss peaks are separate). Per size: generation
+(not counted), the derive step validate() runs (hedge_cues + actor_pairs), the table-level
+validation (`rules.check_tables`), the Arrow tables (`exports.arrow.arrow_table`), and the pieces
+of `build.write_outputs`: Parquet, CSV, SQLite (each with its manifest hash). Validation is
+stopped after --validate-timeout seconds; a size whose validation the previous sizes predict to
+take longer than that is not validated but estimated (validation grows as n², see PROFILE.md).
+The curators' path (YAML through pydantic, `validate(dir)`) is timed at --yaml-size claims.
+With --profile-size, that size is run once more under cProfile and the top functions are
+written to benchmarks/PROFILE.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib
+import io
+import json
+import math
+import pstats
+import resource
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+PROFILE_FILE = HERE / "PROFILE.md"
+
+
+class _Timeout(Exception):
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    def expire(signum, frame):
+        raise _Timeout
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _peak_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def _steps(size: int, validate_timeout: float, validate: bool, out_dir: Path) -> dict[str, Any]:
+    """Run every step once on a generated corpus; seconds per step, peak memory, problem count."""
+    from alliance_data.build import DATABASE_FILE, _file_entry
+    from alliance_data.exports.arrow import arrow_table
+    from alliance_data.exports.csv import plain, write_csv
+    from alliance_data.exports.parquet import write_parquet
+    from alliance_data.exports.sqlite import write_sqlite
+    from alliance_data.problems import ProblemList
+    from alliance_data.registry import TABLES
+    from alliance_data.rules import check_tables
+
+    from .synthetic import derive, generate
+
+    result: dict[str, Any] = {"size": size}
+    started = time.perf_counter()
+    dataset = generate(size)
+    result["generate"] = time.perf_counter() - started
+    result["peak_after_generate_mib"] = _peak_mib()
+    result["rows"] = {name: len(rows) for name, rows in dataset.rows.items()}
+
+    started = time.perf_counter()
+    derive(dataset)
+    result["derive"] = time.perf_counter() - started
+    result["rows"]["actor_pairs"] = len(dataset.rows["actor_pairs"])
+
+    if validate:
+        problems = ProblemList()
+        started = time.perf_counter()
+        try:
+            with _time_limit(validate_timeout):
+                check_tables(dataset, problems)
+            result["validate"] = time.perf_counter() - started
+            result["problems"] = len(problems.problems)
+        except _Timeout:
+            result["validate"] = None
+            result["validate_timeout"] = validate_timeout
+
+    started = time.perf_counter()
+    tables = {spec.name: arrow_table(spec, dataset.rows[spec.name]) for spec in TABLES}
+    result["arrow"] = time.perf_counter() - started
+    del dataset
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    for name, table in tables.items():
+        write_parquet(table, out_dir / f"{name}.parquet")
+        _file_entry(out_dir / f"{name}.parquet")
+    result["parquet"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    for name, table in tables.items():
+        write_csv(table, out_dir / f"{name}.csv")
+        _file_entry(out_dir / f"{name}.csv")
+    result["csv"] = time.perf_counter() - started
+
+    started = time.perf_counter()
+    write_sqlite(out_dir / DATABASE_FILE, {name: plain(table).to_pylist() for name, table in tables.items()})
+    _file_entry(out_dir / DATABASE_FILE)
+    result["sqlite"] = time.perf_counter() - started
+    result["bytes"] = {path.name: path.stat().st_size for path in out_dir.iterdir()}
+    result["peak_mib"] = _peak_mib()
+    return result
+
+
+def _curators(size: int) -> dict[str, Any]:
+    """validate(dir) on an authored YAML directory; read_dataset (YAML + pydantic) timed apart too."""
+    from alliance_data.problems import ProblemList
+    from alliance_data.reading import read_dataset
+    from alliance_data.validate import validate
+
+    from .synthetic import generate, write_data_dir
+
+    result: dict[str, Any] = {"size": size}
+    with tempfile.TemporaryDirectory() as directory:
+        write_data_dir(generate(size), directory)
+        result["yaml_bytes"] = sum(path.stat().st_size for path in Path(directory).rglob("*.yaml"))
+        started = time.perf_counter()
+        dataset = validate(directory)
+        result["validate_dir"] = time.perf_counter() - started
+        result["claims"] = len(dataset.rows["claims"])
+        del dataset
+        problems = ProblemList()
+        started = time.perf_counter()
+        read_dataset(Path(directory), problems)
+        result["read_dataset"] = time.perf_counter() - started
+        result["read_problems"] = len(problems.problems)
+    result["peak_mib"] = _peak_mib()
+    return result
+
+
+def _rules(size: int) -> dict[str, Any]:
+    """Seconds of each table rule alone, and of the per-column schemas (no foreign keys, no rules)."""
+    from alliance_data import rules
+    from alliance_data.registry import TABLES, TABLES_BY_NAME
+
+    from .synthetic import derive, generate
+
+    dataset = generate(size)
+    derive(dataset)
+    seconds: dict[str, float] = {}
+    for table in TABLES:
+        frame = rules._frame(dataset, table)
+        started = time.perf_counter()
+        rules.table_schema(table).validate(frame, lazy=True)
+        seconds[f"columns of {table.name} (types, enums, patterns, unique key)"] = time.perf_counter() - started
+    for rule in rules.RULES:
+        frame = rules._frame(dataset, TABLES_BY_NAME[rule.table])
+        started = time.perf_counter()
+        rule.passes(frame, dataset)
+        seconds[f"rule {rule.name} ({rule.table})"] = time.perf_counter() - started
+    return {"size": size, "seconds": seconds}
+
+
+def _profile(size: int, validate_timeout: float, top: int = 30) -> str:
+    """The steps at `size` under cProfile; Markdown with the top functions by cumulative time."""
+    for module in ("alliance_data.build", "alliance_data.rules", "benchmarks.synthetic"):
+        importlib.import_module(module)  # imports are not what is measured
+
+    profiler = cProfile.Profile()
+    with tempfile.TemporaryDirectory() as directory:
+        profiler.enable()
+        try:
+            result = _steps(size, validate_timeout, True, Path(directory))
+        finally:
+            profiler.disable()
+    stream = io.StringIO()
+    stats = pstats.Stats(profiler, stream=stream)
+    stats.sort_stats("cumulative")
+    rows = []
+    for (file, line, function), (_, calls, own, cumulative, _) in stats.stats.items():
+        where = file.replace(str(ROOT) + "/", "")
+        if "site-packages/" in where:
+            where = where.split("site-packages/", 1)[1]
+        rows.append((cumulative, own, calls, f"{where}:{line}({function})"))
+    lines = [
+        f"Profile of `python -m benchmarks.pipeline` steps at {size:,} claims under cProfile "
+        f"(validation stopped after {validate_timeout:.0f} s: "
+        f"{'it finished' if result.get('validate') is not None else 'it did not finish'}).",
+        "",
+        "Step seconds under the profiler: "
+        + ", ".join(
+            f"{key} {result[key]:.1f}"
+            for key in ("generate", "derive", "validate", "arrow", "parquet", "csv", "sqlite")
+            if result.get(key) is not None
+        ),
+        "",
+        f"Top {top} by cumulative time (pandera's own call layers left out):",
+        "",
+        "| cumulative s | own s | calls | function |",
+        "| ---: | ---: | ---: | --- |",
+    ]
+    skip = ("<frozen", "benchmarks/pipeline.py", "pandera/api/", "pandera/backends/", "pandera/validation_depth")
+    shown = 0
+    for cumulative, own, calls, name in sorted(rows, reverse=True):
+        if name.startswith("~") or any(part in name for part in skip):
+            continue
+        lines.append(f"| {cumulative:.1f} | {own:.1f} | {calls:,} | `{name}` |")
+        shown += 1
+        if shown == top:
+            break
+    lines += ["", f"Top {top // 2} by own time:", "", "| own s | cumulative s | calls | function |"]
+    lines.append("| ---: | ---: | ---: | --- |")
+    for cumulative, own, calls, name in sorted(rows, key=lambda row: row[1], reverse=True)[: top // 2]:
+        lines.append(f"| {own:.1f} | {cumulative:.1f} | {calls:,} | `{name}` |")
+    return "\n".join(lines) + "\n"
+
+
+def _worker(arguments: argparse.Namespace) -> None:
+    if arguments.worker == "steps":
+        with tempfile.TemporaryDirectory() as directory:
+            result = _steps(arguments.size, arguments.validate_timeout, not arguments.no_validate, Path(directory))
+    elif arguments.worker == "curators":
+        result = _curators(arguments.size)
+    elif arguments.worker == "rules":
+        result = _rules(arguments.size)
+    else:
+        result = {"markdown": _profile(arguments.size, arguments.validate_timeout)}
+    print("RESULT " + json.dumps(result))
+
+
+def _run(kind: str, size: int, *extra: str, limit: float = 3600) -> dict[str, Any]:
+    command = [sys.executable, "-m", "benchmarks.pipeline", "--worker", kind, "--size", str(size), *extra]
+    print("$", " ".join(command[1:]), file=sys.stderr, flush=True)
+    completed = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=limit)
+    for line in completed.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result = json.loads(line[len("RESULT ") :])
+            print("  ", {k: v for k, v in result.items() if k not in ("rows", "bytes", "markdown")}, file=sys.stderr)
+            return result
+    raise RuntimeError(f"{kind} at {size} failed:\n{completed.stderr[-3000:]}")
+
+
+def _estimate(size: int, measured: list[tuple[int, float]]) -> tuple[float, float] | None:
+    """Validation seconds at `size` from the two largest measured sizes (power law), and its exponent."""
+    if len(measured) < 2:
+        return None
+    (n1, t1), (n2, t2) = measured[-2:]
+    exponent = math.log(t2 / t1) / math.log(n2 / n1)
+    return t2 * (size / n2) ** exponent, exponent
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.2f}" if value < 10 else f"{value:.1f}" if value < 100 else f"{value:.0f}"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--yaml-size", type=int, default=10_000, help="claims for the curators' path; 0 skips it")
+    parser.add_argument("--validate-timeout", type=float, default=600.0)
+    parser.add_argument("--profile-size", type=int, default=0, help="run this size under cProfile too")
+    parser.add_argument("--profile-validate-timeout", type=float, default=300.0)
+    parser.add_argument("--rules-sizes", default="", help="time each rule alone at these sizes (into PROFILE.md)")
+    parser.add_argument("--json", type=Path, help="also write the raw results here")
+    parser.add_argument("--worker", choices=("steps", "curators", "rules", "profile"), help=argparse.SUPPRESS)
+    parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--no-validate", action="store_true", help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.worker:
+        _worker(arguments)
+        return
+
+    sizes = sorted(int(size) for size in arguments.sizes.split(","))
+    results, measured, stopped = [], [], False
+    for size in sizes:
+        estimate = _estimate(size, measured)
+        validate = not stopped and (estimate is None or estimate[0] <= arguments.validate_timeout)
+        extra = ["--validate-timeout", str(arguments.validate_timeout)] + ([] if validate else ["--no-validate"])
+        result = _run("steps", size, *extra, limit=arguments.validate_timeout + 3000)
+        if result.get("validate") is not None:
+            measured.append((size, result["validate"]))
+        stopped = stopped or "validate_timeout" in result
+        result["estimate"] = estimate
+        results.append(result)
+    curators = _run("curators", arguments.yaml_size) if arguments.yaml_size else None
+    rule_results = [_run("rules", int(size)) for size in arguments.rules_sizes.split(",") if size]
+    if arguments.profile_size or rule_results:
+        text = "# Where the time goes\n\nWritten by `python -m benchmarks.pipeline` (see its --help).\n"
+        if rule_results:
+            text += "\n" + _rules_markdown(rule_results)
+        if arguments.profile_size:
+            profile = _run(
+                "profile",
+                arguments.profile_size,
+                "--validate-timeout",
+                str(arguments.profile_validate_timeout),
+                limit=arguments.profile_validate_timeout + 3000,
+            )
+            text += "\n" + profile["markdown"]
+        PROFILE_FILE.write_text(text, encoding="utf-8")
+    if arguments.json:
+        arguments.json.write_text(json.dumps({"steps": results, "curators": curators}, indent=2), encoding="utf-8")
+    print(_markdown(results, curators))
+
+
+def _rules_markdown(results: list[dict[str, Any]]) -> str:
+    sizes = [result["size"] for result in results]
+    header = " | ".join(f"{size:,} claims s" for size in sizes)
+    lines = [
+        "Each table check alone (`rule.passes(frame, dataset)`; the per-column pandera schema of each table "
+        "without foreign keys or rules), seconds; growth exponent between the two largest sizes:",
+        "",
+        f"| check | {header} | grows as |",
+        "| --- |" + " ---: |" * (len(sizes) + 1),
+    ]
+    first = results[-1]["seconds"]
+    for name in sorted(first, key=first.get, reverse=True):
+        values = [result["seconds"][name] for result in results]
+        growth = "–"
+        if len(values) >= 2 and values[-2] > 0.005 and values[-1] > 0.005:
+            growth = f"n^{math.log(values[-1] / values[-2]) / math.log(sizes[-1] / sizes[-2]):.1f}"
+        lines.append(f"| {name} | " + " | ".join(f"{value:.2f}" for value in values) + f" | {growth} |")
+    return "\n".join(lines) + "\n"
+
+
+def _markdown(results: list[dict[str, Any]], curators: dict[str, Any] | None) -> str:
+    lines = [
+        "| claims | sections | generate (not counted) | derive | validate (check_tables) | arrow | parquet | csv "
+        "| sqlite | total counted | peak RSS MiB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for result in results:
+        validate = result.get("validate")
+        note = ""
+        if validate is None:
+            estimate = result.get("estimate")
+            note = f"> {result['validate_timeout']:.0f} (stopped)" if result.get("validate_timeout") else "not run"
+            if estimate:
+                note += f"; est. {_seconds(estimate[0])} (n^{estimate[1]:.1f})"
+        counted = [result[key] for key in ("derive", "arrow", "parquet", "csv", "sqlite")]
+        total = sum(counted) + (validate or (result.get("estimate") or (0,))[0])
+        total_text = _seconds(total) if validate is not None else f"≈ {_seconds(total)}"
+        lines.append(
+            f"| {result['size']:,} | {result['rows']['sections']:,} | {_seconds(result['generate'])} "
+            f"| {_seconds(result['derive'])} | {_seconds(validate) if validate is not None else note} "
+            f"| {_seconds(result['arrow'])} | {_seconds(result['parquet'])} | {_seconds(result['csv'])} "
+            f"| {_seconds(result['sqlite'])} | {total_text} | {result['peak_mib']:,.0f} |"
+        )
+    if curators:
+        lines += [
+            "",
+            f"Curators' path at {curators['size']:,} claims ({curators['yaml_bytes'] / 1e6:.1f} MB of YAML): "
+            f"`validate(dir)` {_seconds(curators['validate_dir'])} s, of which reading (YAML + pydantic, "
+            f"`read_dataset`) {_seconds(curators['read_dataset'])} s; peak RSS {curators['peak_mib']:,.0f} MiB.",
+        ]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    main()

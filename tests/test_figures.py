@@ -1,0 +1,68 @@
+"""Figures and the argument map: generated, deterministic, current, and true to the links."""
+
+from __future__ import annotations
+
+import re
+
+from click.testing import CliRunner
+
+import alliance_data
+from alliance_data.argument_map import claim_graph, to_mermaid, topic_graph
+from alliance_data.cli import main
+from alliance_data.commands.figures import readme_with_map
+from alliance_data.figures import _records
+from conftest import ROOT
+
+FIGURES = ROOT / "docs" / "figures"
+
+
+def rows(name):
+    return _records(alliance_data.load(name))
+
+
+def test_figures_are_current_and_deterministic(tmp_path):
+    for attempt in ("a", "b"):
+        result = CliRunner().invoke(
+            main, ["figures", "--out", str(tmp_path / attempt), "--readme", str(tmp_path / "none")]
+        )
+        assert result.exit_code == 0, result.output
+    first = {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
+    assert first == {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir()}
+    committed = {p.name: p.read_bytes() for p in FIGURES.iterdir()}
+    assert committed == first, "docs/figures is stale: run `alliance-data figures`"
+
+
+def test_readme_shows_the_current_map_and_two_figures():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    mermaid = to_mermaid(topic_graph(rows("claims"), rows("claim_links"), rows("topics")))
+    assert readme_with_map(readme, mermaid) == readme, "README map is stale: run `alliance-data figures`"
+    assert "```mermaid\nflowchart LR" in readme
+    assert len(re.findall(r"!\[[^\]]+\]\(docs/figures/[a-z-]+\.svg\)", readme)) >= 2
+
+
+def test_topic_map_edges_are_the_claim_links_aggregated():
+    claims, links = rows("claims"), rows("claim_links")
+    graph = topic_graph(claims, links, rows("topics"))
+    topic_of = {c["claim_id"]: c["topic_id"] for c in claims}
+    cross_topic = [link for link in links if topic_of[link["from_claim"]] != topic_of[link["to_claim"]]]
+    assert sum(edge.weight for edge in graph.edges) == len(cross_topic)
+    # Written by hand from the text: sanctions pressure drives economic cooperation.
+    assert any(
+        e.source == "driver-shared-pressure" and e.target == "area-economic-trade" and e.relation.value == "drives"
+        for e in graph.edges
+    )
+
+
+def test_claim_map_has_a_node_per_linked_claim_linking_to_its_page():
+    links = rows("claim_links")
+    graph = claim_graph(rows("claims"), links)
+    assert {n.id for n in graph.nodes} == {link["from_claim"] for link in links} | {link["to_claim"] for link in links}
+    assert all(n.href == f"/alliance/claims/{n.id}" for n in graph.nodes)
+    assert len(graph.edges) == len(links)
+
+
+def test_columns_follow_the_argument():
+    graph = topic_graph(rows("claims"), rows("claim_links"), rows("topics"))
+    kinds = [node.kind.value for node in graph.nodes]
+    order = ["history", "driver", "area", "implication", "outlook", "risk"]
+    assert kinds == sorted(kinds, key=order.index)
