@@ -1,0 +1,115 @@
+"""Our table-level validation of the claims table against a peer: `frictionless validate`.
+
+    python -m benchmarks.peer [--size 100000] [--full-timeout 600]
+
+The claims of a synthetic corpus (benchmarks.synthetic) are written as the release writes them
+(`exports.csv.write_csv` of the Arrow table) with the Table Schema the release publishes for them
+(`release.datapackage.table_schema`: types, required, enums, patterns, minLength, ranges, primary
+key; its foreign keys are dropped, since they point at other resources). Then, on the same rows:
+
+- `frictionless validate claims.csv --schema claims.schema.json --json` (the CLI, wall time);
+- ours, like for like: the pandera schema of the claims columns (`rules.table_schema(claims)`:
+  the same types, enums, patterns, lengths, ranges and unique key), frame building included;
+- ours, in full: the claims schema with foreign keys and every claims rule
+  (`rules.table_schema(claims, dataset)`), stopped after --full-timeout seconds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from alliance_data.exports.arrow import arrow_table
+from alliance_data.exports.csv import write_csv
+from alliance_data.registry import TABLES_BY_NAME
+from alliance_data.release.datapackage import table_schema as frictionless_schema
+from alliance_data.rules import _frame
+from alliance_data.rules import table_schema as pandera_schema
+
+from .synthetic import derive, generate
+
+
+def _frictionless(csv: Path, schema: Path) -> tuple[float, dict]:
+    # frictionless refuses absolute paths ("not safe"): run it in the files' directory.
+    command = [str(Path(sys.executable).with_name("frictionless")), "validate", csv.name, "--schema", schema.name]
+    started = time.perf_counter()
+    completed = subprocess.run([*command, "--json"], cwd=csv.parent, capture_output=True, text=True, timeout=1800)
+    seconds = time.perf_counter() - started
+    report = json.loads(completed.stdout)
+    return seconds, report
+
+
+def _ours(dataset, with_dataset: bool) -> float:
+    table = TABLES_BY_NAME["claims"]
+    started = time.perf_counter()
+    frame = _frame(dataset, table)
+    pandera_schema(table, dataset if with_dataset else None).validate(frame, lazy=True)
+    return time.perf_counter() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--full-timeout", type=float, default=600.0, help="0 skips our full claims checks")
+    arguments = parser.parse_args()
+
+    dataset = generate(arguments.size)
+    derive(dataset)
+    table = TABLES_BY_NAME["claims"]
+    with tempfile.TemporaryDirectory() as directory:
+        csv, schema = Path(directory) / "claims.csv", Path(directory) / "claims.schema.json"
+        write_csv(arrow_table(table, dataset.rows["claims"]), csv)
+        descriptor = frictionless_schema(table)
+        descriptor.pop("foreignKeys")
+        schema.write_text(json.dumps(descriptor), encoding="utf-8")
+        peer, report = _frictionless(csv, schema)
+        csv_mb = csv.stat().st_size / 1e6
+    stats = report["tasks"][0]["stats"] if report.get("tasks") else {}
+    _ours(generate(20), False)  # pandera's lazy imports are not what is measured
+    like = _ours(dataset, False)
+
+    full: float | None = None
+    if arguments.full_timeout:
+
+        def expire(signum, frame):
+            raise TimeoutError
+
+        signal.signal(signal.SIGALRM, expire)
+        signal.setitimer(signal.ITIMER_REAL, arguments.full_timeout)
+        try:
+            full = _ours(dataset, True)
+        except TimeoutError:
+            full = None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+
+    print(f"claims: {arguments.size:,} rows, {csv_mb:.1f} MB of CSV, {len(descriptor['fields'])} columns")
+    print(f"frictionless: valid={report.get('valid')}, rows={stats.get('rows')}, errors={stats.get('errors')}")
+    if not report.get("valid"):
+        print(json.dumps(report["tasks"][0]["errors"][:3], indent=1) if report.get("tasks") else report)
+    print()
+    print("| validator | seconds | rows/s | frictionless ÷ this |")
+    print("| --- | ---: | ---: | ---: |")
+    print(f"| `frictionless validate` (CLI, Table Schema) | {peer:.1f} | {arguments.size / peer:,.0f} | 1.0 |")
+    print(
+        f"| ours, same constraints (pandera column schema) | {like:.1f} | {arguments.size / like:,.0f} "
+        f"| {peer / like:.1f} |"
+    )
+    if full is not None:
+        print(
+            f"| ours, claims in full (+ foreign keys, 12 claims rules) | {full:.1f} | {arguments.size / full:,.0f} "
+            f"| {peer / full:.2f} |"
+        )
+    elif arguments.full_timeout:
+        label = "ours, claims in full (+ foreign keys, 12 claims rules)"
+        print(f"| {label} | > {arguments.full_timeout:.0f} (stopped) | | |")
+
+
+if __name__ == "__main__":
+    main()
