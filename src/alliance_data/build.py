@@ -11,6 +11,7 @@ import hashlib
 import json
 import platform
 import sqlite3
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -70,10 +71,17 @@ def _column_entry(column) -> dict[str, object]:
     return entry
 
 
-def write_outputs(tables: dict[str, pa.Table], directory: Path, formats: tuple[str, ...] = ALL_FORMATS) -> None:
-    """Write the given formats and the manifest into `directory`."""
+def write_outputs(
+    tables: dict[str, pa.Table],
+    directory: Path,
+    formats: tuple[str, ...] = ALL_FORMATS,
+    on_step: Callable[[str], None] | None = None,
+) -> None:
+    """Write the given formats and the manifest into `directory`; `on_step` hears each step."""
+    step = on_step or (lambda name: None)
     files: dict[str, dict[str, dict[str, object]]] = {name: {} for name in tables}
     for name, table in tables.items():
+        step(f"writing {name}")
         if "parquet" in formats:
             write_parquet(table, directory / f"{name}.parquet")
             files[name]["parquet"] = _file_entry(directory / f"{name}.parquet")
@@ -82,6 +90,7 @@ def write_outputs(tables: dict[str, pa.Table], directory: Path, formats: tuple[s
             files[name]["csv"] = _file_entry(directory / f"{name}.csv")
     database = None
     if "sqlite" in formats:
+        step("writing the SQLite database")
         write_sqlite(directory / DATABASE_FILE, {name: plain(table).to_pylist() for name, table in tables.items()})
         database = _file_entry(directory / DATABASE_FILE)
     manifest = {
@@ -116,13 +125,18 @@ def build_tables(data_dir: str | Path) -> dict[str, pa.Table]:
 
 
 def build(
-    data_dir: str | Path = "data", out_dir: str | Path = "build", formats: tuple[str, ...] = ALL_FORMATS
+    data_dir: str | Path = "data",
+    out_dir: str | Path = "build",
+    formats: tuple[str, ...] = ALL_FORMATS,
+    on_step: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Validate, then write the outputs atomically; on any problem nothing is written."""
+    if on_step:
+        on_step("validating")
     tables = build_tables(data_dir)
     out = Path(out_dir)
     with atomic_directory(out) as staging:
-        write_outputs(tables, staging, formats)
+        write_outputs(tables, staging, formats, on_step)
     return BuildResult(
         out, {name: table.num_rows for name, table in tables.items()}, sorted(p.name for p in out.iterdir())
     )

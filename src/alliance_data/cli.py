@@ -10,6 +10,7 @@ from .commands.build import build
 from .commands.coverage import coverage
 from .commands.describe import describe
 from .commands.diff import diff
+from .commands.docs import docs
 from .commands.figures import figures
 from .commands.package import package
 from .commands.release import release
@@ -26,20 +27,22 @@ def main() -> None:
     """alliance-data: the claims of "Iran And Russia: A Deepening Alliance" as a validated dataset."""
 
 
+# Explicit registration, in the order a user meets them: look, curate, publish, document.
 for command in (
-    validate,
-    build,
-    package,
     show,
     describe,
+    serve,
+    validate,
     anchor,
-    reliability,
     coverage,
+    reliability,
+    build,
+    package,
     release,
     diff,
     verify,
-    serve,
     figures,
+    docs,
 ):
     main.add_command(command)
 

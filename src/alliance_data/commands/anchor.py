@@ -14,7 +14,12 @@ from .common import reports_errors
 @click.option("--occurrence", default=1, show_default=True, help="Which occurrence of QUOTE to anchor.")
 @reports_errors
 def anchor(source_file: Path, quote: str, occurrence: int) -> None:
-    """Print the anchor fields (quote, offsets, prefix, suffix) of QUOTE in SOURCE_FILE, ready to paste."""
+    """Print the anchor fields (quote, offsets, prefix, suffix) of QUOTE in SOURCE_FILE, ready to paste.
+
+    \b
+    Examples:
+      alliance-data anchor data/sources/irda.txt "Economic and Trade Relations are a cornerstone."
+    """
     from ..anchoring import anchor as find
 
     text = source_file.read_bytes().decode("utf-8")

@@ -19,9 +19,18 @@ from .common import data_dir_argument, reports_errors
 )
 @reports_errors
 def build(data_dir: Path, out_dir: Path) -> None:
-    """Validate DATA_DIR, then write Parquet, CSV and SQLite files to --out."""
-    from ..build import build as run
+    """Validate DATA_DIR, then write Parquet, CSV and SQLite files to --out.
 
-    result = run(data_dir, out_dir)
+    \b
+    Examples:
+      alliance-data build
+      alliance-data build data --out /tmp/alliance
+    """
+    from ..build import build as run
+    from ..registry import TABLES
+    from .common import progress_steps
+
+    with progress_steps(total=2 * len(TABLES) + 2) as step:
+        result = run(data_dir, out_dir, on_step=step)
     rows = ", ".join(f"{count} {name}" for name, count in result.rows.items())
     click.echo(f"built {result.directory}/ ({len(result.files)} files): {rows}")

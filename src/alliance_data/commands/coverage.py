@@ -16,7 +16,13 @@ from .common import data_dir_argument, reports_errors
 def coverage(data_dir: Path, as_json: bool) -> None:
     """How many sentences of each section a claim covers; list the excluded and uncovered ones.
 
-    Exits 1 when a sentence is uncovered or an exclusion is stale."""
+    Exits 1 when a sentence is uncovered or an exclusion is stale.
+
+    \b
+    Examples:
+      alliance-data coverage
+      alliance-data coverage --json | jq '.uncovered'
+    """
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

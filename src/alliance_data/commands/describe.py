@@ -9,7 +9,13 @@ from .common import reports_errors
 @click.argument("table", required=False)
 @reports_errors
 def describe(table: str | None) -> None:
-    """List the tables, or the columns of TABLE with their types and descriptions."""
+    """List the tables, or the columns of TABLE with their types and descriptions.
+
+    \b
+    Examples:
+      alliance-data describe
+      alliance-data describe claims
+    """
     from rich.console import Console
     from rich.table import Table
 

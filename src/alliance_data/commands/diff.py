@@ -33,10 +33,24 @@ def _tables(spec: str, releases_dir: Path):
     default="releases",
     show_default=True,
 )
+@click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @reports_errors
-def diff(old: str, new: str, releases_dir: Path) -> None:
-    """Print what changed from OLD to NEW (versions, build directories or data directories), by stable id."""
+def diff(old: str, new: str, releases_dir: Path, as_json: bool) -> None:
+    """Print what changed from OLD to NEW (versions, build directories or data directories), by stable id.
+
+    \b
+    Examples:
+      alliance-data diff 1.0.0 data
+      alliance-data diff 1.0.0 1.1.0 --json
+    """
     from ..release.diff import diff as compare
     from ..release.diff import render
 
-    click.echo(render(compare(_tables(old, releases_dir), _tables(new, releases_dir)), old, new), nl=False)
+    changes = compare(_tables(old, releases_dir), _tables(new, releases_dir))
+    if as_json:
+        import json
+        from dataclasses import asdict
+
+        click.echo(json.dumps({"required_bump": changes.required_bump(), **asdict(changes)}, indent=2, default=str))
+    else:
+        click.echo(render(changes, old, new), nl=False)

@@ -11,18 +11,17 @@ from .common import data_dir_argument, reports_errors
 @data_dir_argument
 @reports_errors
 def package(data_dir: Path) -> None:
-    """Refresh the data shipped inside the package (src/alliance_data/data), the JSON Schema files
-    and docs/codebook.md."""
+    """Refresh the data shipped inside the package (src/alliance_data/data) and the JSON Schema files.
+
+    \b
+    Examples:
+      alliance-data package            # after editing data/
+      alliance-data package my-data/   # a curator's copy
+    """
     from ..build import PACKAGE_DATA_DIR
     from ..build import package as run
     from ..exports.json_schema import write_schemas
-    from ..release import codebook
 
     result = run(data_dir)
     schemas = write_schemas(Path("schema"))
-    Path("docs").mkdir(exist_ok=True)
-    Path("docs/codebook.md").write_text(codebook.render(), encoding="utf-8")
-    click.echo(
-        f"refreshed {PACKAGE_DATA_DIR} ({len(result.files)} files), {len(schemas)} schema files in schema/ "
-        "and docs/codebook.md"
-    )
+    click.echo(f"refreshed {PACKAGE_DATA_DIR} ({len(result.files)} files) and {len(schemas)} schema files in schema/")

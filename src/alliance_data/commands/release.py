@@ -20,8 +20,16 @@ from .common import data_dir_argument, reports_errors
 )
 @reports_errors
 def release(version: str, data_dir: Path, releases_dir: Path) -> None:
-    """Validate DATA_DIR, build, and publish releases/vVERSION (immutable, with checksums and notes)."""
-    from ..release.cut import release as run
+    """Validate DATA_DIR, build, and publish releases/vVERSION (immutable, with checksums and notes).
 
-    published = run(version, data_dir, releases_dir)
+    \b
+    Examples:
+      alliance-data release 1.1.0
+    """
+    from ..registry import TABLES
+    from ..release.cut import release as run
+    from .common import progress_steps
+
+    with progress_steps(total=2 * len(TABLES) + 2) as step:
+        published = run(version, data_dir, releases_dir, on_step=step)
     click.echo(f"published {published.directory}/ (verify with: cd {published.directory} && sha256sum -c SHA256SUMS)")

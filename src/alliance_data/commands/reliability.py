@@ -14,7 +14,13 @@ REPORT = Path("docs") / "reliability.md"
 @click.option("--write/--print", default=True, show_default=True, help=f"Write {REPORT} or print to stdout.")
 @reports_errors
 def reliability(data_dir: Path, write: bool) -> None:
-    """Report agreement between the two coders (Cohen's kappa per field) and every resolved disagreement."""
+    """Report agreement between the two coders (Cohen's kappa per field) and every resolved disagreement.
+
+    \b
+    Examples:
+      alliance-data reliability
+      alliance-data reliability --print
+    """
     from ..reliability import report
     from ..validate import validate
 

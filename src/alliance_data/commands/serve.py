@@ -20,7 +20,13 @@ from .common import reports_errors
 )
 @reports_errors
 def serve(release: str | None, host: str, port: int, releases_dir: Path) -> None:
-    """Browse and search the dataset read-only in Datasette."""
+    """Browse and search the dataset read-only in Datasette.
+
+    \b
+    Examples:
+      alliance-data serve
+      alliance-data serve --release 1.0.0 --port 8080
+    """
     from ..serving.server import serve as run
 
     run(release, host, port, releases_dir)

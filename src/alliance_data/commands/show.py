@@ -11,7 +11,14 @@ from .common import reports_errors
 @click.option("--columns", "-c", multiple=True, help="Columns to show (repeatable); default: a readable subset.")
 @reports_errors
 def show(table: str, limit: int, columns: tuple[str, ...]) -> None:
-    """Print the first rows of a packaged TABLE (default: claims)."""
+    """Print the first rows of a packaged TABLE (default: claims).
+
+    \b
+    Examples:
+      alliance-data show
+      alliance-data show actors --limit 20
+      alliance-data show claims -c claim_id -c quote
+    """
     from rich.console import Console
     from rich.table import Table
 

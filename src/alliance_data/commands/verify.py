@@ -18,7 +18,12 @@ from .common import reports_errors
 )
 @reports_errors
 def verify(version: str, releases_dir: Path) -> None:
-    """Check every file of release VERSION against its SHA256SUMS (like `sha256sum -c`)."""
+    """Check every file of release VERSION against its SHA256SUMS (like `sha256sum -c`).
+
+    \b
+    Examples:
+      alliance-data verify 1.0.0
+    """
     from ..release.checksums import verify as run
 
     directory = releases_dir / f"v{version.removeprefix('v')}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,14 +94,21 @@ def check_version(version: str, tables: dict, releases_dir: Path) -> tuple[Relea
     return previous, render(changes, f"v{previous.version}", f"v{version}")
 
 
-def release(version: str, data_dir: str | Path = "data", releases_dir: str | Path = RELEASES_DIR) -> Release:
+def release(
+    version: str,
+    data_dir: str | Path = "data",
+    releases_dir: str | Path = RELEASES_DIR,
+    on_step: Callable[[str], None] | None = None,
+) -> Release:
     releases_dir = Path(releases_dir)
+    if on_step:
+        on_step("validating")
     tables = build_tables(data_dir)
     _, notes = check_version(version, tables, releases_dir)
     target = releases_dir / f"v{version}"
     source = yaml.safe_load((Path(data_dir) / "sources.yaml").read_text(encoding="utf-8"))[0]
     with atomic_directory(target) as staging:
-        write_outputs(tables, staging)
+        write_outputs(tables, staging, on_step=on_step)
         rows = (tables[name].to_pylist() for name in ("claims", "claim_links", "topics"))
         for name, svg in argument_maps(*rows).items():
             (staging / name).write_text(svg, encoding="utf-8")

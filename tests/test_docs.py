@@ -1,0 +1,68 @@
+"""The documentation site: generated pages current, every command and option documented, and
+the MkDocs site builds in strict mode (a broken link fails)."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import yaml
+from click.testing import CliRunner
+
+from alliance_data.cli import main
+from alliance_data.docs_pages import pages
+from conftest import ROOT
+
+DOCS = ROOT / "docs"
+
+
+def test_generated_pages_are_current():
+    for name, content in pages().items():
+        assert (DOCS / name).read_text(encoding="utf-8") == content, f"docs/{name} is stale: run `alliance-data docs`"
+
+
+def test_every_command_has_help_with_examples_and_is_documented():
+    reference = (DOCS / "cli.md").read_text(encoding="utf-8")
+    for name, command in main.commands.items():
+        context = click.Context(command, info_name=name)
+        assert "Examples:" in command.get_help(context), name
+        assert f"## alliance-data {name}" in reference, name
+        for parameter in command.params:
+            for option in getattr(parameter, "opts", []):
+                if option.startswith("-"):
+                    assert option in reference, f"{name} {option}"
+
+
+def test_every_page_is_in_the_site_and_every_nav_entry_exists():
+    config = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    nav = {next(iter(entry.values())) for entry in config["nav"]}
+    assert nav == {p.name for p in DOCS.glob("*.md")}
+
+
+def test_the_site_builds_strictly(tmp_path):
+    mkdocs = Path(sys.executable).with_name("mkdocs")
+    result = subprocess.run(
+        [str(mkdocs), "build", "--strict", "-d", str(tmp_path / "site")], cwd=ROOT, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert (tmp_path / "site" / "codebook" / "index.html").exists()
+
+
+def test_plain_output_off_a_terminal():
+    result = CliRunner().invoke(main, ["show", "claims", "--limit", "1"])
+    assert result.exit_code == 0 and "\x1b[" not in result.output
+
+
+def test_json_output_for_scripts(data_copy):
+    import json
+
+    ok = CliRunner().invoke(main, ["validate", str(ROOT / "data"), "--json"])
+    assert ok.exit_code == 0 and json.loads(ok.output)["valid"] is True
+    path = data_copy / "topics.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  kind: history\n", "  kind: histori\n", 1))
+    bad = CliRunner().invoke(main, ["validate", str(data_copy), "--json"])
+    report = json.loads(bad.output)
+    assert bad.exit_code == 1 and report["valid"] is False
+    assert {"file", "line", "record_id", "field", "message", "fix"} <= set(report["problems"][0])
