@@ -13,6 +13,14 @@ import click
 
 from ..problems import AllianceDataError, ValidationFailed
 
+releases_option = click.option(
+    "--releases",
+    "releases_dir",
+    type=click.Path(path_type=Path, file_okay=False),
+    default="releases",
+    show_default=True,
+    help="Directory where releases are published.",
+)
 data_dir_argument = click.argument(
     "data_dir", type=click.Path(path_type=Path, file_okay=False), default="data", required=False
 )

@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .common import reports_errors
+from .common import releases_option, reports_errors
 
 
 def _tables(spec: str, releases_dir: Path):
@@ -26,13 +26,7 @@ def _tables(spec: str, releases_dir: Path):
 @click.command()
 @click.argument("old")
 @click.argument("new")
-@click.option(
-    "--releases",
-    "releases_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="releases",
-    show_default=True,
-)
+@releases_option
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @reports_errors
 def diff(old: str, new: str, releases_dir: Path, as_json: bool) -> None:

@@ -4,20 +4,13 @@ from pathlib import Path
 
 import click
 
-from .common import data_dir_argument, reports_errors
+from .common import data_dir_argument, releases_option, reports_errors
 
 
 @click.command()
 @click.argument("version")
 @data_dir_argument
-@click.option(
-    "--releases",
-    "releases_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="releases",
-    show_default=True,
-    help="Where releases are published.",
-)
+@releases_option
 @reports_errors
 def release(version: str, data_dir: Path, releases_dir: Path) -> None:
     """Validate DATA_DIR, build, and publish releases/vVERSION (immutable, with checksums and notes).

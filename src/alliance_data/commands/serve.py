@@ -4,20 +4,14 @@ from pathlib import Path
 
 import click
 
-from .common import reports_errors
+from .common import releases_option, reports_errors
 
 
 @click.command()
 @click.option("--release", default=None, help="Serve a published release (e.g. 1.0.0); default: the packaged data.")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8001, show_default=True, type=int)
-@click.option(
-    "--releases",
-    "releases_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="releases",
-    show_default=True,
-)
+@releases_option
 @reports_errors
 def serve(release: str | None, host: str, port: int, releases_dir: Path) -> None:
     """Browse and search the dataset read-only in Datasette.

@@ -4,18 +4,12 @@ from pathlib import Path
 
 import click
 
-from .common import reports_errors
+from .common import releases_option, reports_errors
 
 
 @click.command()
 @click.argument("version")
-@click.option(
-    "--releases",
-    "releases_dir",
-    type=click.Path(path_type=Path, file_okay=False),
-    default="releases",
-    show_default=True,
-)
+@releases_option
 @reports_errors
 def verify(version: str, releases_dir: Path) -> None:
     """Check every file of release VERSION against its SHA256SUMS (like `sha256sum -c`).
