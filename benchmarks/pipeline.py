@@ -56,6 +56,16 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
+def code_fingerprint() -> str:
+    """A short hash of the package's source: the numbers belong to this version of src/."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for path in sorted((ROOT / "src" / "alliance_data").rglob("*.py")):
+        digest.update(path.relative_to(ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:12]
+
+
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
@@ -239,6 +249,7 @@ def _warm_up() -> None:
 
 
 def _worker(arguments: argparse.Namespace) -> None:
+    fingerprint = code_fingerprint()
     _warm_up()
     if arguments.worker == "steps":
         with tempfile.TemporaryDirectory() as directory:
@@ -249,6 +260,9 @@ def _worker(arguments: argparse.Namespace) -> None:
         result = _rules(arguments.size)
     else:
         result = {"markdown": _profile(arguments.size, arguments.validate_timeout)}
+    if fingerprint != code_fingerprint():
+        result["warning"] = "src/alliance_data changed while this worker ran"
+    result["code"] = fingerprint
     print("RESULT " + json.dumps(result))
 
 
@@ -322,11 +336,14 @@ def main() -> None:
                 str(arguments.profile_validate_timeout),
                 limit=arguments.profile_validate_timeout + 3000,
             )
-            text += "\n" + profile["markdown"]
+            text += "\n" + profile["markdown"] + f"\nsrc/alliance_data fingerprint: {profile['code']}\n"
         PROFILE_FILE.write_text(text, encoding="utf-8")
     if arguments.json:
         arguments.json.write_text(json.dumps({"steps": results, "curators": curators}, indent=2), encoding="utf-8")
     print(_markdown(results, curators))
+    codes = {result["code"] for result in [*results, curators] if result}
+    warnings = [result["warning"] for result in [*results, curators] if result and result.get("warning")]
+    print(f"\nsrc/alliance_data fingerprint: {', '.join(sorted(codes))}", *warnings, sep="\n")
 
 
 def _rules_markdown(results: list[dict[str, Any]]) -> str:
