@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import platform
 import sqlite3
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -71,6 +72,37 @@ def _column_entry(column) -> dict[str, object]:
     return entry
 
 
+def _sqlite_rows(tables: dict[str, pa.Table]) -> dict[str, Iterator[dict[str, object]]]:
+    """Rows for sqlite-utils, in batches of Arrow record batches (never a million dicts at once)."""
+
+    def rows(table: pa.Table) -> Iterator[dict[str, object]]:
+        for batch in plain(table).to_batches(max_chunksize=10_000):
+            yield from batch.to_pylist()
+
+    return {name: rows(table) for name, table in tables.items()}
+
+
+def _write_database(tables: dict[str, pa.Table], path: Path) -> None:
+    write_sqlite(path, _sqlite_rows(tables))
+
+
+def _start_sqlite(tables: dict[str, pa.Table], path: Path):
+    if "fork" not in multiprocessing.get_all_start_methods():
+        _write_database(tables, path)
+        return None
+    process = multiprocessing.get_context("fork").Process(target=_write_database, args=(tables, path))
+    process.start()
+    return process
+
+
+def _finish_sqlite(process) -> None:
+    if process is None:
+        return
+    process.join()
+    if process.exitcode != 0:
+        raise RuntimeError(f"writing the SQLite database failed (exit code {process.exitcode})")
+
+
 def write_outputs(
     tables: dict[str, pa.Table],
     directory: Path,
@@ -80,6 +112,9 @@ def write_outputs(
     """Write the given formats and the manifest into `directory`; `on_step` hears each step."""
     step = on_step or (lambda name: None)
     files: dict[str, dict[str, dict[str, object]]] = {name: {} for name in tables}
+    # The SQLite export is independent of the others and the slowest: it runs in a second
+    # process (forked, so the tables are shared, not copied) while this one writes the files.
+    sqlite_job = _start_sqlite(tables, directory / DATABASE_FILE) if "sqlite" in formats else None
     for name, table in tables.items():
         step(f"writing {name}")
         if "parquet" in formats:
@@ -89,9 +124,9 @@ def write_outputs(
             write_csv(table, directory / f"{name}.csv")
             files[name]["csv"] = _file_entry(directory / f"{name}.csv")
     database = None
-    if "sqlite" in formats:
+    if sqlite_job is not None:
         step("writing the SQLite database")
-        write_sqlite(directory / DATABASE_FILE, {name: plain(table).to_pylist() for name, table in tables.items()})
+        _finish_sqlite(sqlite_job)
         database = _file_entry(directory / DATABASE_FILE)
     manifest = {
         "name": about.NAME,
