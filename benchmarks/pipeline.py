@@ -70,8 +70,16 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def _steps(size: int, validate_timeout: float, validate: bool, out_dir: Path) -> dict[str, Any]:
-    """Run every step once on a generated corpus; seconds per step, peak memory, problem count."""
+def _steps(
+    size: int,
+    validate_timeout: float,
+    validate: bool,
+    out_dir: Path,
+    profiler: cProfile.Profile | None = None,
+    export: bool = True,
+) -> dict[str, Any]:
+    """Run every step once on a generated corpus; seconds per step, peak memory, problem count.
+    A given profiler is enabled after generation (which is not measured)."""
     from alliance_data.build import DATABASE_FILE, _file_entry
     from alliance_data.exports.arrow import arrow_table
     from alliance_data.exports.csv import plain, write_csv
@@ -90,6 +98,8 @@ def _steps(size: int, validate_timeout: float, validate: bool, out_dir: Path) ->
     result["peak_after_generate_mib"] = _peak_mib()
     result["rows"] = {name: len(rows) for name, rows in dataset.rows.items()}
 
+    if profiler is not None:
+        profiler.enable()
     started = time.perf_counter()
     derive(dataset)
     result["derive"] = time.perf_counter() - started
@@ -107,6 +117,8 @@ def _steps(size: int, validate_timeout: float, validate: bool, out_dir: Path) ->
             result["validate"] = None
             result["validate_timeout"] = validate_timeout
 
+    if not export:
+        return result
     started = time.perf_counter()
     tables = {spec.name: arrow_table(spec, dataset.rows[spec.name]) for spec in TABLES}
     result["arrow"] = time.perf_counter() - started
@@ -183,15 +195,14 @@ def _rules(size: int) -> dict[str, Any]:
     return {"size": size, "seconds": seconds}
 
 
-def _profile(size: int, validate_timeout: float, top: int = 30) -> str:
+def _profile(size: int, validate_timeout: float, export: bool = True, top: int = 30) -> str:
     """The steps at `size` under cProfile; Markdown with the top functions by cumulative time."""
     importlib.import_module("alliance_data.build")  # imports are not what is measured
 
     profiler = cProfile.Profile()
     with tempfile.TemporaryDirectory() as directory:
-        profiler.enable()
         try:
-            result = _steps(size, validate_timeout, True, Path(directory))
+            result = _steps(size, validate_timeout, True, Path(directory), profiler, export)
         finally:
             profiler.disable()
     stream = io.StringIO()
@@ -204,14 +215,15 @@ def _profile(size: int, validate_timeout: float, top: int = 30) -> str:
             where = where.split("site-packages/", 1)[1]
         rows.append((cumulative, own, calls, f"{where}:{line}({function})"))
     lines = [
-        f"Profile of `python -m benchmarks.pipeline` steps at {size:,} claims under cProfile "
+        f"### {'All steps' if export else 'Validation (derive + check_tables)'} at {size:,} claims\n\n"
+        f"Profile of `python -m benchmarks.pipeline` steps after generation at {size:,} claims under cProfile "
         f"(validation stopped after {validate_timeout:.0f} s: "
         f"{'it finished' if result.get('validate') is not None else 'it did not finish'}).",
         "",
         "Step seconds under the profiler: "
         + ", ".join(
             f"{key} {result[key]:.1f}"
-            for key in ("generate", "derive", "validate", "arrow", "parquet", "csv", "sqlite")
+            for key in ("derive", "validate", "arrow", "parquet", "csv", "sqlite")
             if result.get(key) is not None
         ),
         "",
@@ -259,7 +271,7 @@ def _worker(arguments: argparse.Namespace) -> None:
     elif arguments.worker == "rules":
         result = _rules(arguments.size)
     else:
-        result = {"markdown": _profile(arguments.size, arguments.validate_timeout)}
+        result = {"markdown": _profile(arguments.size, arguments.validate_timeout, not arguments.no_export)}
     if fingerprint != code_fingerprint():
         result["warning"] = "src/alliance_data changed while this worker ran"
     result["code"] = fingerprint
@@ -299,12 +311,16 @@ def main() -> None:
     parser.add_argument("--yaml-size", type=int, default=10_000, help="claims for the curators' path; 0 skips it")
     parser.add_argument("--validate-timeout", type=float, default=600.0)
     parser.add_argument("--profile-size", type=int, default=0, help="run this size under cProfile too")
+    parser.add_argument(
+        "--profile-validate-size", type=int, default=0, help="profile the validation alone (no export) at this size"
+    )
     parser.add_argument("--profile-validate-timeout", type=float, default=300.0)
     parser.add_argument("--rules-sizes", default="", help="time each rule alone at these sizes (into PROFILE.md)")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
     parser.add_argument("--worker", choices=("steps", "curators", "rules", "profile"), help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--no-validate", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--no-export", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     if arguments.worker:
         _worker(arguments)
@@ -324,7 +340,7 @@ def main() -> None:
         results.append(result)
     curators = _run("curators", arguments.yaml_size) if arguments.yaml_size else None
     rule_results = [_run("rules", int(size)) for size in arguments.rules_sizes.split(",") if size]
-    if arguments.profile_size or rule_results:
+    if arguments.profile_size or arguments.profile_validate_size or rule_results:
         text = "# Where the time goes\n\nWritten by `python -m benchmarks.pipeline` (see its --help).\n"
         if rule_results:
             text += "\n" + _rules_markdown(rule_results)
@@ -332,6 +348,16 @@ def main() -> None:
             profile = _run(
                 "profile",
                 arguments.profile_size,
+                "--validate-timeout",
+                str(arguments.profile_validate_timeout),
+                limit=arguments.profile_validate_timeout + 3000,
+            )
+            text += "\n" + profile["markdown"] + f"\nsrc/alliance_data fingerprint: {profile['code']}\n"
+        if arguments.profile_validate_size:
+            profile = _run(
+                "profile",
+                arguments.profile_validate_size,
+                "--no-export",
                 "--validate-timeout",
                 str(arguments.profile_validate_timeout),
                 limit=arguments.profile_validate_timeout + 3000,

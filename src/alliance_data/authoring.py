@@ -16,6 +16,9 @@ import yaml
 
 from .problems import ProblemList
 
+# libyaml's parser when PyYAML was built with it (it is in the wheels), else the pure-Python one.
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 # Authored files are small and hand-written; 5 MiB is ~30,000 claims in one file. A
 # bigger file is almost certainly a mistake and is refused before it is parsed.
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -73,7 +76,7 @@ def read_text(path: Path, problems: ProblemList, display: str) -> str | None:
 def _refuse_unsafe(text: str, display: str, problems: ProblemList) -> bool:
     """Add a problem for every anchor, alias or tag; True when the text is plain YAML."""
     safe = True
-    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+    for event in yaml.parse(text, Loader=SafeLoader):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             problems.add(
@@ -99,7 +102,7 @@ def read_records(path: Path, problems: ProblemList, display: str | None = None) 
     try:
         if not _refuse_unsafe(text, display, problems):
             return []
-        loader = yaml.SafeLoader(text)
+        loader = SafeLoader(text)
         try:
             root = loader.get_single_node()
             if root is None:
@@ -130,7 +133,7 @@ def read_records(path: Path, problems: ProblemList, display: str | None = None) 
         return []
 
 
-def _record(node: yaml.Node, loader: yaml.SafeLoader, display: str, path: Path, problems: ProblemList):
+def _record(node: yaml.Node, loader: SafeLoader, display: str, path: Path, problems: ProblemList):
     line = node.start_mark.line + 1
     if not isinstance(node, yaml.MappingNode):
         problems.add(
