@@ -35,18 +35,19 @@ def _timed(url: str) -> tuple[bool, float]:
     return ok, time.perf_counter() - started
 
 
-def run_load(base: str, requests_per_path: int = 200, clients: int = 4) -> dict:
+def run_load(base: str, requests_per_path: int = 200, clients: int = 4, paths: dict[str, str] | None = None) -> dict:
+    paths = paths or PATHS
     results: dict[str, list[float]] = {}
     failures = 0
     started = time.perf_counter()
     with ThreadPoolExecutor(clients) as pool:
-        for name, path in PATHS.items():
+        for name, path in paths.items():
             outcomes = list(pool.map(_timed, [base + path] * requests_per_path))
             failures += sum(not ok for ok, _ in outcomes)
             results[name] = [seconds for _, seconds in outcomes]
     elapsed = time.perf_counter() - started
     return {
-        "paths": list(PATHS),
+        "paths": list(paths),
         "requests": sum(len(v) for v in results.values()),
         "failures": failures,
         "seconds": elapsed,
