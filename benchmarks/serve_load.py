@@ -62,31 +62,35 @@ def run_load(base: str, requests_per_path: int = 200, clients: int = 4, paths: d
     }
 
 
+def load_served(argv: list[str], port: int, requests_per_path: int = 200, paths: dict[str, str] | None = None) -> dict:
+    """Start a server with `argv` (a Python command line), wait for it, load it, stop it."""
+    server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(1200):
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.25)
+        return run_load(base, requests_per_path, 4, paths)
+    finally:
+        server.terminate()
+
+
+def print_results(result: dict) -> None:
+    print(f"{result['requests']} requests, {result['failures']} failures, {result['seconds']:.1f} s")
+    print("| request | p50 ms | p99 ms | req/s |\n|---|---:|---:|---:|")
+    for name, figures in result["latency_ms"].items():
+        print(f"| {name} | {figures['p50']:.1f} | {figures['p99']:.1f} | {figures['rps']:.0f} |")
+
+
 def main() -> None:
     sys.path.insert(0, "tests")
     from conftest import free_port
 
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(300):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.2)
-        result = run_load(base)
-    finally:
-        server.terminate()
-    print(f"{result['requests']} requests, {result['failures']} failures, {result['seconds']:.1f} s")
-    print("| request | p50 ms | p99 ms |\n|---|---:|---:|")
-    for name, figures in result["latency_ms"].items():
-        print(f"| {name} | {figures['p50']:.1f} | {figures['p99']:.1f} |")
+    print_results(load_served([sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(port)], port))
 
 
 if __name__ == "__main__":

@@ -7,11 +7,9 @@
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 from alliance_data.build import DATABASE_FILE, _write_database
@@ -19,7 +17,7 @@ from alliance_data.exports.arrow import arrow_table
 from alliance_data.registry import TABLES
 from alliance_data.serving.server import ServedDatabase, datasette_args
 
-from .serve_load import run_load
+from .serve_load import load_served, print_results
 from .synthetic import derive, generate
 
 
@@ -50,24 +48,7 @@ def main() -> None:
     config = workdir / "config"
     config.mkdir()
     argv = datasette_args(ServedDatabase(database, None), config, "127.0.0.1", port)
-    server = subprocess.Popen(
-        [sys.executable, "-m", "datasette", *argv], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(600):
-            try:
-                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        result = run_load(base, args.requests, 4, paths)
-    finally:
-        server.terminate()
-    print(f"{result['requests']} requests, {result['failures']} failures, {result['seconds']:.1f} s")
-    print("| request | p50 ms | p99 ms | req/s |\n|---|---:|---:|---:|")
-    for name, figures in result["latency_ms"].items():
-        print(f"| {name} | {figures['p50']:.1f} | {figures['p99']:.1f} | {figures['rps']:.0f} |")
+    print_results(load_served([sys.executable, "-m", "datasette", *argv], port, args.requests, paths))
 
 
 if __name__ == "__main__":

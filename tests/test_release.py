@@ -26,6 +26,13 @@ def published(tmp_path_factory) -> Path:
     return release(about.__version__, DATA, tmp_path_factory.mktemp("releases")).directory
 
 
+def frictionless_report(directory: Path) -> dict:
+    """What the `frictionless validate` command (from PyPI) says of a release directory."""
+    command = [str(Path(sys.executable).with_name("frictionless")), "validate", "--json", "datapackage.json"]
+    result = subprocess.run(command, cwd=directory, capture_output=True, text=True)
+    return json.loads(result.stdout)
+
+
 def files(directory: Path) -> dict[str, bytes]:
     return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
 
@@ -59,13 +66,7 @@ def test_frictionless_validates_the_package(published):
             assert schema["fields"] and schema["primaryKey"], resource["name"]
             assert all("description" in field for field in schema["fields"])
     assert descriptor["version"] == about.__version__ and descriptor["licenses"] and descriptor["contributors"]
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("frictionless")), "validate", "--json", "datapackage.json"],
-        cwd=published,
-        capture_output=True,
-        text=True,
-    )
-    report = json.loads(result.stdout)
+    report = frictionless_report(published)
     assert report["valid"], json.dumps(report["tasks"][0]["errors"][:3])
     assert len(report["tasks"]) == len(descriptor["resources"])
 
@@ -78,13 +79,7 @@ def test_frictionless_checks_every_row(published, tmp_path):
     claims.write_text(claims.read_text(encoding="utf-8").replace(',"asserted",', ',"certain",', 1), encoding="utf-8")
     source = {"title": "t", "author": "a", "url": None, "note": None}
     write_descriptor(copy, about.__version__, source)
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("frictionless")), "validate", "--json", "datapackage.json"],
-        cwd=copy,
-        capture_output=True,
-        text=True,
-    )
-    report = json.loads(result.stdout)
+    report = frictionless_report(copy)
     assert not report["valid"]
     errors = [e for task in report["tasks"] for e in task["errors"]]
     assert any(e["type"] == "constraint-error" and "certain" in e["message"] for e in errors)

@@ -23,17 +23,3 @@ def actor_pairs(claim_actors: list[dict[str, Any]]) -> list[dict[str, Any]]:
         for claim_id, actors in sorted(actors_by_claim.items())
         for a, b in combinations(sorted(actors), 2)
     ]
-
-
-def complete(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[dict[str, Any]]]:
-    """The rows of every table, derived columns and tables filled in, sorted by key."""
-    from .registry import TABLES
-
-    out = {name: [dict(row) for row in table_rows] for name, table_rows in rows.items()}
-    for claim in out["claims"]:
-        claim["hedge_cues"] = hedge_cues(claim["quote"])
-    out["actor_pairs"] = actor_pairs(out["claim_actors"])
-    for table in TABLES:
-        key = table.primary_key
-        out[table.name] = sorted(out.get(table.name, []), key=lambda row: tuple(str(row[k]) for k in key))
-    return out
