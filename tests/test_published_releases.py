@@ -45,3 +45,15 @@ def test_the_current_data_is_the_latest_release():
     assert changes.empty, f"data/ differs from v{HISTORY[-1].version}; bump the version and cut a release:\n" + render(
         changes, f"v{HISTORY[-1].version}", "data/"
     )
+
+
+def test_the_releases_command_reads_the_index():
+    from click.testing import CliRunner
+
+    from alliance_data.cli import main
+
+    result = CliRunner().invoke(main, ["releases", "--releases", str(RELEASES), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.output) == json.loads((RELEASES / "index.json").read_text(encoding="utf-8"))
+    listed = CliRunner().invoke(main, ["releases", "--releases", str(RELEASES)])
+    assert listed.exit_code == 0 and HISTORY[-1].version in listed.output

@@ -14,6 +14,7 @@ from .commands.docs import docs
 from .commands.figures import figures
 from .commands.package import package
 from .commands.release import release
+from .commands.releases import releases
 from .commands.reliability import reliability
 from .commands.serve import serve
 from .commands.show import show
@@ -39,6 +40,7 @@ for command in (
     build,
     package,
     release,
+    releases,
     diff,
     verify,
     figures,
