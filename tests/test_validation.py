@@ -271,3 +271,14 @@ def test_unknown_source_is_a_foreign_key_error(data_copy):
     )
     problem = only(problems_of(data_copy), field="source_id", record_id="irda-s3-001")
     assert "sources.source_id" in problem.fix
+
+
+def test_a_claim_linked_to_itself(data_copy):
+    path = data_copy / "claim_links.yaml"
+    with open(path, "a", encoding="utf-8") as handle:
+        handle.write(
+            "- from_claim: irda-s3-004\n  to_claim: irda-s3-004\n  relation: qualifies\n"
+            "  justification: A link that points back to its own claim.\n"
+        )
+    problem = only(problems_of(data_copy), field="to_claim", record_id="irda-s3-004->irda-s3-004")
+    assert "links to itself" in problem.message

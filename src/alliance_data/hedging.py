@@ -61,7 +61,11 @@ def find_cues(text: str) -> list[str]:
     return [" ".join(match.group(0).lower().split()) for match in _cue_pattern().finditer(text)]
 
 
+def certainty_of_cues(cues: list[str]) -> Certainty:
+    """The weakest level among `cues` (as `find_cues` returns them); 'asserted' for none."""
+    return max((HEDGE_CUES[cue] for cue in cues), key=_ORDER.__getitem__, default=Certainty.ASSERTED)
+
+
 def implied_certainty(text: str) -> Certainty:
     """The certainty the cue table gives `text`: the weakest level among its cues."""
-    levels = [HEDGE_CUES[cue] for cue in find_cues(text)]
-    return max(levels, key=_ORDER.__getitem__, default=Certainty.ASSERTED)
+    return certainty_of_cues(find_cues(text))

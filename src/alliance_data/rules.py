@@ -18,13 +18,12 @@ import pandera.pandas as pa
 from .anchoring import anchor_problems
 from .columns import Column
 from .derive import hedge_cues as derive_hedge_cues
-from .hedging import HEDGE_CUES, implied_certainty
+from .hedging import certainty_of_cues, implied_certainty
 from .identifiers import CONTEXT_CHARS
 from .problems import ProblemList
 from .reading import Dataset
 from .registry import TABLES, TABLES_BY_NAME, Table
 from .reliability import CODED_FIELDS
-from .vocabulary import Certainty
 
 
 @dataclass(frozen=True)
@@ -228,8 +227,8 @@ def _topic_kinds_match(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
 
 
 def _certainty_of_cues(cues: str | None) -> str:
-    levels = [HEDGE_CUES[cue] for cue in cues.split("; ")] if isinstance(cues, str) and cues else []
-    return max(levels, key=list(Certainty).index, default=Certainty.ASSERTED).value
+    """The certainty of a claims.hedge_cues value ('; '-joined cues, or null)."""
+    return certainty_of_cues(cues.split("; ") if isinstance(cues, str) and cues else []).value
 
 
 def _certainties_follow_cues(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
@@ -518,7 +517,7 @@ RULES: tuple[Rule, ...] = (
         "link_not_to_itself",
         "claim_links",
         "to_claim",
-        _rowwise(lambda row, ds: row["from_claim"] != row["to_claim"]),
+        lambda frame, ds: frame["from_claim"] != frame["to_claim"],
         lambda row, ds: "a claim links to itself",
         "link two different claims",
     ),
