@@ -82,7 +82,7 @@ def _steps(
     A given profiler is enabled after generation (which is not measured)."""
     from alliance_data.build import DATABASE_FILE, _file_entry
     from alliance_data.exports.arrow import arrow_table
-    from alliance_data.exports.csv import plain, write_csv
+    from alliance_data.exports.csv import write_csv
     from alliance_data.exports.parquet import write_parquet
     from alliance_data.exports.sqlite import write_sqlite
     from alliance_data.problems import ProblemList
@@ -138,7 +138,7 @@ def _steps(
     result["csv"] = time.perf_counter() - started
 
     started = time.perf_counter()
-    write_sqlite(out_dir / DATABASE_FILE, {name: plain(table).to_pylist() for name, table in tables.items()})
+    write_sqlite(out_dir / DATABASE_FILE, tables)
     _file_entry(out_dir / DATABASE_FILE)
     result["sqlite"] = time.perf_counter() - started
     result["bytes"] = {path.name: path.stat().st_size for path in out_dir.iterdir()}

@@ -1,74 +1,87 @@
-"""Where `exports.sqlite.write_sqlite` spends its time, and what a column-wise load costs.
+"""Where the SQLite export spends its time, against the designs it replaced.
 
     python -m benchmarks.sqlite_floor [--size 1000000]
 
-Builds the Arrow tables of a synthetic corpus, then writes the same database (same DDL, indexes,
-full-text search, VACUUM) two ways and times each stage:
-- as the build does: `plain(table).to_pylist()` and sqlite-utils `insert_all` (write_sqlite);
-- column-wise: `executemany` of tuples zipped from the Arrow columns, in one transaction, then the
-  same indexes, `enable_fts` and VACUUM.
+Builds the Arrow tables of a synthetic corpus, then times:
+- the build's `exports.sqlite.write_sqlite`, stage by stage (row load, indexes, full-text index);
+- the row load as it was before: sqlite-utils `insert_all` of `plain(table).to_pylist()` dicts;
+- the row load with the enumerations' CHECK constraints written as `IN (...)` lists, as they
+  were before (SQLite builds a lookup table for such a list each time the CHECK runs);
+- the row load with no CHECK constraints at all, the floor for these tables and keys.
 """
 
 from __future__ import annotations
 
 import argparse
-import sqlite3
+import re
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import sqlite_utils
 
+from alliance_data.exports import sqlite as export
 from alliance_data.exports.arrow import arrow_table
 from alliance_data.exports.csv import plain
-from alliance_data.exports.sqlite import indexed_columns, table_ddl, write_sqlite
 from alliance_data.registry import TABLES
 
 from .synthetic import derive, generate
 
 
-def _timed(label: str, seconds: dict[str, float], function, *args):
-    started = time.perf_counter()
-    value = function(*args)
-    seconds[label] = time.perf_counter() - started
-    return value
+def _timing(seconds: dict[str, float], label: str, function: Callable) -> Callable:
+    def timed(*args, **kwargs):
+        started = time.perf_counter()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            seconds[label] = seconds.get(label, 0.0) + time.perf_counter() - started
+
+    return timed
 
 
-def column_wise(path: Path, tables: dict, seconds: dict[str, float]) -> None:
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA foreign_keys = ON")
+def build_stages(path: Path, tables: dict) -> dict[str, float]:
+    """`write_sqlite` as the build runs it, with its stages timed by wrapping them."""
+    seconds: dict[str, float] = {}
+    originals = (export._insert_rows, sqlite_utils.db.Table.create_index, sqlite_utils.db.Table.enable_fts)
+    export._insert_rows = _timing(seconds, "rows (executemany of Arrow columns)", originals[0])
+    sqlite_utils.db.Table.create_index = _timing(seconds, "indexes", originals[1])
+    sqlite_utils.db.Table.enable_fts = _timing(seconds, "full-text index", originals[2])
+    try:
+        _timing(seconds, "write_sqlite in all", export.write_sqlite)(path, tables)
+    finally:
+        export._insert_rows, sqlite_utils.db.Table.create_index, sqlite_utils.db.Table.enable_fts = originals
+    return seconds
 
-    def load() -> None:
-        with connection:
-            for table in TABLES:
-                connection.execute(table_ddl(table))
-                arrow = plain(tables[table.name])
-                columns = [column.to_pylist() for column in arrow.columns]
-                marks = ", ".join("?" * len(columns))
-                connection.executemany(f"INSERT INTO [{table.name}] VALUES ({marks})", zip(*columns, strict=True))
 
-    _timed("column-wise: DDL + executemany", seconds, load)
-    connection.close()
+def _load_rows(path: Path, tables: dict, ddl: Callable[[str], str], with_sqlite_utils: bool = False) -> None:
     db = sqlite_utils.Database(path)
-
-    def indexes() -> None:
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA foreign_keys = ON")
+    with db.conn:
         for table in TABLES:
-            for column in indexed_columns(table):
-                db[table.name].create_index([column], find_unique_name=True)
-
-    _timed("indexes", seconds, indexes)
-
-    def fts() -> None:
-        for table in TABLES:
-            if table.full_text:
-                db[table.name].enable_fts(list(table.full_text), tokenize="porter")
-
-    _timed("full-text index (enable_fts)", seconds, fts)
-    indexed = db.execute("SELECT count(*) FROM claims_fts").fetchone()[0]
-    assert indexed == tables["claims"].num_rows, (indexed, tables["claims"].num_rows)
-    db.execute("PRAGMA journal_mode = DELETE")
-    _timed("VACUUM", seconds, db.vacuum)
+            db.execute(ddl(export.table_ddl(table)))
+            if with_sqlite_utils:
+                db[table.name].insert_all(plain(tables[table.name]).to_pylist(), batch_size=10_000)
+            else:
+                export._insert_rows(db, table, tables[table.name])
     db.close()
+
+
+def _in_lists(ddl: str) -> str:
+    """The DDL with each enumeration's CHECK written as an IN list."""
+
+    def as_in_list(match: re.Match) -> str:
+        column = match.group(1)
+        levels = re.findall(rf"\[{column}\] = ('(?:[^']|'')*')", match.group(0))
+        return f"([{column}] IN ({', '.join(levels)}))"
+
+    return re.sub(r"\(\[(\w+)\] = '[^)]*\)", as_in_list, ddl)
+
+
+def _no_checks(ddl: str) -> str:
+    return re.sub(r" CHECK \((?:[^()]|\((?:[^()]|\([^()]*\))*\))*\)", "", ddl)
 
 
 def main() -> None:
@@ -79,29 +92,20 @@ def main() -> None:
     derive(dataset)
     tables = {spec.name: arrow_table(spec, dataset.rows[spec.name]) for spec in TABLES}
     del dataset
-    seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as directory:
-        rows = _timed(
-            "build: plain(table).to_pylist()", seconds, lambda: {n: plain(t).to_pylist() for n, t in tables.items()}
-        )
-        _timed(
-            "build: write_sqlite (insert_all, indexes, FTS, VACUUM)",
-            seconds,
-            write_sqlite,
-            Path(directory) / "a.db",
-            rows,
-        )
-        del rows
-        column_wise(Path(directory) / "b.db", tables, seconds)
-        sizes = {name: (Path(directory) / name).stat().st_size / 1e6 for name in ("a.db", "b.db")}
-    print(
-        f"{arguments.size:,} claims; databases {sizes['a.db']:.0f} MB (build) and {sizes['b.db']:.0f} MB (column-wise)"
-    )
+        seconds = build_stages(Path(directory) / "build.db", tables)
+        size_mb = (Path(directory) / "build.db").stat().st_size / 1e6
+        for label, ddl, with_sqlite_utils in (
+            ("rows, as before: sqlite-utils insert_all of dicts", lambda d: d, True),
+            ("rows, CHECKs as IN lists (as before)", _in_lists, False),
+            ("rows, no CHECK constraints (floor)", _no_checks, False),
+        ):
+            path = Path(directory) / f"{len(seconds)}.db"
+            _timing(seconds, label, _load_rows)(path, tables, ddl, with_sqlite_utils)
+    print(f"{arguments.size:,} claims; database {size_mb:.0f} MB")
     print("| stage | seconds |\n| --- | ---: |")
     for label, value in seconds.items():
         print(f"| {label} | {value:.1f} |")
-    column_total = sum(value for label, value in seconds.items() if not label.startswith("build"))
-    print(f"| column-wise total | {column_total:.1f} |")
 
 
 if __name__ == "__main__":

@@ -75,6 +75,7 @@ def test_sqlite_is_constrained_indexed_searchable_and_not_wal(built):
     db = sqlite3.connect(built / DATABASE_FILE, isolation_level=None)
     db.execute("PRAGMA foreign_keys = ON")
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"
+    assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0  # nothing a VACUUM would reclaim
     assert db.execute("PRAGMA foreign_key_check").fetchall() == []
     with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
         db.execute("UPDATE claims SET kind = 'gossip' WHERE rowid = 1")

@@ -12,7 +12,7 @@ import json
 import multiprocessing
 import platform
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib.metadata import version as installed_version
 from pathlib import Path
@@ -22,7 +22,7 @@ import pyarrow as pa
 from . import about
 from .atomic import atomic_directory
 from .exports.arrow import arrow_table
-from .exports.csv import plain, write_csv
+from .exports.csv import write_csv
 from .exports.parquet import write_parquet
 from .exports.sqlite import write_sqlite
 from .registry import TABLES
@@ -72,18 +72,8 @@ def _column_entry(column) -> dict[str, object]:
     return entry
 
 
-def _sqlite_rows(tables: dict[str, pa.Table]) -> dict[str, Iterator[dict[str, object]]]:
-    """Rows for sqlite-utils, in batches of Arrow record batches (never a million dicts at once)."""
-
-    def rows(table: pa.Table) -> Iterator[dict[str, object]]:
-        for batch in plain(table).to_batches(max_chunksize=10_000):
-            yield from batch.to_pylist()
-
-    return {name: rows(table) for name, table in tables.items()}
-
-
 def _write_database(tables: dict[str, pa.Table], path: Path) -> None:
-    write_sqlite(path, _sqlite_rows(tables))
+    write_sqlite(path, tables)
 
 
 def _start_sqlite(tables: dict[str, pa.Table], path: Path):
