@@ -430,17 +430,14 @@ def write_data_dir(dataset: Dataset, path: str | Path) -> Path:
 
 
 def derive(dataset: Dataset) -> None:
-    """Fill claims.hedge_cues and the actor_pairs table, as `alliance_data.validate.validate` does."""
-    from alliance_data.derive import actor_pairs, hedge_cues
+    """Fill claims.hedge_cues and the actor_pairs table, as `alliance_data.validate.validate` does
+    (column-wise, through `alliance_data.derive`), and mirror them into the rows."""
+    from alliance_data.derive import derive as derive_columns
 
-    for claim in dataset.rows["claims"]:
-        claim["hedge_cues"] = hedge_cues(claim["quote"])
-    claim_origins = {origin.record_id: origin for origin in dataset.origins["claims"]}
-    dataset.rows["actor_pairs"] = []
-    dataset.origins["actor_pairs"] = []
-    for pair in actor_pairs(dataset.rows["claim_actors"]):
-        origin = claim_origins.get(pair["claim_id"]) or Origin("claims", 0, pair["claim_id"])
-        dataset.add("actor_pairs", pair, origin)
+    derive_columns(dataset)
+    for claim, cues in zip(dataset.rows["claims"], dataset.table("claims")["hedge_cues"].to_pylist(), strict=True):
+        claim["hedge_cues"] = cues
+    dataset.rows["actor_pairs"] = dataset.table("actor_pairs").to_pylist()
 
 
 def check_models(dataset: Dataset) -> int:

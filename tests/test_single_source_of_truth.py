@@ -48,7 +48,7 @@ def test_pandera_schema_agrees(table):
         column = schema.columns[name]
         assert column.nullable is nullable, name
         assert column.description == description, name
-        assert str(column.dtype) == ("Int64" if base == "integer" else "object"), name
+        assert str(column.dtype) == ("Int64" if base == "integer" else "string[pyarrow]"), name
         isin = [c for c in column.checks if c.name == "enum"]
         if enum:
             assert isin and list(isin[0].statistics["allowed_values"]) == enum, name

@@ -21,7 +21,7 @@ import pyarrow as pa
 
 from . import about
 from .atomic import atomic_directory
-from .exports.arrow import arrow_table
+from .exports.arrow import typed_table
 from .exports.csv import write_csv
 from .exports.parquet import write_parquet
 from .exports.sqlite import write_sqlite
@@ -146,7 +146,7 @@ def write_outputs(
 def build_tables(data_dir: str | Path) -> dict[str, pa.Table]:
     """Validate `data_dir` and return every table in its Arrow form."""
     dataset = validate(data_dir)
-    return {spec.name: arrow_table(spec, dataset.rows[spec.name]) for spec in TABLES}
+    return {spec.name: typed_table(spec, dataset.table(spec.name)) for spec in TABLES}
 
 
 def build(

@@ -39,7 +39,13 @@ class Origin:
 
 @dataclass
 class Dataset:
-    """The rows of every table, each with its origin, plus the source texts."""
+    """Every table of a dataset, with where each row came from, plus the source texts.
+
+    A table is held either as authored rows (`rows`, with `origins`) or column-wise as an
+    Arrow table (`columns`: derived tables, and corpora too large for rows). `table(name)`
+    gives the Arrow form either way; the table checks and exports read only that. It is built
+    from the rows once, so finish changing rows before the first call.
+    """
 
     data_dir: Path
     rows: dict[str, list[dict[str, Any]]]
@@ -50,10 +56,44 @@ class Dataset:
     unlinked: dict[str, str] = field(default_factory=dict)
     # Primary keys of records that failed record-level checks, by table.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
+    # Arrow form of each table, in row order, enumerations as text (see exports.arrow.plain_table).
+    columns: dict[str, Any] = field(default_factory=dict, repr=False)
+    # Tables whose rows stand for rows of another table: an actor pair is reported at its claim.
+    reported_at: dict[str, tuple[str, str]] = field(default_factory=lambda: {"actor_pairs": ("claims", "claim_id")})
 
     def add(self, table: str, row: dict[str, Any], origin: Origin) -> None:
         self.rows.setdefault(table, []).append(row)
         self.origins.setdefault(table, []).append(origin)
+
+    def table(self, name: str):
+        """The table as an Arrow table in row order (`pyarrow.Table`)."""
+        if name not in self.columns:
+            from .exports.arrow import plain_table
+
+            self.columns[name] = plain_table(TABLES_BY_NAME[name], self.rows.get(name, []))
+        return self.columns[name]
+
+    def origin(self, name: str, index: int) -> Origin | None:
+        """Where row `index` of a table came from (None when unknown)."""
+        origins = self.origins.get(name)
+        if origins is not None and 0 <= index < len(origins):
+            return origins[index]
+        if name in self.reported_at:
+            parent, key = self.reported_at[name]
+            value = self.table(name)[key][index].as_py()
+            position = self._positions(parent, key).get(value)
+            return None if position is None else self.origin(parent, position)
+        if name in self.columns and origins is None and 0 <= index < self.columns[name].num_rows:
+            # A column-wise corpus: the row's position in its table and its key.
+            key = TABLES_BY_NAME[name].primary_key[0]
+            return Origin(f"{name} (row {index + 1})", 0, str(self.columns[name][key][index].as_py()))
+        return None
+
+    def _positions(self, name: str, key: str) -> dict[Any, int]:
+        cache = self.__dict__.setdefault("_positions_cache", {})
+        if (name, key) not in cache:
+            cache[name, key] = {value: index for index, value in enumerate(self.table(name)[key].to_pylist())}
+        return cache[name, key]
 
 
 def _display(path: Path, data_dir: Path) -> str:

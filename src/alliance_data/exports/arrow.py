@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from .. import about
 from ..columns import Column
@@ -45,19 +46,41 @@ def arrow_schema(table: Table) -> pa.Schema:
     )
 
 
-def _array(column: Column, values: list[Any]) -> pa.Array:
-    if column.enum:
-        # The dictionary holds every level in the model's order, used or not, so a loaded
-        # categorical knows all of them.
-        positions = {level: index for index, level in enumerate(column.levels)}
-        indices = pa.array([None if value is None else positions[value] for value in values], _INDEX_TYPE)
-        return pa.DictionaryArray.from_arrays(indices, pa.array(column.levels, pa.string()), ordered=column.ordered)
-    return pa.array(values, arrow_type(column))
+def plain_type(column: Column) -> pa.DataType:
+    """The type of a column before enumerations are encoded: what validation reads."""
+    return pa.int64() if column.dtype == "integer" else pa.string()
+
+
+def plain_table(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
+    """The rows as Arrow columns in their given order, enumerations as text (so an invalid
+    value can still be held and reported); missing keys are null."""
+    return pa.table(
+        {column.name: pa.array([row.get(column.name) for row in rows], plain_type(column)) for column in table.columns}
+    )
+
+
+def _encoded(column: Column, values: pa.ChunkedArray) -> pa.Array:
+    # The dictionary holds every level in the model's order, used or not, so a loaded
+    # categorical knows all of them.
+    levels = pa.array(column.levels, pa.string())
+    indices = pc.index_in(values, value_set=levels)
+    if indices.null_count != values.null_count:
+        unknown = pc.filter(values, pc.and_(pc.is_null(indices), pc.is_valid(values)))[0].as_py()
+        raise ValueError(f"{column.name}: {unknown!r} is not one of {column.levels} (validate before exporting)")
+    return pa.DictionaryArray.from_arrays(indices.combine_chunks().cast(_INDEX_TYPE), levels, ordered=column.ordered)
+
+
+def typed_table(table: Table, plain: pa.Table) -> pa.Table:
+    """A validated plain table in its published form: sorted by primary key, enumerations
+    dictionary-encoded, the model's schema and descriptions attached."""
+    plain = plain.select(table.column_names).sort_by([(key, "ascending") for key in table.primary_key])
+    arrays = [
+        _encoded(column, plain[column.name]) if column.enum else plain[column.name].cast(arrow_type(column))
+        for column in table.columns
+    ]
+    return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
 
 
 def arrow_table(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
     """The rows of a table, sorted by primary key, as an Arrow table with the model's schema."""
-    rows = sorted(rows, key=lambda row: tuple(row[key] for key in table.primary_key))
-    schema = arrow_schema(table)
-    arrays = [_array(column, [row.get(column.name) for row in rows]) for column in table.columns]
-    return pa.Table.from_arrays(arrays, schema=schema)
+    return typed_table(table, plain_table(table, rows))
