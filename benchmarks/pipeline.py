@@ -3,12 +3,15 @@
     python -m benchmarks.pipeline [--sizes 10000,100000,1000000] [--yaml-size 10000]
                                   [--validate-timeout 600] [--profile-size 100000]
 
-Each size runs in a fresh subprocess (so ru_maxrss peaks are separate). Per size: generation
-(not counted), the derive step validate() runs (hedge_cues + actor_pairs), the table-level
-validation (`rules.check_tables`), the Arrow tables (`exports.arrow.arrow_table`), and the pieces
-of `build.write_outputs`: Parquet, CSV, SQLite (each with its manifest hash). Validation is
-stopped after --validate-timeout seconds; a size whose validation the previous sizes predict to
-take longer than that is not validated but estimated (validation grows as n², see PROFILE.md).
+Each size runs in a fresh subprocess (so ru_maxrss peaks are separate). Per size, a corpus is
+generated and stored column-wise (one Parquet file per table, rows in authored order) by yet
+another process, so neither generation nor its memory is counted. The measured steps are the
+build's own: `derive.derive` (hedge_cues, actor_pairs), the table-level validation
+(`rules.check_tables`), the published Arrow tables (`build.published_tables`: sorted by key,
+enumerations encoded) and `build.write_build` (Parquet and CSV in this process while SQLite
+loads in a forked one; manifest; atomic swap). Validation is stopped after --validate-timeout
+seconds; a size whose validation the previous sizes predict to take longer than that is not
+validated but estimated.
 The curators' path (YAML through pydantic, `validate(dir)`) is timed at --yaml-size claims.
 With --profile-size, that size is run once more under cProfile and the top functions are
 written to benchmarks/PROFILE.md.
@@ -70,42 +73,69 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def write_corpus(size: int, directory: Path) -> dict[str, Any]:
+    """Generate a corpus of `size` claims and store it column-wise: one Parquet file per table,
+    rows in authored order, enumerations as text, plus the source texts. This is the input of
+    the measured steps; it is made in its own process so its memory is not counted."""
+    import pyarrow.parquet as pq
+
+    from alliance_data.exports.arrow import plain_table
+    from alliance_data.registry import TABLES
+
+    from .synthetic import generate
+
+    started = time.perf_counter()
+    dataset = generate(size)
+    seconds = time.perf_counter() - started
+    directory.mkdir(parents=True, exist_ok=True)
+    for spec in TABLES:
+        if spec.name in dataset.rows:  # actor_pairs is derived by the measured steps
+            pq.write_table(plain_table(spec, dataset.rows[spec.name]), directory / f"{spec.name}.parquet")
+    (directory / "texts.json").write_text(json.dumps(dataset.texts), encoding="utf-8")
+    return {"generate": seconds, "rows": {name: len(rows) for name, rows in dataset.rows.items()}}
+
+
+def read_corpus(directory: Path):
+    """The corpus `write_corpus` stored, as a column-wise Dataset (no rows, no origins)."""
+    import pyarrow.parquet as pq
+
+    from alliance_data.reading import Dataset
+
+    columns = {path.stem: pq.read_table(path) for path in sorted(directory.glob("*.parquet"))}
+    texts = json.loads((directory / "texts.json").read_text(encoding="utf-8"))
+    return Dataset(directory, {}, {}, texts, {}, columns=columns)
+
+
 def _steps(
-    size: int,
+    corpus_dir: Path,
     validate_timeout: float,
     validate: bool,
     out_dir: Path,
     profiler: cProfile.Profile | None = None,
     export: bool = True,
 ) -> dict[str, Any]:
-    """Run every step once on a generated corpus; seconds per step, peak memory, problem count.
-    A given profiler is enabled after generation (which is not measured)."""
-    from alliance_data.build import DATABASE_FILE, _file_entry
-    from alliance_data.exports.arrow import arrow_table
-    from alliance_data.exports.csv import write_csv
-    from alliance_data.exports.parquet import write_parquet
-    from alliance_data.exports.sqlite import write_sqlite
+    """Run every step once on a stored corpus; seconds per step, peak memory, problem count.
+    A given profiler is enabled after the corpus is read (which is not measured)."""
+    from alliance_data.build import build_dataset
+    from alliance_data.derive import derive
     from alliance_data.problems import ProblemList
-    from alliance_data.registry import TABLES
     from alliance_data.rules import check_tables
 
-    from .synthetic import derive, generate
-
-    result: dict[str, Any] = {"size": size}
+    result: dict[str, Any] = {}
     started = time.perf_counter()
-    dataset = generate(size)
-    result["generate"] = time.perf_counter() - started
-    result["peak_after_generate_mib"] = _peak_mib()
-    result["rows"] = {name: len(rows) for name, rows in dataset.rows.items()}
+    dataset = read_corpus(corpus_dir)
+    result["read_corpus"] = time.perf_counter() - started
+    result["peak_after_read_mib"] = _peak_mib()
 
     if profiler is not None:
         profiler.enable()
     started = time.perf_counter()
     derive(dataset)
     result["derive"] = time.perf_counter() - started
-    result["rows"]["actor_pairs"] = len(dataset.rows["actor_pairs"])
+    result["rows"] = {name: dataset.table(name).num_rows for name in dataset.columns}
 
     if validate:
+        # The table checks alone, one process: what the build overlaps with the SQLite load.
         problems = ProblemList()
         started = time.perf_counter()
         try:
@@ -117,33 +147,35 @@ def _steps(
             result["validate"] = None
             result["validate_timeout"] = validate_timeout
 
-    if not export:
+    if not export or not validate or result.get("validate") is None:
         return result
+    # The build itself on the derived dataset: SQLite loads in a forked process from the
+    # start while this one checks every table again, publishes, writes Parquet and CSV.
+    marks: dict[str, float] = {}
     started = time.perf_counter()
-    tables = {spec.name: arrow_table(spec, dataset.rows[spec.name]) for spec in TABLES}
-    result["arrow"] = time.perf_counter() - started
-    del dataset
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    started = time.perf_counter()
-    for name, table in tables.items():
-        write_parquet(table, out_dir / f"{name}.parquet")
-        _file_entry(out_dir / f"{name}.parquet")
-    result["parquet"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    for name, table in tables.items():
-        write_csv(table, out_dir / f"{name}.csv")
-        _file_entry(out_dir / f"{name}.csv")
-    result["csv"] = time.perf_counter() - started
-
-    started = time.perf_counter()
-    write_sqlite(out_dir / DATABASE_FILE, tables)
-    _file_entry(out_dir / DATABASE_FILE)
-    result["sqlite"] = time.perf_counter() - started
-    result["bytes"] = {path.name: path.stat().st_size for path in out_dir.iterdir()}
+    build_dataset(
+        dataset, ProblemList(), out_dir / "build", on_step=lambda step: marks.setdefault(step, time.perf_counter())
+    )
+    finished = time.perf_counter()
+    result["build"] = finished - started
+    first_file = min(
+        (t for step, t in marks.items() if step.startswith("writing ") and "SQLite" not in step), default=finished
+    )
+    files_done = marks.get("writing the SQLite database", finished)
+    result["build_checks_publish"] = first_file - started
+    result["build_files"] = files_done - first_file
+    result["build_sqlite_wait"] = finished - files_done
+    result["bytes"] = {path.name: path.stat().st_size for path in (out_dir / "build").iterdir()}
     result["peak_mib"] = _peak_mib()
+    result["peak_sqlite_process_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return result
+
+
+def _result_of(stdout: str) -> dict[str, Any]:
+    for line in stdout.splitlines():
+        if line.startswith("RESULT "):
+            return json.loads(line[len("RESULT ") :])
+    raise RuntimeError("the worker printed no result")
 
 
 def _curators(size: int) -> dict[str, Any]:
@@ -195,14 +227,14 @@ def _rules(size: int) -> dict[str, Any]:
     return {"size": size, "seconds": seconds}
 
 
-def _profile(size: int, validate_timeout: float, export: bool = True, top: int = 30) -> str:
+def _profile(size: int, corpus: Path, validate_timeout: float, export: bool = True, top: int = 30) -> str:
     """The steps at `size` under cProfile; Markdown with the top functions by cumulative time."""
     importlib.import_module("alliance_data.build")  # imports are not what is measured
 
     profiler = cProfile.Profile()
     with tempfile.TemporaryDirectory() as directory:
         try:
-            result = _steps(size, validate_timeout, True, Path(directory), profiler, export)
+            result = _steps(corpus, validate_timeout, True, Path(directory), profiler, export)
         finally:
             profiler.disable()
     stream = io.StringIO()
@@ -223,7 +255,7 @@ def _profile(size: int, validate_timeout: float, export: bool = True, top: int =
         "Step seconds under the profiler: "
         + ", ".join(
             f"{key} {result[key]:.1f}"
-            for key in ("derive", "validate", "arrow", "parquet", "csv", "sqlite")
+            for key in ("derive", "validate", "publish", "parquet_csv", "export")
             if result.get(key) is not None
         ),
         "",
@@ -262,20 +294,39 @@ def _warm_up() -> None:
 
 def _worker(arguments: argparse.Namespace) -> None:
     fingerprint = code_fingerprint()
+    if arguments.worker == "corpus":
+        print("RESULT " + json.dumps(write_corpus(arguments.size, arguments.out)))
+        return
     _warm_up()
     if arguments.worker == "steps":
         with tempfile.TemporaryDirectory() as directory:
-            result = _steps(arguments.size, arguments.validate_timeout, not arguments.no_validate, Path(directory))
+            result = _steps(arguments.corpus, arguments.validate_timeout, not arguments.no_validate, Path(directory))
     elif arguments.worker == "curators":
         result = _curators(arguments.size)
     elif arguments.worker == "rules":
         result = _rules(arguments.size)
     else:
-        result = {"markdown": _profile(arguments.size, arguments.validate_timeout, not arguments.no_export)}
+        result = {
+            "markdown": _profile(arguments.size, arguments.corpus, arguments.validate_timeout, not arguments.no_export)
+        }
     if fingerprint != code_fingerprint():
         result["warning"] = "src/alliance_data changed while this worker ran"
     result["code"] = fingerprint
     print("RESULT " + json.dumps(result))
+
+
+def _run_on_corpus(kind: str, size: int, *extra: str, limit: float = 3600) -> dict[str, Any]:
+    """Generate and store a corpus of `size` claims in one process, then run `kind` on it in
+    another: the generator's memory is not the measured process's."""
+    with tempfile.TemporaryDirectory() as directory:
+        corpus = _run("corpus", size, "--out", directory)
+        result = _run(kind, size, "--corpus", directory, *extra, limit=limit)
+    return {
+        "size": size,
+        "generate": corpus["generate"],
+        **result,
+        "rows": {**corpus["rows"], **result.get("rows", {})},
+    }
 
 
 def _run(kind: str, size: int, *extra: str, limit: float = 3600) -> dict[str, Any]:
@@ -317,8 +368,10 @@ def main() -> None:
     parser.add_argument("--profile-validate-timeout", type=float, default=300.0)
     parser.add_argument("--rules-sizes", default="", help="time each rule alone at these sizes (into PROFILE.md)")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
-    parser.add_argument("--worker", choices=("steps", "curators", "rules", "profile"), help=argparse.SUPPRESS)
+    parser.add_argument("--worker", choices=("corpus", "steps", "curators", "rules", "profile"), help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--no-validate", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--no-export", action="store_true", help=argparse.SUPPRESS)
     arguments = parser.parse_args()
@@ -332,7 +385,7 @@ def main() -> None:
         estimate = _estimate(size, measured)
         validate = not stopped and (estimate is None or estimate[0] <= arguments.validate_timeout)
         extra = ["--validate-timeout", str(arguments.validate_timeout)] + ([] if validate else ["--no-validate"])
-        result = _run("steps", size, *extra, limit=arguments.validate_timeout + 3000)
+        result = _run_on_corpus("steps", size, *extra, limit=arguments.validate_timeout + 3000)
         if result.get("validate") is not None:
             measured.append((size, result["validate"]))
         stopped = stopped or "validate_timeout" in result
@@ -345,7 +398,7 @@ def main() -> None:
         if rule_results:
             text += "\n" + _rules_markdown(rule_results)
         if arguments.profile_size:
-            profile = _run(
+            profile = _run_on_corpus(
                 "profile",
                 arguments.profile_size,
                 "--validate-timeout",
@@ -354,7 +407,7 @@ def main() -> None:
             )
             text += "\n" + profile["markdown"] + f"\nsrc/alliance_data fingerprint: {profile['code']}\n"
         if arguments.profile_validate_size:
-            profile = _run(
+            profile = _run_on_corpus(
                 "profile",
                 arguments.profile_validate_size,
                 "--no-export",
@@ -394,26 +447,20 @@ def _rules_markdown(results: list[dict[str, Any]]) -> str:
 
 def _markdown(results: list[dict[str, Any]], curators: dict[str, Any] | None) -> str:
     lines = [
-        "| claims | sections | generate (not counted) | derive | validate (check_tables) | arrow | parquet | csv "
-        "| sqlite | total counted | peak RSS MiB |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| claims | rows in all | derive | table checks alone | build: checks + publish | build: Parquet + CSV "
+        "| build: then waiting for SQLite | **derive + build** | peak RSS MiB (main / SQLite process) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         validate = result.get("validate")
-        note = ""
-        if validate is None:
-            estimate = result.get("estimate")
-            note = f"> {result['validate_timeout']:.0f} (stopped)" if result.get("validate_timeout") else "not run"
-            if estimate:
-                note += f"; est. {_seconds(estimate[0])} (n^{estimate[1]:.1f})"
-        counted = [result[key] for key in ("derive", "arrow", "parquet", "csv", "sqlite")]
-        total = sum(counted) + (validate or (result.get("estimate") or (0,))[0])
-        total_text = _seconds(total) if validate is not None else f"≈ {_seconds(total)}"
+        if validate is None or "build" not in result:
+            lines.append(f"| {result['size']:,} | – | {_seconds(result.get('derive'))} | not finished | | | | | |")
+            continue
         lines.append(
-            f"| {result['size']:,} | {result['rows']['sections']:,} | {_seconds(result['generate'])} "
-            f"| {_seconds(result['derive'])} | {_seconds(validate) if validate is not None else note} "
-            f"| {_seconds(result['arrow'])} | {_seconds(result['parquet'])} | {_seconds(result['csv'])} "
-            f"| {_seconds(result['sqlite'])} | {total_text} | {result['peak_mib']:,.0f} |"
+            f"| {result['size']:,} | {sum(result['rows'].values()):,} | {_seconds(result['derive'])} "
+            f"| {_seconds(validate)} | {_seconds(result['build_checks_publish'])} | {_seconds(result['build_files'])} "
+            f"| {_seconds(result['build_sqlite_wait'])} | **{_seconds(result['derive'] + result['build'])}** "
+            f"| {result['peak_mib']:,.0f} / {result['peak_sqlite_process_mib']:,.0f} |"
         )
     if curators:
         lines += [

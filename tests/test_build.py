@@ -130,3 +130,28 @@ def test_a_killed_build_leaves_the_previous_output_intact(tmp_path):
     build(DATA, out)
     assert digests(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_a_table_check_failure_stops_the_early_sqlite_load_and_writes_nothing(data_copy, tmp_path_factory, monkeypatch):
+    import re
+
+    from alliance_data import build as build_module
+
+    claims = data_copy / "claims/irda-s3.yaml"
+    text = claims.read_text(encoding="utf-8")
+    # Passes every record-level check, fails a table check: the quote is no longer at its offsets.
+    claims.write_text(re.sub(r"char_start: (\d+)", lambda m: f"char_start: {int(m[1]) + 1}", text, count=1))
+    started = []
+
+    def spy(*args):
+        started.append(build_module._start_sqlite.__wrapped__(*args))
+        return started[-1]
+
+    spy.__wrapped__ = build_module._start_sqlite
+    monkeypatch.setattr(build_module, "_start_sqlite", spy)
+    outputs = tmp_path_factory.mktemp("outputs")
+    with pytest.raises(ValidationFailed, match="quote"):
+        build(data_copy, outputs / "out")
+    assert len(started) == 1 and started[0] is not None, "the SQLite load should have started before the checks"
+    assert not started[0].is_alive()
+    assert sorted(p.name for p in outputs.iterdir()) == []  # no output, no staging directory

@@ -21,12 +21,14 @@ import pyarrow as pa
 
 from . import about
 from .atomic import atomic_directory
-from .exports.arrow import typed_table
+from .exports.arrow import in_key_order, typed_table
 from .exports.csv import write_csv
 from .exports.parquet import write_parquet
 from .exports.sqlite import write_sqlite
+from .problems import ProblemList
+from .reading import Dataset
 from .registry import TABLES
-from .validate import validate
+from .validate import check, prepare, validate
 
 DATABASE_FILE = "alliance.db"
 MANIFEST_FILE = "manifest.json"
@@ -76,11 +78,17 @@ def _write_database(tables: dict[str, pa.Table], path: Path) -> None:
     write_sqlite(path, tables)
 
 
-def _start_sqlite(tables: dict[str, pa.Table], path: Path):
+def _write_dataset_database(dataset: Dataset, path: Path) -> None:
+    write_sqlite(path, {spec.name: in_key_order(spec, dataset.table(spec.name)) for spec in TABLES})
+
+
+def _start_sqlite(target: Callable[..., None], source: object, path: Path):
+    """Run `target(source, path)` in a forked process (the tables are shared, not copied);
+    in this process where fork is not available."""
     if "fork" not in multiprocessing.get_all_start_methods():
-        _write_database(tables, path)
+        target(source, path)
         return None
-    process = multiprocessing.get_context("fork").Process(target=_write_database, args=(tables, path))
+    process = multiprocessing.get_context("fork").Process(target=target, args=(source, path))
     process.start()
     return process
 
@@ -93,18 +101,27 @@ def _finish_sqlite(process) -> None:
         raise RuntimeError(f"writing the SQLite database failed (exit code {process.exitcode})")
 
 
+def _stop_sqlite(process) -> None:
+    if process is not None and process.is_alive():
+        process.terminate()
+        process.join()
+
+
 def write_outputs(
     tables: dict[str, pa.Table],
     directory: Path,
     formats: tuple[str, ...] = ALL_FORMATS,
     on_step: Callable[[str], None] | None = None,
+    sqlite_job=None,
 ) -> None:
-    """Write the given formats and the manifest into `directory`; `on_step` hears each step."""
+    """Write the given formats and the manifest into `directory`; `on_step` hears each step.
+    A `sqlite_job` already writing the database is waited for instead of starting one."""
     step = on_step or (lambda name: None)
     files: dict[str, dict[str, dict[str, object]]] = {name: {} for name in tables}
     # The SQLite export is independent of the others and the slowest: it runs in a second
     # process (forked, so the tables are shared, not copied) while this one writes the files.
-    sqlite_job = _start_sqlite(tables, directory / DATABASE_FILE) if "sqlite" in formats else None
+    if sqlite_job is None and "sqlite" in formats:
+        sqlite_job = _start_sqlite(_write_database, tables, directory / DATABASE_FILE)
     for name, table in tables.items():
         step(f"writing {name}")
         if "parquet" in formats:
@@ -114,7 +131,7 @@ def write_outputs(
             write_csv(table, directory / f"{name}.csv")
             files[name]["csv"] = _file_entry(directory / f"{name}.csv")
     database = None
-    if sqlite_job is not None:
+    if "sqlite" in formats:
         step("writing the SQLite database")
         _finish_sqlite(sqlite_job)
         database = _file_entry(directory / DATABASE_FILE)
@@ -143,10 +160,47 @@ def write_outputs(
     (directory / MANIFEST_FILE).write_text(text, encoding="utf-8")
 
 
+def published_tables(dataset: Dataset) -> dict[str, pa.Table]:
+    """Every table of a validated dataset in its published Arrow form."""
+    return {spec.name: typed_table(spec, dataset.table(spec.name)) for spec in TABLES}
+
+
 def build_tables(data_dir: str | Path) -> dict[str, pa.Table]:
     """Validate `data_dir` and return every table in its Arrow form."""
-    dataset = validate(data_dir)
-    return {spec.name: typed_table(spec, dataset.table(spec.name)) for spec in TABLES}
+    return published_tables(validate(data_dir))
+
+
+def build_dataset(
+    dataset: Dataset,
+    problems: ProblemList,
+    out_dir: str | Path,
+    formats: tuple[str, ...] = ALL_FORMATS,
+    on_step: Callable[[str], None] | None = None,
+) -> BuildResult:
+    """Check a read and derived dataset, then write its outputs to `out_dir`, which appears
+    atomically, complete or not at all.
+
+    The SQLite load is the slowest export and does not depend on the other steps, so it starts
+    first, in a second process, on the rows as they are, while this process runs the table
+    checks. If any check fails it is stopped and nothing is written; if they pass, its rows
+    are the published rows (`in_key_order` is how `typed_table` orders them too).
+    """
+    step = on_step or (lambda name: None)
+    out = Path(out_dir)
+    with atomic_directory(out) as staging:
+        sqlite_job = None
+        if "sqlite" in formats and not problems:  # record-level problems: the load would be wasted
+            sqlite_job = _start_sqlite(_write_dataset_database, dataset, staging / DATABASE_FILE)
+        try:
+            step("checking tables")
+            check(dataset, problems)
+            tables = published_tables(dataset)
+            write_outputs(tables, staging, formats, on_step, sqlite_job=sqlite_job)
+        finally:
+            _stop_sqlite(sqlite_job)
+    return BuildResult(
+        out, {name: table.num_rows for name, table in tables.items()}, sorted(p.name for p in out.iterdir())
+    )
 
 
 def build(
@@ -158,13 +212,8 @@ def build(
     """Validate, then write the outputs atomically; on any problem nothing is written."""
     if on_step:
         on_step("validating")
-    tables = build_tables(data_dir)
-    out = Path(out_dir)
-    with atomic_directory(out) as staging:
-        write_outputs(tables, staging, formats, on_step)
-    return BuildResult(
-        out, {name: table.num_rows for name, table in tables.items()}, sorted(p.name for p in out.iterdir())
-    )
+    dataset, problems = prepare(data_dir)
+    return build_dataset(dataset, problems, out_dir, formats, on_step)
 
 
 def package(data_dir: str | Path = "data", out_dir: str | Path = PACKAGE_DATA_DIR) -> BuildResult:

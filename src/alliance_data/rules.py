@@ -53,6 +53,17 @@ def _frame(dataset: Dataset, table: Table) -> pd.DataFrame:
     )
 
 
+def _isin(values: pd.Series, known: Any) -> pd.Series:
+    """`values.isin(known)` for text, in Arrow: pandas' own isin on Arrow-backed text turns
+    every known value into a Python object first, which cost seconds per foreign key at 1M rows."""
+    if isinstance(known, (set, frozenset, dict)):
+        known = sorted(known)
+    found = pyarrow.compute.is_in(
+        pyarrow.array(values, pyarrow.string()), value_set=pyarrow.array(known, pyarrow.string())
+    )
+    return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
 def _column_checks(column: Column) -> list[pa.Check]:
     checks = []
     if column.enum:
@@ -82,7 +93,7 @@ def _foreign_key_check(dataset: Dataset, key) -> Callable[[pd.Series], pd.Series
 
     def check(values: pd.Series) -> pd.Series:
         known = _cached(dataset, f"parents:{key.table}.{key.other_column}", parents)
-        return values.isna() | values.isin(known)
+        return values.isna() | _isin(values, known)
 
     return check
 
@@ -202,18 +213,17 @@ def _claims_with_holders(dataset: Dataset) -> pd.Series:
 # same rules validate a million claims (see benchmarks/).
 
 
+def _values(column: pd.Series) -> list[Any]:
+    """A column as Python values (None for null), straight from Arrow: iterating an
+    Arrow-backed Series boxes each value through pandas, several times slower."""
+    return pyarrow.array(column).to_pylist()
+
+
 def _anchors_verify(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     texts, width = dataset.texts, CONTEXT_CHARS
     ok = []
-    for source_id, quote, start, end, prefix, suffix in zip(
-        frame["source_id"],
-        frame["quote"],
-        frame["char_start"],
-        frame["char_end"],
-        frame["prefix"],
-        frame["suffix"],
-        strict=True,
-    ):
+    columns = ("source_id", "quote", "char_start", "char_end", "prefix", "suffix")
+    for source_id, quote, start, end, prefix, suffix in zip(*(_values(frame[c]) for c in columns), strict=True):
         text = texts.get(source_id)
         ok.append(
             text is None
@@ -260,7 +270,10 @@ def _certainties_follow_cues(frame: pd.DataFrame, dataset: Dataset) -> pd.Series
 
 def _statements_differ(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     return pd.Series(
-        [_normalized(a) != _normalized(b) for a, b in zip(frame["statement"], frame["quote"], strict=True)],
+        [
+            _normalized(a) != _normalized(b)
+            for a, b in zip(_values(frame["statement"]), _values(frame["quote"]), strict=True)
+        ],
         index=frame.index,
         dtype=bool,
     )
@@ -268,7 +281,7 @@ def _statements_differ(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
 
 def _ids_in_sections(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     return pd.Series(
-        [c.startswith(s + "-") for c, s in zip(frame["claim_id"], frame["section_id"], strict=True)],
+        [c.startswith(s + "-") for c, s in zip(_values(frame["claim_id"]), _values(frame["section_id"]), strict=True)],
         index=frame.index,
         dtype=bool,
     )
@@ -323,7 +336,7 @@ def _disagreements_decided(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     for field in CODED_FIELDS:
         first = frame["claim_id"].map(_attribute(dataset, "claims", "claim_id", field))
         agrees = ((first == frame[field]) | first.isna()).astype(bool)
-        has_decision = frame["claim_id"].isin([claim for claim, decided_field in decided if decided_field == field])
+        has_decision = _isin(frame["claim_id"], [claim for claim, decided_field in decided if decided_field == field])
         ok &= agrees | has_decision
     return ok
 
@@ -353,14 +366,14 @@ def _linked_as_required(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     links = _frame(dataset, TABLES_BY_NAME["claim_links"])
     kind_of = frame.drop_duplicates("claim_id").set_index("claim_id")["kind"]
     target_kind = links["to_claim"].map(kind_of)
-    drives_forward = set(links.loc[target_kind.isin(["area", "implication", "outlook"]), "from_claim"])
-    poses_risk = set(links.loc[links["relation"] == "poses_risk_to", "from_claim"])
-    follows_from = set(links.loc[links["relation"].isin(["drives", "implies"]), "to_claim"])
+    drives_forward = links.loc[target_kind.isin(["area", "implication", "outlook"]), "from_claim"]
+    poses_risk = links.loc[links["relation"] == "poses_risk_to", "from_claim"]
+    follows_from = links.loc[links["relation"].isin(["drives", "implies"]), "to_claim"]
     ids = frame["claim_id"]
-    ok = ~frame["kind"].isin(list(LINK_REQUIREMENTS)) | ids.isin(set(dataset.unlinked))
-    ok |= (frame["kind"] == "driver") & ids.isin(drives_forward)
-    ok |= (frame["kind"] == "risk") & ids.isin(poses_risk)
-    ok |= (frame["kind"] == "outlook") & ids.isin(follows_from)
+    ok = ~frame["kind"].isin(list(LINK_REQUIREMENTS)) | _isin(ids, set(dataset.unlinked))
+    ok |= (frame["kind"] == "driver") & _isin(ids, drives_forward)
+    ok |= (frame["kind"] == "risk") & _isin(ids, poses_risk)
+    ok |= (frame["kind"] == "outlook") & _isin(ids, follows_from)
     return ok
 
 
@@ -435,7 +448,7 @@ RULES: tuple[Rule, ...] = (
         "attribution_consistent",
         "claims",
         "attribution",
-        lambda frame, ds: (frame["attribution"] == "attributed") == frame["claim_id"].isin(_claims_with_holders(ds)),
+        lambda frame, ds: (frame["attribution"] == "attributed") == _isin(frame["claim_id"], _claims_with_holders(ds)),
         lambda row, ds: (
             f"attribution is '{row['attribution']}' but the claim "
             f"{'has' if row['claim_id'] in set(_claims_with_holders(ds)) else 'has no'} actor with role 'holder'"
@@ -463,7 +476,7 @@ RULES: tuple[Rule, ...] = (
         "id_not_retired",
         "claims",
         "claim_id",
-        lambda frame, ds: ~frame["claim_id"].isin(set(ds.retired_ids)),
+        lambda frame, ds: ~_isin(frame["claim_id"], set(ds.retired_ids)),
         lambda row, ds: (
             f"claim id {row['claim_id']} was retired ({ds.retired_ids[row['claim_id']]}) and is never reused"
         ),
@@ -505,7 +518,7 @@ RULES: tuple[Rule, ...] = (
         "claim_second_coded",
         "claims",
         "claim_id",
-        lambda frame, ds: frame["claim_id"].isin(_frame(ds, TABLES_BY_NAME["second_coding"])["claim_id"]),
+        lambda frame, ds: _isin(frame["claim_id"], _frame(ds, TABLES_BY_NAME["second_coding"])["claim_id"]),
         lambda row, ds: "the claim has no independent second coding",
         "have a second coder code kind, topic_id and certainty blind (see docs/curation.md) and add the entry "
         "to data/second_coding.yaml",

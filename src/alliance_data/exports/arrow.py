@@ -70,10 +70,15 @@ def _encoded(column: Column, values: pa.ChunkedArray) -> pa.Array:
     return pa.DictionaryArray.from_arrays(indices.combine_chunks().cast(_INDEX_TYPE), levels, ordered=column.ordered)
 
 
+def in_key_order(table: Table, plain: pa.Table) -> pa.Table:
+    """The table's columns in model order, its rows sorted by primary key: the published order."""
+    return plain.select(table.column_names).sort_by([(key, "ascending") for key in table.primary_key])
+
+
 def typed_table(table: Table, plain: pa.Table) -> pa.Table:
     """A validated plain table in its published form: sorted by primary key, enumerations
     dictionary-encoded, the model's schema and descriptions attached."""
-    plain = plain.select(table.column_names).sort_by([(key, "ascending") for key in table.primary_key])
+    plain = in_key_order(table, plain)
     arrays = [
         _encoded(column, plain[column.name]) if column.enum else plain[column.name].cast(arrow_type(column))
         for column in table.columns
