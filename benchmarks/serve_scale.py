@@ -1,41 +1,56 @@
-"""Datasette over a million synthetic claims: build the SQLite file, serve it exactly as
-`alliance-data serve` does, and run the bounded load test against it.
+"""Datasette over a million synthetic claims: build the SQLite file as the build does, serve it
+exactly as `alliance-data serve` does, and run the bounded load test against it.
 
-    python -m benchmarks.serve_scale --size 1000000
+    python -m benchmarks.serve_scale --size 1000000 [--keep DIR]
+
+With --keep, the corpus and database are kept in DIR (and reused when already there).
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-from alliance_data.build import DATABASE_FILE, _write_database
-from alliance_data.exports.arrow import arrow_table
-from alliance_data.registry import TABLES
+from alliance_data.build import DATABASE_FILE, build_dataset
+from alliance_data.derive import derive
+from alliance_data.problems import ProblemList
 from alliance_data.serving.server import ServedDatabase, datasette_args
 
+from .pipeline import ROOT, read_corpus
 from .serve_load import load_served, print_results
-from .synthetic import derive, generate
+
+
+def _database(size: int, workdir: Path) -> tuple[Path, dict]:
+    corpus = workdir / "corpus"
+    if not (corpus / "claims.parquet").exists():
+        command = [sys.executable, "-m", "benchmarks.pipeline", "--worker", "corpus", "--size", str(size)]
+        subprocess.run([*command, "--out", str(corpus)], cwd=ROOT, check=True, capture_output=True)
+    dataset = read_corpus(corpus)
+    claims = dataset.table("claims")
+    middle = {name: claims[name][claims.num_rows // 2].as_py() for name in ("claim_id", "section_id")}
+    out = workdir / "data"
+    if not (out / DATABASE_FILE).exists():
+        started = time.perf_counter()
+        derive(dataset)
+        build_dataset(dataset, ProblemList(), out, formats=("sqlite",))
+        print(f"built the database in {time.perf_counter() - started:.0f} s")
+    return out / DATABASE_FILE, middle
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--keep", type=Path, help="keep the corpus and database here (reused if present)")
     args = parser.parse_args()
-    workdir = Path(tempfile.mkdtemp(prefix="serve-scale-"))
-    dataset = generate(args.size)
-    derive(dataset)
-    started = time.perf_counter()
-    tables = {t.name: arrow_table(t, dataset.rows[t.name]) for t in TABLES}
-    database = workdir / "data" / DATABASE_FILE
-    database.parent.mkdir()
-    _write_database(tables, database)
-    print(f"built {database} ({database.stat().st_size / 2**20:.0f} MiB) in {time.perf_counter() - started:.0f} s")
-    claim = dataset.rows["claims"][len(dataset.rows["claims"]) // 2]
+    workdir = args.keep or Path(tempfile.mkdtemp(prefix="serve-scale-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    database, claim = _database(args.size, workdir)
+    print(f"{database} ({database.stat().st_size / 2**20:.0f} MiB)")
     paths = {
         "table page (claims, default facets)": "/alliance/claims",
         "row page": f"/alliance/claims/{claim['claim_id']}",
@@ -46,7 +61,7 @@ def main() -> None:
     }
     port = 8790
     config = workdir / "config"
-    config.mkdir()
+    config.mkdir(exist_ok=True)
     argv = datasette_args(ServedDatabase(database, None), config, "127.0.0.1", port)
     print_results(load_served([sys.executable, "-m", "datasette", *argv], port, args.requests, paths))
 

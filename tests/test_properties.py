@@ -130,3 +130,19 @@ def test_any_single_invalid_mutation_is_rejected_naming_the_record(
 
 def test_tables_registry_is_complete():
     assert set(TABLES_BY_NAME) == {t.name for t in TABLES}
+
+
+def test_csv_with_newlines_in_values_reads_back_past_the_reader_block_size(tmp_path):
+    # Arrow's CSV reader splits files into blocks (1 MB) and loses its place at a newline inside
+    # a quoted value unless told that values may hold newlines; small files never show this.
+    table = TABLES_BY_NAME["claim_links"]
+    rows = [
+        {"from_claim": f"x-s0-{i % 999 + 1:03d}", "to_claim": "x-s1-001", "relation": "drives", "justification": ""}
+        for i in range(30_000)
+    ]
+    for i, row in enumerate(rows):
+        row["justification"] = f"line one of {i}\nline two, with a paragraph break\n\nand more text"
+    arrow = arrow_table(table, rows)
+    write_csv(arrow, tmp_path / "t.csv")
+    assert (tmp_path / "t.csv").stat().st_size > 2_000_000
+    assert read_csv(tmp_path / "t.csv", arrow.schema).equals(plain(arrow))

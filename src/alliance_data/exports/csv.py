@@ -30,4 +30,6 @@ def read_csv(path: Path, schema: pa.Schema) -> pa.Table:
         strings_can_be_null=True,
         quoted_strings_can_be_null=False,
     )
-    return pacsv.read_csv(path, convert_options=options).cast(plain_schema)
+    # Quotes may span a paragraph break: quoted values can hold newlines.
+    parse = pacsv.ParseOptions(newlines_in_values=True)
+    return pacsv.read_csv(path, parse_options=parse, convert_options=options).cast(plain_schema)
