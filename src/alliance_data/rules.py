@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
+import pyarrow.compute as pc
 
 from .anchoring import anchor_problems
 from .columns import Column
@@ -268,15 +269,26 @@ def _certainties_follow_cues(frame: pd.DataFrame, dataset: Dataset) -> pd.Series
     return (frame["certainty"].astype(object) == implied) != frame["hedge_note"].notna()
 
 
+# The whitespace Python's str.split() breaks on, among ASCII characters.
+_ASCII_WHITESPACE_RUN = r"[ \t\n\r\x0b\x0c\x1c-\x1f]+"
+
+
+def _normalized_ascii(values: pyarrow.Array) -> pyarrow.Array:
+    """`_normalized` of ASCII text, in Arrow: for ASCII, casefold is lower-casing, and once
+    whitespace runs are single spaces, stripping " .!?" trims them too."""
+    collapsed = pc.replace_substring_regex(pc.ascii_lower(values), _ASCII_WHITESPACE_RUN, " ")
+    return pc.ascii_trim(collapsed, " .!?")
+
+
 def _statements_differ(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
-    return pd.Series(
-        [
-            _normalized(a) != _normalized(b)
-            for a, b in zip(_values(frame["statement"]), _values(frame["quote"]), strict=True)
-        ],
-        index=frame.index,
-        dtype=bool,
-    )
+    statements, quotes = pyarrow.array(frame["statement"]), pyarrow.array(frame["quote"])
+    same = pc.fill_null(pc.equal(_normalized_ascii(statements), _normalized_ascii(quotes)), False)
+    differ = pc.invert(same).to_numpy(zero_copy_only=False).copy()
+    # Text that is not all ASCII by the definition itself (Unicode case folding and spaces).
+    other = pc.invert(pc.fill_null(pc.and_(pc.string_is_ascii(statements), pc.string_is_ascii(quotes)), True))
+    for position in pc.indices_nonzero(other).to_pylist():
+        differ[position] = _normalized(statements[position].as_py()) != _normalized(quotes[position].as_py())
+    return pd.Series(differ, index=frame.index, dtype=bool)
 
 
 def _ids_in_sections(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
