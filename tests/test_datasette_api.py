@@ -132,3 +132,29 @@ def test_the_argument_map_page_links_every_node(client):
     assert linked and linked <= topics_used
     assert 'href="/alliance/claims/irda-' in html
     assert 'href="/argument-map"' in client("/").text
+
+
+def test_default_facets_only_on_tables_small_enough_to_facet_on_every_page():
+    from alliance_data.serving.metadata import DEFAULT_FACETS_MAX_ROWS, metadata
+
+    small = metadata(row_counts={"claims": 205})["databases"]["alliance"]["tables"]
+    large = metadata(row_counts={"claims": DEFAULT_FACETS_MAX_ROWS + 1})["databases"]["alliance"]["tables"]
+    assert small["claims"]["facets"] == DEFAULT_FACETS["claims"]
+    assert "facets" not in large["claims"]
+    assert large["claim_actors"]["facets"] == DEFAULT_FACETS["claim_actors"]
+
+
+def test_claim_lists_stream_in_reading_order_from_an_index():
+    """The canned lists of claims walk an index in reading order: no sort of every match."""
+    import sqlite3
+
+    from alliance_data.loading import database_path
+
+    db = sqlite3.connect(f"file:{database_path()}?mode=ro", uri=True)
+    params = {"actor_id": "IRN", "topic_id": "driver-shared-pressure"}
+    for name in ("claims_by_actor", "drivers_with_evidence", "claims_in_reading_order"):
+        plan = " | ".join(row[3] for row in db.execute("explain query plan " + QUERIES[name]["sql"], params))
+        assert "TEMP B-TREE" not in plan, (name, plan)
+    rows = db.execute(QUERIES["claims_in_reading_order"]["sql"]).fetchall()
+    claims = alliance_data.load("claims").sort_values(["source_id", "char_start", "char_end"])
+    assert [row[2] for row in rows] == list(claims["claim_id"])

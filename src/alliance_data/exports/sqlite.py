@@ -20,6 +20,17 @@ from .csv import plain
 # Columns analysts facet and filter on get an index besides the foreign keys.
 FACET_COLUMNS = ("kind", "topic_id", "certainty", "time_frame", "section_id", "actor_type", "role", "relation", "dyad")
 
+# Some indexes continue past their column, for the canned queries (serving/metadata.py):
+# - claims are listed in reading order (source, then offset); an index on a column they are
+#   filtered by that continues in that order lets a filtered list stream from the index instead
+#   of sorting every match first (claims of an actor, 1M claims: 550 ms -> 4 ms);
+# - the actor-pair counts read only the dyad index, never the table.
+_READING_ORDER = ("source_id", "char_start", "char_end")
+INDEX_EXTENSIONS = {
+    "claims": {"source_id": _READING_ORDER[1:], "kind": _READING_ORDER, "topic_id": _READING_ORDER},
+    "actor_pairs": {"dyad": ("actor_a", "actor_b")},
+}
+
 # Rows per executemany call: bounds the Python objects alive at once (about 100 MB at 1M claims).
 BATCH_ROWS = 50_000
 
@@ -75,6 +86,11 @@ def indexed_columns(table: Table) -> list[str]:
     ]
 
 
+def index_columns(table: Table, column: str) -> list[str]:
+    """The columns of the index on `column` (see INDEX_EXTENSIONS)."""
+    return [column, *INDEX_EXTENSIONS.get(table.name, {}).get(column, ())]
+
+
 def _insert_rows(db: sqlite_utils.Database, table: Table, data: pa.Table) -> None:
     """Insert the Arrow table's rows in its column order, one batch of columns at a time.
 
@@ -106,7 +122,7 @@ def write_sqlite(path: Path, tables: dict[str, pa.Table], enforce_foreign_keys: 
                     _insert_rows(db, table, tables[table.name])
         for table in TABLES:
             for column in indexed_columns(table):
-                db[table.name].create_index([column], find_unique_name=True)
+                db[table.name].create_index(index_columns(table, column), find_unique_name=True)
             if table.full_text:
                 db[table.name].enable_fts(list(table.full_text), tokenize="porter")
         # No VACUUM: a fresh file loaded in key order has no free pages to reclaim; VACUUM

@@ -24,6 +24,12 @@ SETTINGS = {
     "suggest_facets": False,
 }
 
+# Default facets are shown on tables up to this many rows. Each facet is a GROUP BY over the
+# whole table: at 1M synthetic claims about 0.2 s each even on an index, so five default facets
+# made every claims page take 1.1 s. Beyond this size a facet is one click away instead, and
+# one facet still fits in facet_time_limit_ms (see docs/benchmarks.md).
+DEFAULT_FACETS_MAX_ROWS = 100_000
+
 DEFAULT_FACETS = {
     "claims": ["kind", "topic_id", "certainty", "time_frame", "section_id"],
     "claim_actors": ["actor_id", "role"],
@@ -37,15 +43,18 @@ DEFAULT_FACETS = {
 SORT = {"claims": "claim_id", "actors": "name", "topics": "topic_id", "sections": "section_id"}
 
 QUERIES = {
+    # Lists are in reading order: by source, then offset (sections are consecutive spans of their
+    # source). `claims c cross join ...` makes SQLite walk the claims in that order along an index
+    # and stop at the page's last row, instead of sorting every match (see exports/sqlite.py).
     "claims_by_actor": {
         "title": "Claims involving an actor",
         "description": "Every claim an actor takes part in, with its role, in reading order. "
         "Try IRN, RUS, USA, WEST or SOVIET_UNION.",
         "sql": (
             "select c.claim_id, ca.role, c.kind, t.label as topic, c.certainty, c.time_frame, c.statement, c.quote\n"
-            "from claim_actors ca join claims c on c.claim_id = ca.claim_id\n"
-            "join topics t on t.topic_id = c.topic_id join sections s on s.section_id = c.section_id\n"
-            "where ca.actor_id = :actor_id\norder by s.ordinal, c.char_start"
+            "from claims c cross join claim_actors ca on ca.claim_id = c.claim_id and ca.actor_id = :actor_id\n"
+            "cross join topics t on t.topic_id = c.topic_id\n"
+            "order by c.source_id, c.char_start, c.char_end"
         ),
     },
     "drivers_with_evidence": {
@@ -56,8 +65,9 @@ QUERIES = {
             "select t.label as driver, c.claim_id, c.statement, c.quote as evidence, c.certainty,\n"
             "  (select group_concat(l.relation || ' ' || l.to_claim, '; ') from claim_links l\n"
             "   where l.from_claim = c.claim_id) as leads_to\n"
-            "from claims c join topics t on t.topic_id = c.topic_id\n"
-            "where c.kind = 'driver'\norder by t.topic_id, c.char_start"
+            "from topics t cross join claims c on c.topic_id = t.topic_id\n"
+            "where +t.kind = 'driver' and c.kind = 'driver'  -- '+': walk topics in id order, not by kind\n"
+            "order by t.topic_id, c.source_id, c.char_start, c.char_end"
         ),
     },
     "outlook_and_risks": {
@@ -69,16 +79,17 @@ QUERIES = {
             "from claims o\n"
             "left join claim_links l on l.to_claim = o.claim_id and l.relation = 'poses_risk_to'\n"
             "left join claims r on r.claim_id = l.from_claim\n"
-            "where o.kind = 'outlook'\norder by o.char_start, r.char_start"
+            "where o.kind = 'outlook'\norder by o.source_id, o.char_start, o.char_end, r.source_id, r.char_start"
         ),
     },
     "actor_pair_counts": {
         "title": "Actors that appear together",
         "description": "Pairs of actors by the number of claims they share (from the actor_pairs table).",
         "sql": (
-            "select p.dyad, a.name as actor_a, b.name as actor_b, count(*) as claims\n"
-            "from actor_pairs p join actors a on a.actor_id = p.actor_a join actors b on b.actor_id = p.actor_b\n"
-            "group by p.dyad order by claims desc, p.dyad"
+            "select p.dyad, a.name as actor_a, b.name as actor_b, p.claims\n"
+            "from (select dyad, actor_a, actor_b, count(*) as claims from actor_pairs group by dyad) p\n"
+            "join actors a on a.actor_id = p.actor_a join actors b on b.actor_id = p.actor_b\n"
+            "order by p.claims desc, p.dyad"
         ),
     },
     "claims_in_reading_order": {
@@ -86,8 +97,8 @@ QUERIES = {
         "description": "The article's argument as the author makes it, section by section.",
         "sql": (
             "select s.ordinal as section, s.short_name, c.claim_id, c.kind, c.certainty, c.statement, c.quote\n"
-            "from claims c join sections s on s.section_id = c.section_id\n"
-            "order by s.ordinal, c.char_start, c.char_end"
+            "from claims c cross join sections s on s.section_id = c.section_id\n"
+            "order by c.source_id, c.char_start, c.char_end"
         ),
     },
     "what_follows_from_a_topic": {
@@ -98,7 +109,7 @@ QUERIES = {
             "select f.claim_id as from_claim, f.statement as cause, l.relation, t.claim_id as to_claim,\n"
             "  t.kind, t.statement as consequence, l.justification\n"
             "from claim_links l join claims f on f.claim_id = l.from_claim join claims t on t.claim_id = l.to_claim\n"
-            "where f.topic_id = :topic_id\norder by f.char_start, t.char_start"
+            "where f.topic_id = :topic_id\norder by f.source_id, f.char_start, f.char_end, t.source_id, t.char_start"
         ),
     },
 }
@@ -123,8 +134,12 @@ def home_html(release: str | None) -> str:
     )
 
 
-def metadata(release: str | None = None, available_files: set[str] | None = None) -> dict:
+def metadata(
+    release: str | None = None, available_files: set[str] | None = None, row_counts: dict[str, int] | None = None
+) -> dict:
+    """Datasette metadata; `row_counts` (by table) decides where default facets go."""
     available = available_files or set()
+    counts = row_counts or {}
     tables = {}
     for table in TABLES:
         entry = {
@@ -133,7 +148,7 @@ def metadata(release: str | None = None, available_files: set[str] | None = None
         }
         if table.label_column:
             entry["label_column"] = table.label_column
-        if table.name in DEFAULT_FACETS:
+        if table.name in DEFAULT_FACETS and counts.get(table.name, 0) <= DEFAULT_FACETS_MAX_ROWS:
             entry["facets"] = DEFAULT_FACETS[table.name]
         if table.name in SORT:
             entry["sort"] = SORT[table.name]

@@ -84,14 +84,17 @@ def write_map_page(database: ServedDatabase, workdir: Path) -> Path:
 def write_config(database: ServedDatabase, workdir: Path) -> tuple[Path, Path]:
     """Write metadata.json, inspect.json and the custom pages for `database` into `workdir`."""
     write_map_page(database, workdir)
-    metadata_path = workdir / "metadata.json"
-    metadata_path.write_text(json.dumps(metadata(database.release, database.files), indent=2), encoding="utf-8")
     inspect_path = workdir / "inspect.json"
     subprocess.run(
         [sys.executable, "-m", "datasette", "inspect", str(database.path), "--inspect-file", str(inspect_path)],
         check=True,
         capture_output=True,
     )
+    inspected = json.loads(inspect_path.read_text(encoding="utf-8"))
+    counts = {name: info["count"] for db in inspected.values() for name, info in db["tables"].items()}
+    metadata_path = workdir / "metadata.json"
+    text = json.dumps(metadata(database.release, database.files, counts), indent=2)
+    metadata_path.write_text(text, encoding="utf-8")
     return metadata_path, inspect_path
 
 
