@@ -25,3 +25,18 @@ def test_statement_rule_agrees_with_its_definition(pairs, data):
     )
     expected = [_normalized(a) != _normalized(b) for a, b in pairs]
     assert _statements_differ(frame, None).tolist() == expected
+
+
+def test_statement_rule_on_arrow_text_that_does_not_start_at_offset_zero():
+    # pandas passes Arrow arrays whose first offset is not 0 (slices of a shared buffer);
+    # pyarrow 26's ascii_lower corrupts those, so the rule must not depend on it.
+    import pyarrow as pa
+
+    from alliance_data.rules import _PANDAS_TYPES
+
+    statements = [f"Statement number {i} In Our Words." for i in range(50)]
+    quotes = [f"statement NUMBER {i}  in our words" if i % 3 else f"quote {i}" for i in range(50)]
+    table = pa.table({"statement": statements, "quote": quotes}).slice(7)
+    frame = table.to_pandas(types_mapper=_PANDAS_TYPES.get)
+    expected = [_normalized(a) != _normalized(b) for a, b in zip(statements[7:], quotes[7:], strict=True)]
+    assert _statements_differ(frame, None).tolist() == expected
