@@ -68,6 +68,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=100_000)
     parser.add_argument("--full-timeout", type=float, default=600.0, help="0 skips our full claims checks")
+    parser.add_argument("--json", type=Path, help="also write the result here")
     arguments = parser.parse_args()
 
     dataset = generate(arguments.size)
@@ -100,6 +101,9 @@ def main() -> None:
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
 
+    if arguments.json:
+        result = {"size": arguments.size, "frictionless": peer, "ours": like, "ours_full": full, "ratio": peer / like}
+        arguments.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
     print(f"claims: {arguments.size:,} rows, {csv_mb:.1f} MB of CSV, {len(descriptor['fields'])} columns")
     print(f"frictionless: valid={report.get('valid')}, rows={stats.get('rows')}, errors={stats.get('errors')}")
     if not report.get("valid"):

@@ -86,11 +86,23 @@ def print_results(result: dict) -> None:
 
 
 def main() -> None:
+    import argparse
+    import json
+    from pathlib import Path
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200, help="requests per path")
+    parser.add_argument("--json", type=Path, help="also write the result here")
+    arguments = parser.parse_args()
     sys.path.insert(0, "tests")
     from conftest import free_port
 
     port = free_port()
-    print_results(load_served([sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(port)], port))
+    command = [sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(port)]
+    result = load_served(command, port, arguments.requests)
+    if arguments.json:
+        arguments.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print_results(result)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ With --keep, the corpus and database are kept in DIR (and reused when already th
 from __future__ import annotations
 
 import argparse
+import json
 import subprocess
 import sys
 import tempfile
@@ -46,6 +47,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--keep", type=Path, help="keep the corpus and database here (reused if present)")
+    parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="serve-scale-"))
     workdir.mkdir(parents=True, exist_ok=True)
@@ -63,7 +65,11 @@ def main() -> None:
     config = workdir / "config"
     config.mkdir(exist_ok=True)
     argv = datasette_args(ServedDatabase(database, None), config, "127.0.0.1", port)
-    print_results(load_served([sys.executable, "-m", "datasette", *argv], port, args.requests, paths))
+    result = load_served([sys.executable, "-m", "datasette", *argv], port, args.requests, paths)
+    result["size"] = args.size
+    if args.json:
+        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
+    print_results(result)
 
 
 if __name__ == "__main__":
