@@ -152,6 +152,6 @@ def test_a_table_check_failure_stops_the_early_sqlite_load_and_writes_nothing(da
     outputs = tmp_path_factory.mktemp("outputs")
     with pytest.raises(ValidationFailed, match="quote"):
         build(data_copy, outputs / "out")
-    assert len(started) == 1 and started[0] is not None, "the SQLite load should have started before the checks"
-    assert not started[0].is_alive()
+    assert len(started) == 1 and started[0].processes, "the SQLite load should have started before the checks"
+    assert not any(process.is_alive() for process in started[0].processes)
     assert sorted(p.name for p in outputs.iterdir()) == []  # no output, no staging directory

@@ -70,8 +70,8 @@ def test_any_valid_rows_round_trip_through_parquet_csv_and_sqlite(tmp_path_facto
     write_csv(arrow, directory / "t.csv")
     assert read_csv(directory / "t.csv", arrow.schema).equals(plain(arrow))
 
-    # SQLite holds every table; fill only the drawn one (foreign keys are not enforced here).
-    write_sqlite(directory / "t.db", {table.name: arrow}, enforce_foreign_keys=False)
+    # SQLite holds every table; fill only the drawn one (the load does not enforce foreign keys).
+    write_sqlite(directory / "t.db", {table.name: arrow})
     db = sqlite3.connect(directory / "t.db")
     cursor = db.execute(f"select * from [{table.name}] order by rowid")
     names = [d[0] for d in cursor.description]

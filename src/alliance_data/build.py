@@ -24,7 +24,7 @@ from .atomic import atomic_directory
 from .exports.arrow import in_key_order, typed_table
 from .exports.csv import write_csv
 from .exports.parquet import write_parquet
-from .exports.sqlite import write_sqlite
+from .exports.sqlite import PARTS, merge_parts, part_paths, write_part
 from .problems import ProblemList
 from .reading import Dataset
 from .registry import TABLES
@@ -74,37 +74,47 @@ def _column_entry(column) -> dict[str, object]:
     return entry
 
 
-def _write_database(tables: dict[str, pa.Table], path: Path) -> None:
-    write_sqlite(path, tables)
+class _SqliteJob:
+    """The SQLite export: one forked process per part of the tables (`exports.sqlite.PARTS`),
+    merged into one file by `finish`. Forked, so the tables are shared, not copied; where fork
+    is not available the parts are written here, one after the other."""
+
+    def __init__(self, tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]], path: Path):
+        self.path = path
+        self.parts = part_paths(path)
+        self.processes = []
+        fork = "fork" in multiprocessing.get_all_start_methods()
+        for part, names in zip(self.parts, PARTS, strict=True):
+            if fork:
+                process = multiprocessing.get_context("fork").Process(
+                    target=_write_part, args=(tables_for, part, names)
+                )
+                process.start()
+                self.processes.append(process)
+            else:
+                _write_part(tables_for, part, names)
+
+    def finish(self) -> None:
+        for process in self.processes:
+            process.join()
+        failed = [process.exitcode for process in self.processes if process.exitcode != 0]
+        if failed:
+            raise RuntimeError(f"writing the SQLite database failed (exit codes {failed})")
+        merge_parts(self.path, self.parts)
+
+    def stop(self) -> None:
+        for process in self.processes:
+            if process.is_alive():
+                process.terminate()
+            process.join()
 
 
-def _write_dataset_database(dataset: Dataset, path: Path) -> None:
-    write_sqlite(path, {spec.name: in_key_order(spec, dataset.table(spec.name)) for spec in TABLES})
+def _write_part(tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]], part: Path, names: tuple[str, ...]):
+    write_part(part, tables_for(names), names)
 
 
-def _start_sqlite(target: Callable[..., None], source: object, path: Path):
-    """Run `target(source, path)` in a forked process (the tables are shared, not copied);
-    in this process where fork is not available."""
-    if "fork" not in multiprocessing.get_all_start_methods():
-        target(source, path)
-        return None
-    process = multiprocessing.get_context("fork").Process(target=target, args=(source, path))
-    process.start()
-    return process
-
-
-def _finish_sqlite(process) -> None:
-    if process is None:
-        return
-    process.join()
-    if process.exitcode != 0:
-        raise RuntimeError(f"writing the SQLite database failed (exit code {process.exitcode})")
-
-
-def _stop_sqlite(process) -> None:
-    if process is not None and process.is_alive():
-        process.terminate()
-        process.join()
+def _start_sqlite(tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]], path: Path) -> _SqliteJob:
+    return _SqliteJob(tables_for, path)
 
 
 def write_outputs(
@@ -118,23 +128,29 @@ def write_outputs(
     A `sqlite_job` already writing the database is waited for instead of starting one."""
     step = on_step or (lambda name: None)
     files: dict[str, dict[str, dict[str, object]]] = {name: {} for name in tables}
-    # The SQLite export is independent of the others and the slowest: it runs in a second
-    # process (forked, so the tables are shared, not copied) while this one writes the files.
-    if sqlite_job is None and "sqlite" in formats:
-        sqlite_job = _start_sqlite(_write_database, tables, directory / DATABASE_FILE)
-    for name, table in tables.items():
-        step(f"writing {name}")
-        if "parquet" in formats:
-            write_parquet(table, directory / f"{name}.parquet")
-            files[name]["parquet"] = _file_entry(directory / f"{name}.parquet")
-        if "csv" in formats:
-            write_csv(table, directory / f"{name}.csv")
-            files[name]["csv"] = _file_entry(directory / f"{name}.csv")
-    database = None
-    if "sqlite" in formats:
-        step("writing the SQLite database")
-        _finish_sqlite(sqlite_job)
-        database = _file_entry(directory / DATABASE_FILE)
+    # The SQLite export is independent of the others and the slowest: it runs in other
+    # processes (forked, so the tables are shared, not copied) while this one writes the files.
+    started_here = sqlite_job is None and "sqlite" in formats
+    if started_here:
+        sqlite_job = _start_sqlite(lambda names: tables, directory / DATABASE_FILE)
+    try:
+        for name, table in tables.items():
+            step(f"writing {name}")
+            if "parquet" in formats:
+                write_parquet(table, directory / f"{name}.parquet")
+                files[name]["parquet"] = _file_entry(directory / f"{name}.parquet")
+            if "csv" in formats:
+                write_csv(table, directory / f"{name}.csv")
+                files[name]["csv"] = _file_entry(directory / f"{name}.csv")
+        database = None
+        if "sqlite" in formats:
+            step("writing the SQLite database")
+            sqlite_job.finish()
+            database = _file_entry(directory / DATABASE_FILE)
+    except BaseException:
+        if started_here:
+            sqlite_job.stop()  # nothing keeps writing into a directory about to be discarded
+        raise
     manifest = {
         "name": about.NAME,
         "title": about.TITLE,
@@ -158,6 +174,10 @@ def write_outputs(
     }
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     (directory / MANIFEST_FILE).write_text(text, encoding="utf-8")
+
+
+def _in_key_order(dataset: Dataset, names: tuple[str, ...]) -> dict[str, pa.Table]:
+    return {spec.name: in_key_order(spec, dataset.table(spec.name)) for spec in TABLES if spec.name in names}
 
 
 def published_tables(dataset: Dataset) -> dict[str, pa.Table]:
@@ -190,14 +210,15 @@ def build_dataset(
     with atomic_directory(out) as staging:
         sqlite_job = None
         if "sqlite" in formats and not problems:  # record-level problems: the load would be wasted
-            sqlite_job = _start_sqlite(_write_dataset_database, dataset, staging / DATABASE_FILE)
+            sqlite_job = _start_sqlite(lambda names: _in_key_order(dataset, names), staging / DATABASE_FILE)
         try:
             step("checking tables")
             check(dataset, problems)
             tables = published_tables(dataset)
             write_outputs(tables, staging, formats, on_step, sqlite_job=sqlite_job)
         finally:
-            _stop_sqlite(sqlite_job)
+            if sqlite_job is not None:
+                sqlite_job.stop()
     return BuildResult(
         out, {name: table.num_rows for name, table in tables.items()}, sorted(p.name for p in out.iterdir())
     )

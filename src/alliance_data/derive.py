@@ -37,9 +37,10 @@ def _cue_prefilter() -> str:
 def hedge_cues_column(quotes: pa.ChunkedArray | pa.Array) -> pa.Array:
     """claims.hedge_cues for a column of quotes: `hedge_cues` of each, nulls kept."""
     candidates = pc.fill_null(pc.match_substring_regex(quotes, _cue_prefilter()), False)
+    positions = pc.indices_nonzero(candidates)
     values: list[str | None] = [None] * len(quotes)
-    for position in pc.indices_nonzero(candidates).to_pylist():
-        values[position] = hedge_cues(quotes[position].as_py())
+    for position, quote in zip(positions.to_pylist(), pc.take(quotes, positions).to_pylist(), strict=True):
+        values[position] = hedge_cues(quote)
     return pa.array(values, pa.string())
 
 

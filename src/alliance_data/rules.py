@@ -288,8 +288,9 @@ def _statements_differ(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     differ = pc.invert(same).to_numpy(zero_copy_only=False).copy()
     # Text that is not all ASCII by the definition itself (Unicode case folding and spaces).
     other = pc.invert(pc.fill_null(pc.and_(pc.string_is_ascii(statements), pc.string_is_ascii(quotes)), True))
-    for position in pc.indices_nonzero(other).to_pylist():
-        differ[position] = _normalized(statements[position].as_py()) != _normalized(quotes[position].as_py())
+    positions = pc.indices_nonzero(other)
+    pairs = zip(pc.take(statements, positions).to_pylist(), pc.take(quotes, positions).to_pylist(), strict=True)
+    differ[positions.to_numpy()] = [_normalized(statement) != _normalized(quote) for statement, quote in pairs]
     return pd.Series(differ, index=frame.index, dtype=bool)
 
 

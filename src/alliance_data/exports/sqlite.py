@@ -31,6 +31,13 @@ INDEX_EXTENSIONS = {
     "actor_pairs": {"dyad": ("actor_a", "actor_b")},
 }
 
+# The tables in two parts of about the same loading cost, which two processes can write at the
+# same time: the claims with their indexes and full-text search, and the tables about claims.
+PARTS = (
+    ("sources", "sections", "topics", "actors", "claims", "coding_decisions"),
+    ("claim_actors", "claim_links", "actor_pairs", "second_coding"),
+)
+
 # Rows per executemany call: bounds the Python objects alive at once (about 100 MB at 1M claims).
 BATCH_ROWS = 50_000
 
@@ -104,29 +111,78 @@ def _insert_rows(db: sqlite_utils.Database, table: Table, data: pa.Table) -> Non
         db.conn.executemany(sql, zip(*(column.to_pylist() for column in batch.columns), strict=True))
 
 
-def write_sqlite(path: Path, tables: dict[str, pa.Table], enforce_foreign_keys: bool = True) -> None:
-    """Write every table of the registry (missing ones empty) into a new database at `path`."""
+def _open_for_loading(path: Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
+    # The file is built in a staging directory that is swapped in only when complete, so
+    # SQLite's own journal and fsyncs buy nothing here; without them the load takes about
+    # half the time (9.2 s -> 5.1 s at 100k synthetic claims). The published file is put
+    # back in rollback-journal mode by `merge_parts`. Foreign keys are not enforced while
+    # loading: the table checks have verified every one before anything is published (and
+    # parts of the database reference tables in other parts).
+    db.execute("PRAGMA journal_mode = OFF")
+    db.execute("PRAGMA synchronous = OFF")
+    db.execute("PRAGMA foreign_keys = OFF")
+    return db
+
+
+def write_part(path: Path, tables: dict[str, pa.Table], names: tuple[str, ...]) -> None:
+    """A new database file holding the named tables (missing ones empty): DDL, rows, indexes
+    and full-text search."""
+    specs = [table for table in TABLES if table.name in names]
+    db = _open_for_loading(path)
     try:
-        # The file is built in a staging directory that is swapped in only when complete, so
-        # SQLite's own journal and fsyncs buy nothing here; without them the load takes about
-        # half the time (9.2 s -> 5.1 s at 100k synthetic claims). The published file is put
-        # back in rollback-journal mode below.
-        db.execute("PRAGMA journal_mode = OFF")
-        db.execute("PRAGMA synchronous = OFF")
-        db.execute(f"PRAGMA foreign_keys = {'ON' if enforce_foreign_keys else 'OFF'}")
         with db.conn:
-            for table in TABLES:
+            for table in specs:
                 db.execute(table_ddl(table))
                 if table.name in tables:
                     _insert_rows(db, table, tables[table.name])
-        for table in TABLES:
+        for table in specs:
             for column in indexed_columns(table):
                 db[table.name].create_index(index_columns(table, column), find_unique_name=True)
             if table.full_text:
                 db[table.name].enable_fts(list(table.full_text), tokenize="porter")
+    finally:
+        db.close()
+
+
+def merge_parts(path: Path, parts: list[Path]) -> None:
+    """Make the first part the database at `path` and copy every other part's tables into it,
+    then remove them. Each copy is `INSERT INTO t SELECT * FROM part.t` into an empty table
+    with the same definition and indexes, which SQLite runs as a transfer of stored records
+    and index entries, without decoding them (benchmarks/PROFILE.md)."""
+    parts[0].replace(path)
+    db = _open_for_loading(path)
+    try:
+        for number, part in enumerate(parts[1:]):
+            alias = f"part{number}"
+            db.execute(f"ATTACH DATABASE ? AS {alias}", [str(part)])
+            objects = db.execute(
+                f"SELECT type, name, sql FROM {alias}.sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
+            ).fetchall()
+            with db.conn:
+                for _, _, sql in objects:  # tables, then their indexes, as the part created them
+                    db.execute(sql)
+                for kind, name, _ in objects:
+                    if kind == "table":
+                        db.execute(f"INSERT INTO main.[{name}] SELECT * FROM {alias}.[{name}]")
+            db.execute(f"DETACH DATABASE {alias}")
+            part.unlink()
         # No VACUUM: a fresh file loaded in key order has no free pages to reclaim; VACUUM
         # only packed it 2% tighter for 15% of the export's time (100k synthetic claims).
         db.execute("PRAGMA journal_mode = DELETE")
     finally:
         db.close()
+
+
+def part_paths(path: Path) -> list[Path]:
+    """Where each part of the database at `path` is written before `merge_parts`."""
+    return [path.with_name(f"{path.name}.part{number}") for number in range(len(PARTS))]
+
+
+def write_sqlite(path: Path, tables: dict[str, pa.Table]) -> None:
+    """Write every table of the registry (missing ones empty) into a new database at `path`,
+    part by part in this process (the build writes the parts in parallel)."""
+    parts = part_paths(path)
+    for part, names in zip(parts, PARTS, strict=True):
+        write_part(part, tables, names)
+    merge_parts(path, parts)
