@@ -73,6 +73,43 @@ def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
+def _pss_mib(pid: int) -> float:
+    """Proportional set size: pages shared between processes (a fork's copy-on-write tables)
+    are split between them, so the sum over processes is the memory they really hold."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+class _MemorySampler:
+    """The peak of this process's PSS plus its children's, sampled every 50 ms."""
+
+    def __init__(self) -> None:
+        import multiprocessing
+        import os
+        import threading
+
+        self.peak_mib = 0.0
+        self._stop = threading.Event()
+
+        def sample() -> None:
+            while not self._stop.wait(0.05):
+                pids = [os.getpid(), *(child.pid for child in multiprocessing.active_children())]
+                self.peak_mib = max(self.peak_mib, sum(_pss_mib(pid) for pid in pids))
+
+        self._thread = threading.Thread(target=sample, daemon=True)
+        self._thread.start()
+
+    def stop(self) -> float:
+        self._stop.set()
+        self._thread.join()
+        return self.peak_mib
+
+
 def write_corpus(size: int, directory: Path) -> dict[str, Any]:
     """Generate a corpus of `size` claims and store it column-wise: one Parquet file per table,
     rows in authored order, enumerations as text, plus the source texts. This is the input of
@@ -129,6 +166,7 @@ def _steps(
 
     if profiler is not None:
         profiler.enable()
+    memory = _MemorySampler()
     started = time.perf_counter()
     derive(dataset)
     result["derive"] = time.perf_counter() - started
@@ -168,6 +206,7 @@ def _steps(
     result["bytes"] = {path.name: path.stat().st_size for path in (out_dir / "build").iterdir()}
     result["peak_mib"] = _peak_mib()
     result["peak_sqlite_process_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    result["peak_pss_all_mib"] = memory.stop()
     return result
 
 
@@ -448,19 +487,21 @@ def _rules_markdown(results: list[dict[str, Any]]) -> str:
 def _markdown(results: list[dict[str, Any]], curators: dict[str, Any] | None) -> str:
     lines = [
         "| claims | rows in all | derive | table checks alone | build: checks + publish | build: Parquet + CSV "
-        "| build: then waiting for SQLite | **derive + build** | peak RSS MiB (main / SQLite process) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| build: then waiting for SQLite | **derive + build** | peak RSS MiB (main / a SQLite process) "
+        "| **peak memory, all processes** (PSS) MiB |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
         validate = result.get("validate")
         if validate is None or "build" not in result:
-            lines.append(f"| {result['size']:,} | – | {_seconds(result.get('derive'))} | not finished | | | | | |")
+            lines.append(f"| {result['size']:,} | – | {_seconds(result.get('derive'))} | not finished | | | | | | |")
             continue
         lines.append(
             f"| {result['size']:,} | {sum(result['rows'].values()):,} | {_seconds(result['derive'])} "
             f"| {_seconds(validate)} | {_seconds(result['build_checks_publish'])} | {_seconds(result['build_files'])} "
             f"| {_seconds(result['build_sqlite_wait'])} | **{_seconds(result['derive'] + result['build'])}** "
-            f"| {result['peak_mib']:,.0f} / {result['peak_sqlite_process_mib']:,.0f} |"
+            f"| {result['peak_mib']:,.0f} / {result['peak_sqlite_process_mib']:,.0f} "
+            f"| **{result['peak_pss_all_mib']:,.0f}** |"
         )
     if curators:
         lines += [

@@ -273,13 +273,20 @@ def _certainties_follow_cues(frame: pd.DataFrame, dataset: Dataset) -> pd.Series
 _ASCII_WHITESPACE_RUN = r"[ \t\n\r\x0b\x0c\x1c-\x1f]+"
 
 
-def _normalized_ascii(values: pyarrow.Array) -> pyarrow.Array:
+def _normalized_ascii(values: pyarrow.Array | pyarrow.ChunkedArray) -> pyarrow.Array:
     """`_normalized` of ASCII text, in Arrow: for ASCII, casefold is lower-casing, and once
     whitespace runs are single spaces, stripping " .!?" trims them too."""
     # utf8_lower, not ascii_lower: pyarrow 26's ascii_lower writes invalid offsets for arrays
     # whose first offset is not 0, which pandas hands over (tests/test_columnwise_rules.py).
-    collapsed = pc.replace_substring_regex(pc.utf8_lower(values), _ASCII_WHITESPACE_RUN, " ")
-    return pc.ascii_trim(collapsed, " .!?")
+    lowered = pc.utf8_lower(values)
+    lowered = lowered.combine_chunks() if isinstance(lowered, pyarrow.ChunkedArray) else lowered
+    # Collapsing runs is a regex replace, slow over a million values: only where there is a
+    # run to collapse (two spaces, or whitespace other than a space).
+    has_run = pc.fill_null(pc.match_substring_regex(lowered, r"[\t\n\r\x0b\x0c\x1c-\x1f]|  "), False)
+    if pc.any(has_run).as_py():
+        collapsed = pc.replace_substring_regex(pc.filter(lowered, has_run), _ASCII_WHITESPACE_RUN, " ")
+        lowered = pc.replace_with_mask(lowered, has_run, collapsed)
+    return pc.ascii_trim(lowered, " .!?")
 
 
 def _statements_differ(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
