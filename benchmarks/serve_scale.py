@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 from alliance_data.build import DATABASE_FILE, build_dataset
-from alliance_data.derive import derive
 from alliance_data.problems import ProblemList
 from alliance_data.serving.server import ServedDatabase, datasette_args
 
@@ -36,7 +35,6 @@ def _database(size: int, workdir: Path) -> tuple[Path, dict]:
     out = workdir / "data"
     if not (out / DATABASE_FILE).exists():
         started = time.perf_counter()
-        derive(dataset)
         build_dataset(dataset, ProblemList(), out, formats=("sqlite",))
         print(f"built the database in {time.perf_counter() - started:.0f} s")
     return out / DATABASE_FILE, middle

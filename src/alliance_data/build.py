@@ -14,6 +14,7 @@ import platform
 import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
@@ -21,6 +22,7 @@ import pyarrow as pa
 
 from . import about
 from .atomic import atomic_directory
+from .derive import DERIVED_TABLES, derive
 from .exports.arrow import in_key_order, typed_table
 from .exports.csv import write_csv
 from .exports.parquet import write_parquet
@@ -28,7 +30,7 @@ from .exports.sqlite import PARTS, merge_parts, part_paths, write_part
 from .problems import ProblemList
 from .reading import Dataset
 from .registry import TABLES
-from .validate import check, prepare, validate
+from .validate import check, read, validate
 
 DATABASE_FILE = "alliance.db"
 MANIFEST_FILE = "manifest.json"
@@ -76,23 +78,30 @@ def _column_entry(column) -> dict[str, object]:
 
 class _SqliteJob:
     """The SQLite export: one forked process per part of the tables (`exports.sqlite.PARTS`),
-    merged into one file by `finish`. Forked, so the tables are shared, not copied; where fork
-    is not available the parts are written here, one after the other."""
+    each started when its tables are ready, merged into one file by `finish`. Forked, so the
+    tables are shared, not copied; where fork is not available each part is written here when
+    it is started."""
 
-    def __init__(self, tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]], path: Path):
+    def __init__(self, path: Path):
         self.path = path
         self.parts = part_paths(path)
-        self.processes = []
-        fork = "fork" in multiprocessing.get_all_start_methods()
-        for part, names in zip(self.parts, PARTS, strict=True):
-            if fork:
-                process = multiprocessing.get_context("fork").Process(
-                    target=_write_part, args=(tables_for, part, names)
-                )
-                process.start()
-                self.processes.append(process)
-            else:
-                _write_part(tables_for, part, names)
+        self.processes: list[multiprocessing.Process] = []
+        self.started: set[int] = set()
+
+    def start(self, number: int, tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]]) -> None:
+        self.started.add(number)
+        if "fork" not in multiprocessing.get_all_start_methods():
+            _write_part(tables_for, self.parts[number], PARTS[number])
+            return
+        context = multiprocessing.get_context("fork")
+        process = context.Process(target=_write_part, args=(tables_for, self.parts[number], PARTS[number]))
+        process.start()
+        self.processes.append(process)
+
+    def start_all(self, tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]]) -> None:
+        for number in range(len(PARTS)):
+            if number not in self.started:
+                self.start(number, tables_for)
 
     def finish(self) -> None:
         for process in self.processes:
@@ -113,8 +122,8 @@ def _write_part(tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]], pa
     write_part(part, tables_for(names), names)
 
 
-def _start_sqlite(tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]], path: Path) -> _SqliteJob:
-    return _SqliteJob(tables_for, path)
+def _start_sqlite(path: Path) -> _SqliteJob:
+    return _SqliteJob(path)
 
 
 def write_outputs(
@@ -132,7 +141,8 @@ def write_outputs(
     # processes (forked, so the tables are shared, not copied) while this one writes the files.
     started_here = sqlite_job is None and "sqlite" in formats
     if started_here:
-        sqlite_job = _start_sqlite(lambda names: tables, directory / DATABASE_FILE)
+        sqlite_job = _start_sqlite(directory / DATABASE_FILE)
+        sqlite_job.start_all(lambda names: tables)
     try:
         for name, table in tables.items():
             step(f"writing {name}")
@@ -197,21 +207,30 @@ def build_dataset(
     formats: tuple[str, ...] = ALL_FORMATS,
     on_step: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Check a read and derived dataset, then write its outputs to `out_dir`, which appears
+    """Derive and check a read dataset, then write its outputs to `out_dir`, which appears
     atomically, complete or not at all.
 
-    The SQLite load is the slowest export and does not depend on the other steps, so it starts
-    first, in a second process, on the rows as they are, while this process runs the table
-    checks. If any check fails it is stopped and nothing is written; if they pass, its rows
-    are the published rows (`in_key_order` is how `typed_table` orders them too).
+    The SQLite load is the slowest export and needs nothing the checks produce, so it starts
+    first, in other processes, on the rows as they are: the part of the tables that nothing
+    is derived into before the derive step, the rest right after it. Meanwhile this process
+    checks every table. If any check fails the load is stopped and nothing is written; if
+    they pass, its rows are the published rows (`in_key_order` is how `typed_table` orders
+    them too).
     """
     step = on_step or (lambda name: None)
     out = Path(out_dir)
+    early = "sqlite" in formats and not problems  # record-level problems: the load would be wasted
     with atomic_directory(out) as staging:
-        sqlite_job = None
-        if "sqlite" in formats and not problems:  # record-level problems: the load would be wasted
-            sqlite_job = _start_sqlite(lambda names: _in_key_order(dataset, names), staging / DATABASE_FILE)
+        sqlite_job = _start_sqlite(staging / DATABASE_FILE) if early else None
         try:
+            tables_for = partial(_in_key_order, dataset)
+            for number, names in enumerate(PARTS):
+                if early and not set(names) & set(DERIVED_TABLES):
+                    sqlite_job.start(number, tables_for)
+            step("deriving")
+            derive(dataset)
+            if early:
+                sqlite_job.start_all(tables_for)
             step("checking tables")
             check(dataset, problems)
             tables = published_tables(dataset)
@@ -233,7 +252,7 @@ def build(
     """Validate, then write the outputs atomically; on any problem nothing is written."""
     if on_step:
         on_step("validating")
-    dataset, problems = prepare(data_dir)
+    dataset, problems = read(data_dir)
     return build_dataset(dataset, problems, out_dir, formats, on_step)
 
 

@@ -16,6 +16,9 @@ from .hedging import HEDGE_CUES, find_cues
 from .reading import Dataset
 from .registry import TABLES_BY_NAME
 
+# The tables `derive` writes into (a column of claims; actor_pairs in full).
+DERIVED_TABLES = ("claims", "actor_pairs")
+
 
 def hedge_cues(quote: str) -> str | None:
     """The claims.hedge_cues value of a quote."""

@@ -14,13 +14,19 @@ def validate(data_dir: str | Path = "data") -> Dataset:
     return check(*prepare(data_dir))
 
 
+def read(data_dir: str | Path = "data") -> tuple[Dataset, ProblemList]:
+    """Read a data directory, every record through its model; the dataset and the
+    record-level problems."""
+    problems = ProblemList()
+    return read_dataset(Path(data_dir), problems), problems
+
+
 def prepare(data_dir: str | Path = "data") -> tuple[Dataset, ProblemList]:
-    """Read a data directory (every record through its model) and derive; the dataset and the
-    record-level problems, for `check` to complete."""
+    """Read a data directory and derive; the dataset and the record-level problems, for
+    `check` to complete."""
     from .derive import derive
 
-    problems = ProblemList()
-    dataset = read_dataset(Path(data_dir), problems)
+    dataset, problems = read(data_dir)
     derive(dataset)
     return dataset, problems
 

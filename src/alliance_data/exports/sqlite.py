@@ -31,11 +31,12 @@ INDEX_EXTENSIONS = {
     "actor_pairs": {"dyad": ("actor_a", "actor_b")},
 }
 
-# The tables in two parts of about the same loading cost, which two processes can write at the
-# same time: the claims with their indexes and full-text search, and the tables about claims.
+# The tables in two parts, which two processes can write at the same time: the claims (with
+# their indexes and full-text search) and the derived actor pairs; and the authored tables
+# about claims, which the build can start loading before anything is derived.
 PARTS = (
-    ("sources", "sections", "topics", "actors", "claims", "coding_decisions"),
-    ("claim_actors", "claim_links", "actor_pairs", "second_coding"),
+    ("sources", "sections", "topics", "actors", "claims", "actor_pairs", "coding_decisions"),
+    ("claim_actors", "claim_links", "second_coding"),
 )
 
 # Rows per executemany call: bounds the Python objects alive at once (about 100 MB at 1M claims).
