@@ -22,7 +22,7 @@ import pyarrow as pa
 
 from . import about
 from .atomic import atomic_directory
-from .derive import DERIVED_TABLES, derive
+from .derive import DERIVE_STEPS, DERIVED_TABLES
 from .exports.arrow import in_key_order, typed_table
 from .exports.csv import write_csv
 from .exports.parquet import write_parquet
@@ -223,14 +223,13 @@ def build_dataset(
     with atomic_directory(out) as staging:
         sqlite_job = _start_sqlite(staging / DATABASE_FILE) if early else None
         try:
-            tables_for = partial(_in_key_order, dataset)
-            for number, names in enumerate(PARTS):
-                if early and not set(names) & set(DERIVED_TABLES):
-                    sqlite_job.start(number, tables_for)
+            final = {table.name for table in TABLES} - set(DERIVED_TABLES)
+            _start_final_parts(sqlite_job, dataset, final)
             step("deriving")
-            derive(dataset)
-            if early:
-                sqlite_job.start_all(tables_for)
+            for table, derive_step in DERIVE_STEPS:
+                derive_step(dataset)
+                final.add(table)
+                _start_final_parts(sqlite_job, dataset, final)
             step("checking tables")
             check(dataset, problems)
             tables = published_tables(dataset)
@@ -241,6 +240,13 @@ def build_dataset(
     return BuildResult(
         out, {name: table.num_rows for name, table in tables.items()}, sorted(p.name for p in out.iterdir())
     )
+
+
+def _start_final_parts(job: _SqliteJob | None, dataset: Dataset, final: set[str]) -> None:
+    """Start loading every part of the database whose tables are all final."""
+    for number, names in enumerate(PARTS):
+        if job is not None and number not in job.started and set(names) <= final:
+            job.start(number, partial(_in_key_order, dataset))
 
 
 def build(

@@ -16,9 +16,6 @@ from .hedging import HEDGE_CUES, find_cues
 from .reading import Dataset
 from .registry import TABLES_BY_NAME
 
-# The tables `derive` writes into (a column of claims; actor_pairs in full).
-DERIVED_TABLES = ("claims", "actor_pairs")
-
 
 def hedge_cues(quote: str) -> str | None:
     """The claims.hedge_cues value of a quote."""
@@ -60,10 +57,23 @@ def actor_pairs_table(claim_actors: pa.Table) -> pa.Table:
     return pa.table({name: columns[name] for name in TABLES_BY_NAME["actor_pairs"].column_names})
 
 
-def derive(dataset: Dataset) -> None:
-    """Add the derived column and table to `dataset` (column-wise; authored rows untouched)."""
+def derive_actor_pairs(dataset: Dataset) -> None:
+    dataset.columns["actor_pairs"] = actor_pairs_table(dataset.table("claim_actors"))
+
+
+def derive_hedge_cues(dataset: Dataset) -> None:
     claims = dataset.table("claims")
     cues = hedge_cues_column(claims["quote"])
-    position = claims.schema.get_field_index("hedge_cues")
-    dataset.columns["claims"] = claims.set_column(position, "hedge_cues", cues)
-    dataset.columns["actor_pairs"] = actor_pairs_table(dataset.table("claim_actors"))
+    dataset.columns["claims"] = claims.set_column(claims.schema.get_field_index("hedge_cues"), "hedge_cues", cues)
+
+
+# Each step of `derive` and the table it completes, in order: the build starts writing a table
+# as soon as it is complete.
+DERIVE_STEPS = (("actor_pairs", derive_actor_pairs), ("claims", derive_hedge_cues))
+DERIVED_TABLES = tuple(table for table, _ in DERIVE_STEPS)
+
+
+def derive(dataset: Dataset) -> None:
+    """Add the derived column and table to `dataset` (column-wise; authored rows untouched)."""
+    for _, step in DERIVE_STEPS:
+        step(dataset)

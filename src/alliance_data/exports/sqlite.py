@@ -31,12 +31,14 @@ INDEX_EXTENSIONS = {
     "actor_pairs": {"dyad": ("actor_a", "actor_b")},
 }
 
-# The tables in two parts, which two processes can write at the same time: the claims (with
-# their indexes and full-text search) and the derived actor pairs; and the authored tables
-# about claims, which the build can start loading before anything is derived.
+# The tables in parts that processes can write at the same time, each as soon as its tables
+# are final: the claims (with their indexes and full-text search, the heaviest part, into
+# which the others are merged); the authored tables about claims, which need nothing
+# derived; the derived actor pairs.
 PARTS = (
-    ("sources", "sections", "topics", "actors", "claims", "actor_pairs", "coding_decisions"),
+    ("sources", "sections", "topics", "actors", "claims", "coding_decisions"),
     ("claim_actors", "claim_links", "second_coding"),
+    ("actor_pairs",),
 )
 
 # Rows per executemany call: bounds the Python objects alive at once (about 100 MB at 1M claims).
