@@ -55,6 +55,7 @@ def environment() -> dict[str, str]:
         "pydantic": installed_version("pydantic"),
         "sqlite-utils": installed_version("sqlite-utils"),
         "sqlite": sqlite3.sqlite_version,
+        "apsw": installed_version("apsw"),
     }
 
 

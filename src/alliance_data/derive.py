@@ -68,8 +68,8 @@ def derive_hedge_cues(dataset: Dataset) -> None:
 
 
 # Each step of `derive` and the table it completes, in order: the build starts writing a table
-# as soon as it is complete.
-DERIVE_STEPS = (("actor_pairs", derive_actor_pairs), ("claims", derive_hedge_cues))
+# as soon as it is complete, the claims (the longest to write) first.
+DERIVE_STEPS = (("claims", derive_hedge_cues), ("actor_pairs", derive_actor_pairs))
 DERIVED_TABLES = tuple(table for table, _ in DERIVE_STEPS)
 
 

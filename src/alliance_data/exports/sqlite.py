@@ -1,6 +1,6 @@
 """The SQLite database: DDL generated from the models (keys, foreign keys, CHECK constraints),
-rows loaded column-wise from the Arrow tables, then indexes and full-text search through
-sqlite-utils. It is not vacuumed (see write_sqlite).
+rows loaded column-wise from the Arrow tables (through apsw), then indexes and full-text search
+through sqlite-utils. It is not vacuumed (see merge_parts).
 
 The file is in rollback-journal mode (not WAL) so that Datasette's immutable mode sees all
 of it.
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import apsw
 import pyarrow as pa
 import sqlite_utils
 
@@ -101,17 +102,18 @@ def index_columns(table: Table, column: str) -> list[str]:
     return [column, *INDEX_EXTENSIONS.get(table.name, {}).get(column, ())]
 
 
-def _insert_rows(db: sqlite_utils.Database, table: Table, data: pa.Table) -> None:
+def _insert_rows(cursor: apsw.Cursor, table: Table, data: pa.Table) -> None:
     """Insert the Arrow table's rows in its column order, one batch of columns at a time.
 
-    Column-wise `executemany` rather than sqlite-utils' `insert_all`: the rows already have
-    the table's exact columns and types, and insert_all's per-row dict handling cost more
-    than SQLite itself (92.7 s -> 29.4 s at 1M claims, see benchmarks/RESULTS.md).
+    Column-wise `executemany` rather than sqlite-utils' `insert_all`, whose per-row dict
+    handling cost more than SQLite itself; and through apsw rather than the standard library's
+    sqlite3, whose binding of each value made it 2.3x slower (1.52 s -> 0.67 s for 300k claims;
+    benchmarks/PROFILE.md).
     """
     data = plain(data.select(table.column_names))
     sql = f"INSERT INTO [{table.name}] VALUES ({', '.join('?' for _ in table.columns)})"
     for batch in data.to_batches(max_chunksize=BATCH_ROWS):
-        db.conn.executemany(sql, zip(*(column.to_pylist() for column in batch.columns), strict=True))
+        cursor.executemany(sql, zip(*(column.to_pylist() for column in batch.columns), strict=True))
 
 
 def _open_for_loading(path: Path) -> sqlite_utils.Database:
@@ -122,23 +124,32 @@ def _open_for_loading(path: Path) -> sqlite_utils.Database:
     # back in rollback-journal mode by `merge_parts`. Foreign keys are not enforced while
     # loading: the table checks have verified every one before anything is published (and
     # parts of the database reference tables in other parts).
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA foreign_keys = OFF")
+    for pragma in _LOADING_PRAGMAS:
+        db.execute(pragma)
     return db
+
+
+_LOADING_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA foreign_keys = OFF")
 
 
 def write_part(path: Path, tables: dict[str, pa.Table], names: tuple[str, ...]) -> None:
     """A new database file holding the named tables (missing ones empty): DDL, rows, indexes
     and full-text search."""
     specs = [table for table in TABLES if table.name in names]
+    connection = apsw.Connection(str(path))
+    try:
+        cursor = connection.cursor()
+        for pragma in _LOADING_PRAGMAS:
+            cursor.execute(pragma)
+        with connection:
+            for table in specs:
+                cursor.execute(table_ddl(table))
+                if table.name in tables:
+                    _insert_rows(cursor, table, tables[table.name])
+    finally:
+        connection.close()
     db = _open_for_loading(path)
     try:
-        with db.conn:
-            for table in specs:
-                db.execute(table_ddl(table))
-                if table.name in tables:
-                    _insert_rows(db, table, tables[table.name])
         for table in specs:
             for column in indexed_columns(table):
                 db[table.name].create_index(index_columns(table, column), find_unique_name=True)
