@@ -43,7 +43,17 @@ BENCHMARKS = (
     Benchmark(
         "pipeline",
         "Validation and export at scale (synthetic corpus)",
-        ("benchmarks.pipeline", "--sizes", "10000,100000,1000000", "--yaml-size", "10000"),
+        (
+            "benchmarks.pipeline",
+            "--sizes",
+            "10000,100000,1000000",
+            "--yaml-size",
+            "10000",
+            "--rules-sizes",
+            "100000,1000000",
+            "--profile-size",
+            "100000",
+        ),
         ("benchmarks.pipeline", "--sizes", "2000,4000", "--yaml-size", "1000"),
     ),
     Benchmark("peer", "Against a peer: frictionless", ("benchmarks.peer",), ("benchmarks.peer", "--size", "2000")),
