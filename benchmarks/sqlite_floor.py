@@ -3,10 +3,12 @@
     python -m benchmarks.sqlite_floor [--size 1000000]
 
 Builds the Arrow tables of a synthetic corpus, then times:
-- the build's `exports.sqlite.write_sqlite`, stage by stage (row load, indexes, full-text index);
-- the row load as it was before: sqlite-utils `insert_all` of `plain(table).to_pylist()` dicts;
-- the row load with the enumerations' CHECK constraints written as `IN (...)` lists, as they
-  were before (SQLite builds a lookup table for such a list each time the CHECK runs);
+- the build's `exports.sqlite.write_sqlite`, stage by stage (row load, indexes, full-text
+  index, merging the parts), its parts one after the other (the build writes them at once);
+- the row load alone, as the build does it (apsw `executemany` over the Arrow columns), and as
+  it was before: through the standard library's sqlite3, through sqlite-utils `insert_all` of
+  row dicts, and with the enumeration CHECKs written as `IN (...)` lists (SQLite builds a
+  lookup table for such a list each time the CHECK runs);
 - the row load with no CHECK constraints at all, the floor for these tables and keys.
 """
 
@@ -19,6 +21,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+import apsw
 import sqlite_utils
 
 from alliance_data.exports import sqlite as export
@@ -65,18 +68,33 @@ def build_stages(path: Path, tables: dict) -> dict[str, float]:
     return seconds
 
 
-def _load_rows(path: Path, tables: dict, ddl: Callable[[str], str], with_sqlite_utils: bool = False) -> None:
+def _load_rows(path: Path, tables: dict, ddl: Callable[[str], str], loader: str = "apsw") -> None:
+    """Only the row load, with `loader`: "apsw" as the build does, "sqlite3" (the standard
+    library's executemany over the same columns) or "sqlite-utils" (insert_all of row dicts)."""
+    if loader == "apsw":
+        connection = apsw.Connection(str(path))
+        cursor = connection.cursor()
+        for pragma in export._LOADING_PRAGMAS:
+            cursor.execute(pragma)
+        with connection:
+            for table in TABLES:
+                cursor.execute(ddl(export.table_ddl(table)))
+                export._insert_rows(cursor, table, tables[table.name])
+        connection.close()
+        return
     db = sqlite_utils.Database(path)
-    db.execute("PRAGMA journal_mode = OFF")
-    db.execute("PRAGMA synchronous = OFF")
-    db.execute("PRAGMA foreign_keys = OFF")  # as the build loads
+    for pragma in export._LOADING_PRAGMAS:
+        db.execute(pragma)
     with db.conn:
         for table in TABLES:
             db.execute(ddl(export.table_ddl(table)))
-            if with_sqlite_utils:
-                db[table.name].insert_all(plain(tables[table.name]).to_pylist(), batch_size=10_000)
+            data = plain(tables[table.name].select(table.column_names))
+            if loader == "sqlite-utils":
+                db[table.name].insert_all(data.to_pylist(), batch_size=10_000)
             else:
-                export._insert_rows(db, table, tables[table.name])
+                marks = ", ".join("?" for _ in table.columns)
+                rows = zip(*(column.to_pylist() for column in data.columns), strict=True)
+                db.conn.executemany(f"INSERT INTO [{table.name}] VALUES ({marks})", rows)
     db.close()
 
 
@@ -106,13 +124,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         seconds = build_stages(Path(directory) / "build.db", tables)
         size_mb = (Path(directory) / "build.db").stat().st_size / 1e6
-        for label, ddl, with_sqlite_utils in (
-            ("rows, as before: sqlite-utils insert_all of dicts", lambda d: d, True),
-            ("rows, CHECKs as IN lists (as before)", _in_lists, False),
-            ("rows, no CHECK constraints (floor)", _no_checks, False),
+        for label, ddl, loader in (
+            ("rows only, as the build loads them (apsw)", lambda d: d, "apsw"),
+            ("rows only, through the standard library's sqlite3", lambda d: d, "sqlite3"),
+            ("rows only, through sqlite-utils insert_all of dicts", lambda d: d, "sqlite-utils"),
+            ("rows only, apsw, enumeration CHECKs as IN lists", _in_lists, "apsw"),
+            ("rows only, apsw, no CHECK constraints (the floor)", _no_checks, "apsw"),
         ):
             path = Path(directory) / f"{len(seconds)}.db"
-            _timing(seconds, label, _load_rows)(path, tables, ddl, with_sqlite_utils)
+            _timing(seconds, label, _load_rows)(path, tables, ddl, loader)
     print(f"{arguments.size:,} claims; database {size_mb:.0f} MB")
     print("| stage | seconds |\n| --- | ---: |")
     for label, value in seconds.items():

@@ -55,7 +55,7 @@ def enum_check(column: Column) -> str:
 
     Written as `x = 'a' OR x = 'b' ...`, not `x IN ('a', 'b', ...)`: SQLite builds a
     temporary lookup table for an IN list each time a CHECK runs, which doubled the cost of
-    loading the rows (2.5 s -> 1.2 s at 100k synthetic claims, see benchmarks/PROFILE.md).
+    loading the rows (2.5 s -> 1.2 s at 100k synthetic claims, see benchmarks/results/sqlite.md).
     """
     return "(" + " OR ".join(f"[{column.name}] = {_quote(level)}" for level in column.levels) + ")"
 
@@ -108,7 +108,7 @@ def _insert_rows(cursor: apsw.Cursor, table: Table, data: pa.Table) -> None:
     Column-wise `executemany` rather than sqlite-utils' `insert_all`, whose per-row dict
     handling cost more than SQLite itself; and through apsw rather than the standard library's
     sqlite3, whose binding of each value made it 2.3x slower (1.52 s -> 0.67 s for 300k claims;
-    benchmarks/PROFILE.md).
+    benchmarks/results/sqlite.md).
     """
     data = plain(data.select(table.column_names))
     sql = f"INSERT INTO [{table.name}] VALUES ({', '.join('?' for _ in table.columns)})"
@@ -163,7 +163,7 @@ def merge_parts(path: Path, parts: list[Path]) -> None:
     """Make the first part the database at `path` and copy every other part's tables into it,
     then remove them. Each copy is `INSERT INTO t SELECT * FROM part.t` into an empty table
     with the same definition and indexes, which SQLite runs as a transfer of stored records
-    and index entries, without decoding them (benchmarks/PROFILE.md)."""
+    and index entries, without decoding them (benchmarks/results/sqlite.md)."""
     parts[0].replace(path)
     db = _open_for_loading(path)
     try:
