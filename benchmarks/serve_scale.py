@@ -18,6 +18,7 @@ from pathlib import Path
 
 from alliance_data.build import DATABASE_FILE, build_dataset
 from alliance_data.problems import ProblemList
+from alliance_data.serving.metadata import QUERIES
 from alliance_data.serving.server import ServedDatabase, datasette_args
 
 from .pipeline import ROOT, read_corpus
@@ -57,8 +58,13 @@ def main() -> None:
         "foreign-key filter": f"/alliance/claims.json?section_id={claim['section_id']}",
         "FTS top-N": "/alliance/claims.json?_search=sanctions&_size=10",
         "facet": "/alliance/claims.json?_facet=certainty&_size=0",
-        "canned query (claims by actor, first 100)": "/alliance/claims_by_actor.json?actor_id=IRN&_size=100",
     }
+    # Every canned query, as an analyst would call it (up to max_returned_rows rows each).
+    topic = "driver-t1"
+    for name in QUERIES:
+        arguments = {"actor_id": "actor_id=IRN", "topic_id": f"topic_id={topic}"}
+        needed = [value for key, value in arguments.items() if f":{key}" in QUERIES[name]["sql"]]
+        paths[f"canned query: {name}"] = f"/alliance/{name}.json" + ("?" + "&".join(needed) if needed else "")
     port = 8790
     config = workdir / "config"
     config.mkdir(exist_ok=True)
