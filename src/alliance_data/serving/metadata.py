@@ -77,7 +77,8 @@ QUERIES = {
             "select o.claim_id as outlook_id, o.statement as outlook, o.certainty as outlook_certainty,\n"
             "  r.claim_id as risk_id, r.statement as risk, r.certainty as risk_certainty\n"
             "from claims o\n"
-            "left join claim_links l on l.to_claim = o.claim_id and +l.relation = 'poses_risk_to'  -- '+': by to_claim\n"
+            "left join claim_links l  -- '+': find links by outlook, then keep the risks\n"
+            "  on l.to_claim = o.claim_id and +l.relation = 'poses_risk_to'\n"
             "left join claims r on r.claim_id = l.from_claim\n"
             "where o.kind = 'outlook'\norder by o.source_id, o.char_start, o.char_end, r.source_id, r.char_start"
         ),
