@@ -41,8 +41,8 @@ class Rule:
 
 # Arrow-backed text columns: pandera's pattern, set and null checks then run in Arrow's C++
 # kernels instead of one Python call per value (object columns were 4x slower, 1M claims).
-_PANDAS_TYPES = {pyarrow.int64(): pd.Int64Dtype(), pyarrow.string(): pd.StringDtype("pyarrow", na_value=float("nan"))}
 _TEXT = pd.StringDtype("pyarrow", na_value=float("nan"))
+_PANDAS_TYPES = {pyarrow.int64(): pd.Int64Dtype(), pyarrow.string(): _TEXT}
 
 
 def _frame(dataset: Dataset, table: Table) -> pd.DataFrame:
@@ -59,9 +59,7 @@ def _isin(values: pd.Series, known: Any) -> pd.Series:
     every known value into a Python object first, which cost seconds per foreign key at 1M rows."""
     if isinstance(known, (set, frozenset, dict)):
         known = sorted(known)
-    found = pyarrow.compute.is_in(
-        pyarrow.array(values, pyarrow.string()), value_set=pyarrow.array(known, pyarrow.string())
-    )
+    found = pc.is_in(pyarrow.array(values, pyarrow.string()), value_set=pyarrow.array(known, pyarrow.string()))
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
@@ -171,10 +169,14 @@ def _or_unknown(passes: pd.Series, looked_up: pd.Series) -> pd.Series:
     return (passes | looked_up.isna()).astype(bool)
 
 
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """The rows of a frame as dicts, None for null (as the models and messages expect)."""
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def _rowwise(test: Callable[[dict[str, Any], Dataset], bool]) -> Callable[[pd.DataFrame, Dataset], pd.Series]:
     def passes(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
-        records = frame.astype(object).where(frame.notna(), None).to_dict("records")
-        return pd.Series([test(row, dataset) for row in records], index=frame.index, dtype=bool)
+        return pd.Series([test(row, dataset) for row in _records(frame)], index=frame.index, dtype=bool)
 
     return passes
 
@@ -332,8 +334,7 @@ def _section_span_ok(row: dict[str, Any], dataset: Dataset) -> bool:
 
 def _decisions(dataset: Dataset) -> dict[tuple[str, str], dict[str, Any]]:
     def decisions() -> dict[tuple[str, str], dict[str, Any]]:
-        frame = _frame(dataset, TABLES_BY_NAME["coding_decisions"]).astype(object)
-        rows = frame.where(frame.notna(), None).to_dict("records")
+        rows = _records(_frame(dataset, TABLES_BY_NAME["coding_decisions"]))
         return {(row["claim_id"], row["field"]): row for row in rows}
 
     return _cached(dataset, "decisions", decisions)
@@ -622,7 +623,7 @@ def _report(failures: pd.DataFrame, table: Table, frame: pd.DataFrame, dataset: 
             # The rule itself could not run (its inputs are broken in a way reported elsewhere).
             message, fix = f"rule {rule.name} could not be checked: {failure['failure_case']}", rule.fix
         elif rule:
-            row = frame.loc[int(index)].astype(object).where(frame.loc[int(index)].notna(), None).to_dict()
+            row = _records(frame.loc[[int(index)]])[0]
             message, fix = rule.explain(row, dataset), rule.fix
         elif check == "multiple_fields_uniqueness":
             key = ", ".join(f"{k}={frame.loc[int(index), k]}" for k in table.primary_key)
