@@ -143,12 +143,12 @@ def test_a_table_check_failure_stops_the_early_sqlite_load_and_writes_nothing(da
     claims.write_text(re.sub(r"char_start: (\d+)", lambda m: f"char_start: {int(m[1]) + 1}", text, count=1))
     started = []
 
-    def spy(*args):
-        started.append(build_module._start_sqlite.__wrapped__(*args))
-        return started[-1]
+    class Spy(build_module._SqliteJob):
+        def __init__(self, path):
+            super().__init__(path)
+            started.append(self)
 
-    spy.__wrapped__ = build_module._start_sqlite
-    monkeypatch.setattr(build_module, "_start_sqlite", spy)
+    monkeypatch.setattr(build_module, "_SqliteJob", Spy)
     outputs = tmp_path_factory.mktemp("outputs")
     with pytest.raises(ValidationFailed, match="quote"):
         build(data_copy, outputs / "out")

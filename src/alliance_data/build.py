@@ -123,10 +123,6 @@ def _write_part(tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]], pa
     write_part(part, tables_for(names), names)
 
 
-def _start_sqlite(path: Path) -> _SqliteJob:
-    return _SqliteJob(path)
-
-
 def write_outputs(
     tables: dict[str, pa.Table],
     directory: Path,
@@ -142,7 +138,7 @@ def write_outputs(
     # processes (forked, so the tables are shared, not copied) while this one writes the files.
     started_here = sqlite_job is None and "sqlite" in formats
     if started_here:
-        sqlite_job = _start_sqlite(directory / DATABASE_FILE)
+        sqlite_job = _SqliteJob(directory / DATABASE_FILE)
         sqlite_job.start_all(lambda names: tables)
     try:
         for name, table in tables.items():
@@ -222,7 +218,7 @@ def build_dataset(
     out = Path(out_dir)
     early = "sqlite" in formats and not problems  # record-level problems: the load would be wasted
     with atomic_directory(out) as staging:
-        sqlite_job = _start_sqlite(staging / DATABASE_FILE) if early else None
+        sqlite_job = _SqliteJob(staging / DATABASE_FILE) if early else None
         try:
             final = {table.name for table in TABLES} - set(DERIVED_TABLES)
             _start_final_parts(sqlite_job, dataset, final)

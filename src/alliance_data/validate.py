@@ -11,7 +11,7 @@ from .reading import Dataset, read_dataset
 def validate(data_dir: str | Path = "data") -> Dataset:
     """Read and validate a data directory; the complete dataset, or ValidationFailed with
     every problem found."""
-    return check(*prepare(data_dir))
+    return validate_dataset(*read(data_dir))
 
 
 def read(data_dir: str | Path = "data") -> tuple[Dataset, ProblemList]:
@@ -19,16 +19,6 @@ def read(data_dir: str | Path = "data") -> tuple[Dataset, ProblemList]:
     record-level problems."""
     problems = ProblemList()
     return read_dataset(Path(data_dir), problems), problems
-
-
-def prepare(data_dir: str | Path = "data") -> tuple[Dataset, ProblemList]:
-    """Read a data directory and derive; the dataset and the record-level problems, for
-    `check` to complete."""
-    from .derive import derive
-
-    dataset, problems = read(data_dir)
-    derive(dataset)
-    return dataset, problems
 
 
 def check(dataset: Dataset, problems: ProblemList) -> Dataset:
@@ -41,10 +31,11 @@ def check(dataset: Dataset, problems: ProblemList) -> Dataset:
     return dataset
 
 
-def validate_dataset(dataset: Dataset) -> Dataset:
-    """Validate a dataset already in memory (e.g. a column-wise corpus): derive, then every
-    table check; the dataset, or ValidationFailed with every problem found."""
+def validate_dataset(dataset: Dataset, problems: ProblemList | None = None) -> Dataset:
+    """Validate a dataset already read (from a data directory, or a column-wise corpus):
+    derive, then every table check; the dataset, or ValidationFailed with the given problems
+    and every new one."""
     from .derive import derive
 
     derive(dataset)
-    return check(dataset, ProblemList())
+    return check(dataset, ProblemList() if problems is None else problems)
