@@ -18,20 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..registry import TABLES, Table
+from ..registry import TABLES
 
 PARTITIONED = {"claims": "source_id"}
 TEXTS = "source_texts"
 RETIRED = "retired_ids"
 UNLINKED = "unlinked_claims"
-
-
-def _storage_schema(table: Table) -> Any:
-    import pyarrow as pa
-
-    return pa.schema(
-        [pa.field(c.name, pa.int64() if c.dtype == "integer" else pa.string(), nullable=True) for c in table.columns]
-    )
 
 
 def _write(table: Any, path: Path, partition: str | None = None) -> None:
@@ -55,14 +47,14 @@ def _write(table: Any, path: Path, partition: str | None = None) -> None:
 
 
 def write_corpus(dataset: Any, path: str | Path) -> Path:
-    """Write an `alliance_data.reading.Dataset` (derived columns filled) as a corpus directory."""
+    """Write an `alliance_data.reading.Dataset` (derived columns filled) as a corpus directory:
+    each table as `Dataset.table` gives it (the model's columns, text and 64-bit integers)."""
     import pyarrow as pa
 
     root = Path(path)
     root.mkdir(parents=True, exist_ok=True)
     for table in TABLES:
-        rows = dataset.rows.get(table.name, [])
-        arrow = pa.Table.from_pylist(rows, schema=_storage_schema(table))
+        arrow = dataset.table(table.name)
         partition = PARTITIONED.get(table.name)
         _write(arrow, root / (table.name if partition else f"{table.name}.parquet"), partition)
     texts = pa.table({"source_id": list(dataset.texts), "text": list(dataset.texts.values())})
