@@ -12,9 +12,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from benchmarks.serve_bombs import BOMBS
 
 from alliance_data.loading import database_path, manifest
-from benchmarks.serve_bombs import BOMBS
 
 
 def fetch(base: str, path: str, timeout: float = 10) -> tuple[int, dict | str]:

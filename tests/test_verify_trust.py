@@ -236,6 +236,12 @@ def test_a_malformed_index_is_a_clear_error(releases):
     assert_refused(verify(releases), "index.json: not valid UTF-8 JSON")
 
 
+def test_a_fifo_as_index_is_refused_without_blocking(releases):
+    (releases / "index.json").unlink()
+    os.mkfifo(releases / "index.json")
+    assert_refused(verify(releases), "index.json: not a regular file")
+
+
 def test_a_release_the_index_does_not_list_is_refused(releases):
     index = json.loads((releases / "index.json").read_text(encoding="utf-8"))
     index["releases"] = []

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -63,7 +64,13 @@ def release_directory(version: str, releases_dir: Path = DEFAULT_RELEASES_DIR) -
 
 
 def _read_json(path: Path, what: str, problems: list[str]) -> Any:
+    """The JSON document at `path` (None when there is none), bounded in size; a problem
+    appended when it cannot be read or parsed. Only a regular file is opened (a FIFO would
+    block the read forever)."""
     try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            problems.append(f"{path}: not a regular file")
+            return None
         with open(path, "rb") as handle:
             data = handle.read(64 * MAX_SUMS_BYTES + 1)
         if len(data) > 64 * MAX_SUMS_BYTES:
