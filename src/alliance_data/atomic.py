@@ -193,14 +193,18 @@ def recover(target: Path) -> None:
             _remove(path)
 
 
-def write_failed(target: Path, error: OSError) -> WriteFailed:
-    """The WriteFailed that an OSError met while writing `target` stands for."""
-    where = error.filename or target
+def write_failed(target: Path, error: OSError, staging: Path | None = None) -> WriteFailed:
+    """The WriteFailed that an OSError met while writing `target` (through `staging`) stands for."""
+    where = Path(error.filename) if error.filename else target
+    if staging is not None and _is_within(where, staging):
+        where = target / where.relative_to(staging)  # the file as it would have been published
     reason = error.strerror or str(error)
     if error.errno in (errno.ENOSPC, errno.EDQUOT):
         fix = "free disk space (or write elsewhere) and run again"
     elif error.errno == errno.EFBIG:
         fix = "a file size limit was reached (ulimit -f): raise it or write elsewhere, and run again"
+    elif error.errno == errno.EIO:
+        fix = "the disk refused a write (it may be full, over a size limit or failing): free space and run again"
     elif error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         fix = "write to a directory you may write to"
     else:
@@ -227,6 +231,7 @@ def atomic_directory(
     between. `after_swap` runs once the new directory is in place, still under the lock; if
     it fails, the swap is undone. An OSError becomes WriteFailed."""
     target = Path(target)
+    staging = None
     try:
         check_target(target, protected, replaceable, advice)  # before anything is created
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -243,7 +248,7 @@ def atomic_directory(
                 if staging.exists():
                     shutil.rmtree(staging, ignore_errors=True)
     except OSError as error:
-        raise write_failed(target, error) from None
+        raise write_failed(target, error, staging) from None
 
 
 def _swap(staging: Path, target: Path, previous: Path, after_swap: Callable[[], None] | None) -> None:
@@ -265,4 +270,4 @@ def _swap(staging: Path, target: Path, previous: Path, after_swap: Callable[[], 
                 os.rename(previous, target)
             raise
     if had_previous:
-        shutil.rmtree(previous)
+        shutil.rmtree(previous, ignore_errors=True)  # what stays is removed by the next run

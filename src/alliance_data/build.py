@@ -40,7 +40,7 @@ MANIFEST_FILE = "manifest.json"
 ALL_FORMATS = ("parquet", "csv", "sqlite")
 PACKAGED_FORMATS = ("parquet", "sqlite")
 PACKAGE_DATA_DIR = Path(__file__).parent / "data"
-PACKAGE_ADVICE = f"`package` writes {PACKAGE_DATA_DIR} and nothing else there: give it a data directory elsewhere."
+PACKAGE_ADVICE = "`package` writes the package's data directory and nothing else: give it a data directory elsewhere."
 BUILD_ADVICE = "Give --out a new or empty directory or an earlier build, outside the data directory (e.g. --out build)."
 
 
@@ -92,7 +92,8 @@ class _SqliteJob:
     def __init__(self, path: Path):
         self.path = path
         self.parts = part_paths(path)
-        self.processes: list[tuple[multiprocessing.Process, Connection]] = []
+        self.processes: list[multiprocessing.Process] = []
+        self.reports: list[Connection] = []  # the reading end of each process's pipe
         self.started: set[int] = set()
 
     def start(self, number: int, tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]]) -> None:
@@ -107,7 +108,8 @@ class _SqliteJob:
         )
         process.start()
         sender.close()  # the child holds the only writing end: its exit ends the pipe
-        self.processes.append((process, receiver))
+        self.processes.append(process)
+        self.reports.append(receiver)
 
     def start_all(self, tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]]) -> None:
         for number in range(len(PARTS)):
@@ -116,19 +118,19 @@ class _SqliteJob:
 
     def finish(self) -> None:
         outcomes = []
-        for process, receiver in self.processes:
+        for process, receiver in zip(self.processes, self.reports, strict=True):
             try:
                 outcomes.append(receiver.recv())
             except EOFError:
                 outcomes.append(None)  # it died before reporting
             receiver.close()
             process.join()
-        for (process, _), outcome in zip(self.processes, outcomes, strict=True):
+        for process, outcome in zip(self.processes, outcomes, strict=True):
             _raise_failure(process, outcome)
         merge_parts(self.path, self.parts)
 
     def stop(self) -> None:
-        for process, receiver in self.processes:
+        for process, receiver in zip(self.processes, self.reports, strict=True):
             if process.is_alive():
                 process.terminate()
             process.join()
@@ -360,7 +362,8 @@ def build(
     return build_dataset(dataset, problems, out_dir, formats, on_step)
 
 
-def package(data_dir: str | Path = "data", out_dir: str | Path = PACKAGE_DATA_DIR) -> BuildResult:
+def package(data_dir: str | Path = "data", out_dir: str | Path | None = None) -> BuildResult:
     """Refresh the data that ships inside the package (what `load()` and `serve` read)."""
+    out_dir = PACKAGE_DATA_DIR if out_dir is None else out_dir
     check_output(out_dir, data_dir, PACKAGE_ADVICE)
     return build(data_dir, out_dir, PACKAGED_FORMATS)

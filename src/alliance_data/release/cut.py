@@ -19,8 +19,8 @@ from pathlib import Path
 import yaml
 
 from .. import about
-from ..atomic import exclusive_lock, write_failed
-from ..build import build_tables, check_output, output_directory, write_outputs
+from ..atomic import check_target, exclusive_lock, write_failed
+from ..build import build_tables, output_directory, protected_directories, write_outputs
 from ..figures import argument_maps
 from ..problems import AllianceDataError
 from . import codebook
@@ -105,7 +105,11 @@ def release(
 ) -> Release:
     releases_dir = Path(releases_dir)
     target = releases_dir / f"v{version}"
-    check_output(target, data_dir, RELEASE_ADVICE)
+    # An existing release is not refused here but reported as published (check_version).
+    check_target(target, protected_directories(data_dir), lambda path: None, RELEASE_ADVICE)
+    if releases_dir.is_dir():
+        with _index_lock(releases_dir):
+            pass  # lists a release that a killed run published but did not index
     if on_step:
         on_step("validating")
     tables = build_tables(data_dir)
@@ -134,6 +138,16 @@ def _publishing(releases_dir: Path, target: Path) -> Iterator[None]:
     in, then the index rewritten; if the index cannot be written the directory is taken back
     (`after_swap`), so no release is ever out of the index. A run killed between the two
     leaves a complete release that the index misses: the next run adds it first."""
+    with _index_lock(releases_dir):
+        if target.exists():
+            raise ReleaseError(f"{target.name} is already published and is never overwritten: release a new version")
+        yield
+
+
+@contextmanager
+def _index_lock(releases_dir: Path) -> Iterator[None]:
+    """Hold the lock of releases/index.json, first adding to the index any release a killed
+    run published without indexing."""
     with ExitStack() as stack:
         try:
             stack.enter_context(exclusive_lock(releases_dir / INDEX_FILE))
@@ -142,8 +156,6 @@ def _publishing(releases_dir: Path, target: Path) -> Iterator[None]:
                 write_index(releases_dir)
         except OSError as error:
             raise write_failed(releases_dir / INDEX_FILE, error) from None
-        if target.exists():
-            raise ReleaseError(f"{target.name} is already published and is never overwritten: release a new version")
         yield
 
 
