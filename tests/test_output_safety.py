@@ -19,12 +19,13 @@ import pyarrow.parquet as pq
 import pytest
 from click.testing import CliRunner
 
+import alliance_data
 from alliance_data import about
 from alliance_data.build import build
 from alliance_data.cli import main
 from conftest import DATA, ROOT, replace_in
 
-SRC = ROOT / "src"
+SRC = Path(alliance_data.__file__).parents[1]  # the code under test, for the runs in other processes
 
 
 def snapshot(root: Path) -> dict[str, object]:
