@@ -246,14 +246,14 @@ def test_concurrent_builds_into_one_output_never_mix(tmp_path):
     out = tmp_path / "out"
     waited = 0
     for trial in range(TRIALS):
-        runs = {statement: cli("build", str(data), "--out", str(out)) for data, statement in inputs.items()}
-        finished = {statement: run.communicate(timeout=300) for statement, run in runs.items()}
-        for statement, (_stdout, stderr) in finished.items():
-            assert runs[statement].returncode == 0, stderr
-            assert "Traceback" not in stderr
+        runs = [cli("build", str(data), "--out", str(out)) for data in inputs]
+        finished = [(run.returncode, stderr) for run in runs for _, stderr in [run.communicate(timeout=300)]]
+        if any(code == 0 for code, _ in finished):  # an exit 0 means a consistent output, wholly one input's
+            statements = statement_of_first_claim(out)
+            assert len(statements) == 1 and statements <= set(inputs.values()), (trial, statements)
+        for code, stderr in finished:  # and the second run waits for the first instead of failing
+            assert code == 0 and "Traceback" not in stderr, stderr
             waited += "waiting for process" in stderr
-        statements = statement_of_first_claim(out)
-        assert len(statements) == 1 and statements <= set(inputs.values()), (trial, statements)
         assert sorted(p.name for p in tmp_path.iterdir()) == ["data-A", "data-B", "out"]
     assert waited, "the builds never overlapped: the test did not test the lock"
 
