@@ -109,7 +109,7 @@ def release(
     check_target(target, protected_directories(data_dir), lambda path: None, RELEASE_ADVICE)
     if releases_dir.is_dir():
         with _index_lock(releases_dir):
-            pass  # lists a release that a killed run published but did not index
+            pass  # so that a rerun after a killed publish indexes the release it left
     if on_step:
         on_step("validating")
     tables = build_tables(data_dir)
@@ -146,8 +146,8 @@ def _publishing(releases_dir: Path, target: Path) -> Iterator[None]:
 
 @contextmanager
 def _index_lock(releases_dir: Path) -> Iterator[None]:
-    """Hold the lock of releases/index.json, first adding to the index any release a killed
-    run published without indexing."""
+    """Hold the lock of releases/index.json; an index that misses a published release (a run
+    killed between the two steps of publishing) is rewritten first."""
     with ExitStack() as stack:
         try:
             stack.enter_context(exclusive_lock(releases_dir / INDEX_FILE))
