@@ -12,22 +12,25 @@ import json
 import multiprocessing
 import platform
 import sqlite3
+import sys
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 from importlib.metadata import version as installed_version
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyarrow as pa
 
 from . import about
-from .atomic import atomic_directory
+from .atomic import Protected, atomic_directory, check_target
 from .derive import DERIVE_STEPS, DERIVED_TABLES
 from .exports.arrow import in_key_order, typed_table
 from .exports.csv import write_csv
 from .exports.parquet import write_parquet
 from .exports.sqlite import PARTS, merge_parts, part_paths, write_part
-from .problems import ProblemList
+from .problems import AllianceDataError, ProblemList
 from .reading import Dataset
 from .registry import TABLES
 from .validate import check, read, validate
@@ -37,6 +40,8 @@ MANIFEST_FILE = "manifest.json"
 ALL_FORMATS = ("parquet", "csv", "sqlite")
 PACKAGED_FORMATS = ("parquet", "sqlite")
 PACKAGE_DATA_DIR = Path(__file__).parent / "data"
+PACKAGE_ADVICE = "`package` writes the package's data directory and nothing else: give it a data directory elsewhere."
+BUILD_ADVICE = "Give --out a new or empty directory or an earlier build, outside the data directory (e.g. --out build)."
 
 
 @dataclass(frozen=True)
@@ -81,12 +86,14 @@ class _SqliteJob:
     """The SQLite export: one forked process per part of the tables (`exports.sqlite.PARTS`),
     each started when its tables are ready, merged into one file by `finish`. Forked, so the
     tables are shared, not copied; where fork is not available each part is written here when
-    it is started."""
+    it is started. A process that fails reports why through a pipe instead of printing a
+    traceback, and `finish` raises it here: an OSError (a full disk) as itself."""
 
     def __init__(self, path: Path):
         self.path = path
         self.parts = part_paths(path)
         self.processes: list[multiprocessing.Process] = []
+        self.reports: list[Connection] = []  # the reading end of each process's pipe
         self.started: set[int] = set()
 
     def start(self, number: int, tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]]) -> None:
@@ -95,9 +102,14 @@ class _SqliteJob:
             _write_part(tables_for, self.parts[number], PARTS[number])
             return
         context = multiprocessing.get_context("fork")
-        process = context.Process(target=_write_part, args=(tables_for, self.parts[number], PARTS[number]))
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(
+            target=_write_part_reporting, args=(sender, tables_for, self.parts[number], PARTS[number])
+        )
         process.start()
+        sender.close()  # the child holds the only writing end: its exit ends the pipe
         self.processes.append(process)
+        self.reports.append(receiver)
 
     def start_all(self, tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]]) -> None:
         for number in range(len(PARTS)):
@@ -105,22 +117,58 @@ class _SqliteJob:
                 self.start(number, tables_for)
 
     def finish(self) -> None:
-        for process in self.processes:
+        outcomes = []
+        for process, receiver in zip(self.processes, self.reports, strict=True):
+            try:
+                outcomes.append(receiver.recv())
+            except EOFError:
+                outcomes.append(None)  # it died before reporting
+            receiver.close()
             process.join()
-        failed = [process.exitcode for process in self.processes if process.exitcode != 0]
-        if failed:
-            raise RuntimeError(f"writing the SQLite database failed (exit codes {failed})")
+        for process, outcome in zip(self.processes, outcomes, strict=True):
+            _raise_failure(process, outcome)
         merge_parts(self.path, self.parts)
 
     def stop(self) -> None:
-        for process in self.processes:
+        for process, receiver in zip(self.processes, self.reports, strict=True):
             if process.is_alive():
                 process.terminate()
             process.join()
+            receiver.close()
+
+
+def _raise_failure(process: multiprocessing.Process, outcome: tuple | None) -> None:
+    """Raise what a part's process reported, if it failed."""
+    if outcome is not None and outcome[0] == "done" and process.exitcode == 0:
+        return
+    if outcome is not None and outcome[0] == "os-error":
+        raise OSError(*outcome[1:])
+    if outcome is not None and outcome[0] == "error":
+        raise RuntimeError(f"writing the SQLite database failed in a child process:\n{outcome[1]}")
+    raise AllianceDataError(
+        f"writing the SQLite database failed: its process ended with exit code {process.exitcode} "
+        "(a negative code is the signal that stopped it; -9 is often a lack of memory)"
+    )
 
 
 def _write_part(tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]], part: Path, names: tuple[str, ...]):
     write_part(part, tables_for(names), names)
+
+
+def _write_part_reporting(sender: Connection, tables_for, part: Path, names: tuple[str, ...]) -> None:
+    """`_write_part` in a child process: the outcome goes to the parent, never a traceback to
+    the terminal."""
+    try:
+        _write_part(tables_for, part, names)
+    except OSError as error:
+        sender.send(("os-error", error.errno, error.strerror or str(error), error.filename))
+        sys.exit(1)
+    except KeyboardInterrupt:
+        sys.exit(1)  # the parent heard Ctrl-C too and reports it
+    except BaseException:
+        sender.send(("error", traceback.format_exc()))
+        sys.exit(1)
+    sender.send(("done",))
 
 
 def write_outputs(
@@ -183,6 +231,60 @@ def write_outputs(
     (directory / MANIFEST_FILE).write_text(text, encoding="utf-8")
 
 
+def _repository_root(start: Path) -> Path | None:
+    for directory in (start, *start.parents):
+        if (directory / ".git").exists() or (directory / "pyproject.toml").is_file():
+            return directory
+    return None
+
+
+def protected_directories(data_dir: str | Path | None) -> list[Protected]:
+    """What no output may be or contain: the data directory (nor lie inside it), the
+    repository root above it or above the current directory, and the current directory."""
+    here = Path.cwd().resolve()
+    found, starts = [], [here]
+    if data_dir is not None:
+        data = Path(data_dir).resolve()
+        found.append(Protected(data, "the data directory", nothing_inside=True))
+        starts.insert(0, data)
+    roots = {root for root in map(_repository_root, starts) if root is not None}
+    found += [Protected(root, "the repository root") for root in sorted(roots)]
+    return [*found, Protected(here, "the current directory")]
+
+
+def earlier_build(directory: Path) -> str | None:
+    """None if `directory` holds an earlier build (a manifest of ours and only the files it
+    lists), so a new build may replace it; else why it may not be replaced."""
+    manifest_path = directory / MANIFEST_FILE
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8")) if manifest_path.is_file() else None
+        if not isinstance(manifest, dict) or manifest.get("name") != about.NAME:
+            raise ValueError
+        ours = {MANIFEST_FILE} | {entry["path"] for table in manifest["tables"] for entry in table["files"].values()}
+        if manifest.get("database"):
+            ours.add(manifest["database"]["path"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return f"it is a non-empty directory and not an earlier build (no {MANIFEST_FILE} of {about.NAME} in it)"
+    foreign = sorted(p.name for p in directory.iterdir() if p.name not in ours or p.is_symlink() or not p.is_file())
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        return f"it holds an earlier build and also what a build does not write ({shown})"
+    return None
+
+
+def check_output(out_dir: str | Path, data_dir: str | Path | None, advice: str = BUILD_ADVICE) -> None:
+    """OutputRefused if a build must not write `out_dir` (see `atomic.check_target`)."""
+    check_target(Path(out_dir), protected_directories(data_dir), earlier_build, advice)
+
+
+def output_directory(out_dir: str | Path, data_dir: str | Path | None, advice: str = BUILD_ADVICE, **options):
+    """The one way an output directory is written: checked, locked, staged, swapped in whole
+    (`atomic.atomic_directory`)."""
+    return atomic_directory(
+        Path(out_dir), protected=protected_directories(data_dir), replaceable=earlier_build, advice=advice, **options
+    )
+
+
 def _in_key_order(dataset: Dataset, names: tuple[str, ...]) -> dict[str, pa.Table]:
     return {spec.name: in_key_order(spec, dataset.table(spec.name)) for spec in TABLES if spec.name in names}
 
@@ -217,7 +319,7 @@ def build_dataset(
     step = on_step or (lambda name: None)
     out = Path(out_dir)
     early = "sqlite" in formats and not problems  # record-level problems: the load would be wasted
-    with atomic_directory(out) as staging:
+    with output_directory(out, dataset.data_dir) as staging:
         sqlite_job = _SqliteJob(staging / DATABASE_FILE) if early else None
         try:
             final = {table.name for table in TABLES} - set(DERIVED_TABLES)
@@ -253,12 +355,15 @@ def build(
     on_step: Callable[[str], None] | None = None,
 ) -> BuildResult:
     """Validate, then write the outputs atomically; on any problem nothing is written."""
+    check_output(out_dir, data_dir)  # before the work, and again under the lock
     if on_step:
         on_step("validating")
     dataset, problems = read(data_dir)
     return build_dataset(dataset, problems, out_dir, formats, on_step)
 
 
-def package(data_dir: str | Path = "data", out_dir: str | Path = PACKAGE_DATA_DIR) -> BuildResult:
+def package(data_dir: str | Path = "data", out_dir: str | Path | None = None) -> BuildResult:
     """Refresh the data that ships inside the package (what `load()` and `serve` read)."""
+    out_dir = PACKAGE_DATA_DIR if out_dir is None else out_dir
+    check_output(out_dir, data_dir, PACKAGE_ADVICE)
     return build(data_dir, out_dir, PACKAGED_FORMATS)

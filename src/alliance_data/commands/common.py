@@ -39,7 +39,7 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(1)
         except AllianceDataError as error:
             click.echo(f"error: {error}", err=True)
-            sys.exit(1)
+            sys.exit(getattr(error, "exit_code", 1))
         except PackagedDataError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)

@@ -8,6 +8,9 @@ of it.
 
 from __future__ import annotations
 
+import errno
+import functools
+import sqlite3
 from pathlib import Path
 
 import apsw
@@ -132,6 +135,50 @@ def _open_for_loading(path: Path) -> sqlite_utils.Database:
 _LOADING_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA foreign_keys = OFF")
 
 
+# SQLite's result codes for a write the storage refused (a full disk, a size limit, a
+# read-only or missing directory), as opposed to a mistake in what was written.
+_STORAGE_CODES = {
+    sqlite3.SQLITE_FULL: errno.ENOSPC,
+    sqlite3.SQLITE_IOERR: errno.EIO,
+    sqlite3.SQLITE_CANTOPEN: errno.ENOENT,
+    sqlite3.SQLITE_READONLY: errno.EROFS,
+}
+_APSW_STORAGE_ERRORS = {
+    apsw.FullError: errno.ENOSPC,
+    apsw.IOError: errno.EIO,
+    apsw.CantOpenError: errno.ENOENT,
+    apsw.ReadOnlyError: errno.EROFS,
+}
+
+
+def storage_error(error: BaseException, path: Path) -> OSError | None:
+    """The OSError a failed SQLite write stands for (with the operating system's own errno
+    when SQLite kept it), or None when the error is not about storage."""
+    for kind, code in _APSW_STORAGE_ERRORS.items():
+        if isinstance(error, kind):
+            return OSError(code, f"{error} (SQLite)", str(path))
+    if isinstance(error, sqlite3.Error) and getattr(error, "sqlite_errorcode", 0) & 0xFF in _STORAGE_CODES:
+        return OSError(_STORAGE_CODES[error.sqlite_errorcode & 0xFF], f"{error} (SQLite)", str(path))
+    return None
+
+
+def _storage_errors_as_os_errors(function):
+    """Raise a refused SQLite write as an OSError, like every other failed write of a build."""
+
+    @functools.wraps(function)
+    def wrapper(path: Path, *args, **kwargs):
+        try:
+            return function(path, *args, **kwargs)
+        except (apsw.Error, sqlite3.Error) as error:
+            failure = storage_error(error, path)
+            if failure is None:
+                raise
+            raise failure from error
+
+    return wrapper
+
+
+@_storage_errors_as_os_errors
 def write_part(path: Path, tables: dict[str, pa.Table], names: tuple[str, ...]) -> None:
     """A new database file holding the named tables (missing ones empty): DDL, rows, indexes
     and full-text search."""
@@ -159,6 +206,7 @@ def write_part(path: Path, tables: dict[str, pa.Table], names: tuple[str, ...]) 
         db.close()
 
 
+@_storage_errors_as_os_errors
 def merge_parts(path: Path, parts: list[Path]) -> None:
     """Make the first part the database at `path` and copy every other part's tables into it,
     then remove them. Each copy is `INSERT INTO t SELECT * FROM part.t` into an empty table

@@ -10,15 +10,17 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .. import about
-from ..atomic import atomic_directory
-from ..build import build_tables, write_outputs
+from ..atomic import check_target, exclusive_lock, write_failed
+from ..build import build_tables, output_directory, protected_directories, write_outputs
 from ..figures import argument_maps
 from ..problems import AllianceDataError
 from . import codebook
@@ -30,6 +32,7 @@ RELEASES_DIR = Path("releases")
 INDEX_FILE = "index.json"
 NOTES_FILE = "RELEASE_NOTES.md"
 CODEBOOK_FILE = "codebook.md"
+RELEASE_ADVICE = "Give --releases the directory of releases, outside the data directory (e.g. --releases releases)."
 
 
 class ReleaseError(AllianceDataError):
@@ -101,13 +104,22 @@ def release(
     on_step: Callable[[str], None] | None = None,
 ) -> Release:
     releases_dir = Path(releases_dir)
+    target = releases_dir / f"v{version}"
+    # An existing release is not refused here but reported as published (check_version).
+    check_target(target, protected_directories(data_dir), lambda path: None, RELEASE_ADVICE)
+    if releases_dir.is_dir():
+        with _index_lock(releases_dir):
+            pass  # so that a rerun after a killed publish indexes the release it left
     if on_step:
         on_step("validating")
     tables = build_tables(data_dir)
     _, notes = check_version(version, tables, releases_dir)
-    target = releases_dir / f"v{version}"
     source = yaml.safe_load((Path(data_dir) / "sources.yaml").read_text(encoding="utf-8"))[0]
-    with atomic_directory(target) as staging:
+    releases_dir.mkdir(parents=True, exist_ok=True)
+    with (
+        _publishing(releases_dir, target),
+        output_directory(target, data_dir, RELEASE_ADVICE, after_swap=lambda: write_index(releases_dir)) as staging,
+    ):
         write_outputs(tables, staging, on_step=on_step)
         rows = (tables[name].to_pylist() for name in ("claims", "claim_links", "topics"))
         for name, svg in argument_maps(*rows).items():
@@ -117,8 +129,43 @@ def release(
         (staging / NOTES_FILE).write_text(header + notes, encoding="utf-8")
         write_descriptor(staging, version, source)
         write_sums(staging)
-    write_index(releases_dir)
     return Release(version, target)
+
+
+@contextmanager
+def _publishing(releases_dir: Path, target: Path) -> Iterator[None]:
+    """Publishing is one step under the lock of the index: the release directory is swapped
+    in, then the index rewritten; if the index cannot be written the directory is taken back
+    (`after_swap`), so no release is ever out of the index. A run killed between the two
+    leaves a complete release that the index misses: the next run adds it first."""
+    with _index_lock(releases_dir):
+        if target.exists():
+            raise ReleaseError(f"{target.name} is already published and is never overwritten: release a new version")
+        yield
+
+
+@contextmanager
+def _index_lock(releases_dir: Path) -> Iterator[None]:
+    """Hold the lock of releases/index.json; an index that misses a published release (a run
+    killed between the two steps of publishing) is rewritten first."""
+    with ExitStack() as stack:
+        try:
+            stack.enter_context(exclusive_lock(releases_dir / INDEX_FILE))
+            listed = _listed_versions(releases_dir)
+            if listed is not None and not {r.version for r in published(releases_dir)} <= listed:
+                write_index(releases_dir)
+        except OSError as error:
+            raise write_failed(releases_dir / INDEX_FILE, error) from None
+        yield
+
+
+def _listed_versions(releases_dir: Path) -> set[str] | None:
+    """The versions releases/index.json lists, or None if there is no readable index."""
+    try:
+        entries = json.loads((releases_dir / INDEX_FILE).read_text(encoding="utf-8"))["releases"]
+        return {entry["version"] for entry in entries}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def index(releases_dir: Path = RELEASES_DIR) -> dict:
@@ -143,8 +190,18 @@ def index(releases_dir: Path = RELEASES_DIR) -> dict:
 
 
 def write_index(releases_dir: Path = RELEASES_DIR) -> Path:
+    """Write releases/index.json whole or not at all: a new file of a name no other run
+    uses, flushed to disk, then renamed over the old one."""
     path = releases_dir / INDEX_FILE
-    temporary = path.with_name(f".{INDEX_FILE}.tmp")
-    temporary.write_text(json.dumps(index(releases_dir), indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    text = json.dumps(index(releases_dir), indent=2, ensure_ascii=False) + "\n"
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{INDEX_FILE}.", suffix=".tmp", dir=releases_dir)
+    try:
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
     return path
