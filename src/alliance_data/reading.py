@@ -7,6 +7,7 @@ problem of the run is collected; the caller decides when to stop.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 from collections.abc import Callable
@@ -115,17 +116,22 @@ def _display(path: Path, data_dir: Path) -> str:
 
 
 def _fix_for(error: dict[str, Any], model: type[BaseModel], column: str) -> str:
+    ctx = error.get("ctx") or {}
+    return _fix(model, column, error["type"], str(ctx.get("expected", "")), str(ctx.get("pattern", "")))
+
+
+@functools.lru_cache(maxsize=4096)  # a file of bad records asks the same a million times
+def _fix(model: type[BaseModel], column: str, kind: str, expected: str, pattern: str) -> str:
     info = model.model_fields.get(column)
-    kind = error["type"]
     if kind == "missing":
         return f"add '{column}:' ({info.description if info else 'required'})"
     if kind == "extra_forbidden":
         known = ", ".join(model.model_fields)
         return f"remove '{column}' or correct its spelling; the fields are: {known}"
     if kind == "enum":
-        return f"use one of: {error.get('ctx', {}).get('expected', '')}"
+        return f"use one of: {expected}"
     if kind == "string_pattern_mismatch":
-        return f"write a value matching {error['ctx']['pattern']}"
+        return f"write a value matching {pattern}"
     if kind.startswith("int") or kind.startswith("string_type"):
         return f"write a {'whole number' if kind.startswith('int') else 'text value'} for '{column}'"
     return f"see the codebook: {column} is '{info.description}'" if info else "see the codebook"
@@ -142,7 +148,7 @@ def validate_record(
     item: tuple[str, int] | None = None,
 ) -> dict[str, Any] | None:
     """One record through its model; a JSON-ready row, or None after adding problems."""
-    derived = [name for name, info in model.model_fields.items() if _is_derived(info) and name in data]
+    derived = [name for name in _derived_fields(model) if name in data]
     for name in derived:
         problems.add(
             display,
@@ -160,7 +166,7 @@ def validate_record(
     try:
         instance = model.model_validate({k: v for k, v in data.items() if k not in derived})
     except ValidationError as error:
-        for detail in error.errors():
+        for detail in error.errors(include_url=False):
             column = str(detail["loc"][0]) if detail["loc"] else None
             if column in reported:
                 continue
@@ -192,6 +198,11 @@ def _shown(value: Any) -> str:
         return text
     size = f" ({len(value):,} long)" if isinstance(value, (str, list, dict)) else ""
     return f"{text[:_SHOWN_CHARS]}…{size}"
+
+
+@functools.cache
+def _derived_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name, info in model.model_fields.items() if _is_derived(info))
 
 
 def _is_derived(info: Any) -> bool:
