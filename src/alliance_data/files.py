@@ -64,7 +64,11 @@ def read_inside(
     if root is not None and outside_problem(path, root, problems, display, **where):
         return None
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0))
+        # The path as checked, links resolved, so a link changed since cannot lead elsewhere.
+        descriptor = os.open(
+            os.path.realpath(path) if root is not None else path,
+            os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY | getattr(os, "O_CLOEXEC", 0),
+        )
     except OSError as error:
         _open_problem(path, error, problems, display, missing, where)
         return None

@@ -325,7 +325,8 @@ def _read_claim_actors(
             item=("actors", index),
         )
         if row is not None:
-            dataset.add("claim_actors", row, Origin(display, line, claim_id, {}))
+            lines = {name: record.line_of("actors", index, name) for name in entry}
+            dataset.add("claim_actors", row, Origin(display, line, claim_id, lines))
 
 
 def _read_curation_lists(dataset: Dataset, problems: ProblemList) -> None:
