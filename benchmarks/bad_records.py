@@ -1,6 +1,6 @@
 """Time and peak memory of `alliance-data validate` on a data directory with a file of bad records.
 
-    python -m benchmarks.bad_records [--records 100000,1000000] [--code SRC] [--memory-limit-gib 6]
+    python -m benchmarks.bad_records [--records 0,100000,1000000] [--code SRC] [--memory-limit-gib 6]
 
 The curated data plus `claims/bad.yaml` holding N records `- {}` (5 bytes each, so a million
 fit under the 5 MiB file limit), each of which breaks every rule a claim has. Each size runs
@@ -30,7 +30,8 @@ def measure(records: int, code: Path, memory_limit: int | None, timeout: float) 
     with tempfile.TemporaryDirectory() as directory:
         data = Path(directory) / "data"
         shutil.copytree(ROOT / "data", data)
-        (data / "claims" / "bad.yaml").write_bytes(b"- {}\n" * records)
+        if records:  # 0: the curated data alone, the baseline
+            (data / "claims" / "bad.yaml").write_bytes(b"- {}\n" * records)
         env = {**os.environ, "PYTHONPATH": str(code), "PYTHONWARNINGS": "ignore"}
 
         def limit() -> None:
@@ -92,7 +93,7 @@ def table(results: list[dict], code: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--records", default="100000,1000000")
+    parser.add_argument("--records", default="0,100000,1000000")
     parser.add_argument("--code", type=Path, default=ROOT / "src")
     parser.add_argument("--memory-limit-gib", type=float, default=None)
     parser.add_argument("--timeout", type=float, default=900)
