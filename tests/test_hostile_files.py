@@ -292,6 +292,15 @@ def test_the_largest_64_bit_number_is_an_ordinary_offset_error(data_copy):
     assert only(problems_of(data_copy), record_id="irda-s4-001", field="quote")
 
 
+@pytest.mark.parametrize("depth", [50, 900], ids=["beyond-ours", "near-the-parser-limit"])
+def test_deeply_nested_values_are_refused_without_recursing(data_copy, depth):
+    path = data_copy / "topics.yaml"
+    replace_in(path, "  kind: history\n", "  kind: history\n  extra: " + "{a: " * depth + "1" + "}" * depth + "\n")
+    problems = [p for p in problems_of(data_copy) if "levels deep" in p.message]
+    assert problems and problems[0].record_id == "history-long-roots" and problems[0].line == 7
+    assert f"more than {authoring.MAX_DEPTH} levels deep" in problems[0].message
+
+
 def test_an_impossible_date_is_a_field_error(data_copy):
     replace_in(data_copy / "sources.yaml", "  published: null\n", "  published: 2024-13-45\n")
     problem = only(problems_of(data_copy), field="published", record_id="irda")

@@ -35,6 +35,8 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 # records ("- {}" a million times) can cause.
 MAX_RECORDS = 100_000
 
+# No field of ours nests; deeper values are refused without building them (no deep recursion).
+MAX_DEPTH = 20
 # Whole numbers are stored as 64-bit integers (Parquet, SQLite).
 INT64 = (-(2**63), 2**63 - 1)
 
@@ -176,6 +178,10 @@ class _Item:
         """The value that starts with `event` (its events are consumed); aliases are never expanded."""
         if not self.plain(event, place) and isinstance(event, yaml.AliasEvent):
             return None
+        if len(place) >= MAX_DEPTH and isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+            self.skip()
+            self.issue(place, event.start_mark, f"values nest more than {MAX_DEPTH} levels deep", "flatten the value")
+            return None
         if isinstance(event, yaml.ScalarEvent):
             return self.scalar(event, place)
         if isinstance(event, yaml.SequenceStartEvent):
@@ -185,6 +191,17 @@ class _Item:
                 items.append(self.value(item, (*place, index)))
             return items
         return self.mapping(event, place)
+
+    def skip(self) -> None:
+        """Read past the rest of a list or mapping without building it (no recursion)."""
+        depth = 1
+        for event in self.events:
+            if isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
+                depth += 1
+            elif isinstance(event, (yaml.SequenceEndEvent, yaml.MappingEndEvent)):
+                depth -= 1
+                if depth == 0:
+                    return
 
     def until(self, end: type) -> Iterator[Any]:
         for event in self.events:

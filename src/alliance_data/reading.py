@@ -196,7 +196,7 @@ def _shown(value: Any) -> str:
     text = repr(head)
     if len(text) <= _SHOWN_CHARS and head is value:
         return text
-    size = f" ({len(value):,} long)" if isinstance(value, (str, list, dict)) else ""
+    size = f" ({len(value):,} long)" if head is not value else ""
     return f"{text[:_SHOWN_CHARS]}…{size}"
 
 
