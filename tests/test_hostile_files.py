@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 import signal
 import tracemalloc
 from contextlib import contextmanager
@@ -258,9 +259,37 @@ def test_an_unreadable_file_or_folder(data_copy, monkeypatch, name, expected):
     assert problem.message == expected and "chmod u+r" in problem.fix
 
 
-def test_a_folder_of_records_that_is_a_file(data_copy):
-    import shutil
+NOBODY = 65534
 
+
+@pytest.mark.skipif(
+    os.geteuid() != 0 or not shutil.which("setpriv"), reason="needs root to run the command as another user"
+)
+def test_unreadable_files_for_a_real_user(tmp_path):
+    """The same as above without emulation: `validate` run as the user nobody."""
+    import subprocess
+    import sys
+    import tempfile
+
+    from conftest import DATA, ROOT
+
+    with tempfile.TemporaryDirectory(dir="/tmp") as directory:  # a place the user can reach
+        data = Path(directory) / "data"
+        shutil.copytree(DATA, data)
+        for path in (Path(directory), *data.rglob("*"), data):
+            path.chmod(0o755 if path.is_dir() else 0o644)
+        (data / S4).chmod(0)
+        (data / "sources" / "irda.txt").chmod(0)
+        command = ["setpriv", f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups"]
+        command += [sys.executable, "-m", "alliance_data.cli", "validate", str(data)]
+        env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONWARNINGS": "ignore"}
+        result = subprocess.run(command, capture_output=True, text=True, timeout=300, env=env, cwd=directory)
+    assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr[-2000:]
+    assert "data/claims/irda-s4.yaml: permission denied: the file cannot be read" in result.stderr
+    assert "data/sources/irda.txt: record irda: permission denied: the file cannot be read" in result.stderr
+
+
+def test_a_folder_of_records_that_is_a_file(data_copy):
     shutil.rmtree(data_copy / "claims")
     (data_copy / "claims").write_text("x", encoding="utf-8")
     problem = only(problems_of(data_copy), file=str(Path("data/claims")))
