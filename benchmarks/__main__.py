@@ -64,6 +64,12 @@ BENCHMARKS = (
         ("benchmarks.sqlite_floor", "--size", "2000"),
         writes_json=False,
     ),
+    Benchmark(
+        "bad_records",
+        "A file of bad records",
+        ("benchmarks.bad_records",),
+        ("benchmarks.bad_records", "--records", "0,1000"),
+    ),
     Benchmark("serve", "Serving the dataset", ("benchmarks.serve_load",), ("benchmarks.serve_load", "--requests", "5")),
     Benchmark(
         "serve_bombs", "Refusing memory bombs", ("benchmarks.serve_bombs",), ("benchmarks.serve_bombs", "--rounds", "1")
@@ -153,6 +159,14 @@ def targets() -> list[tuple[str, str, str]]:
         rows.append(
             ("our validation ≥ 10 × faster than frictionless", f"{peer['ratio']:.1f} ×", _verdict(peer["ratio"] >= 10))
         )
+    bad = _load("bad_records")
+    if bad:
+        runs = {run["records"]: run for run in bad["results"]}
+        if 0 in runs and 1_000_000 in runs:
+            ratio = runs[1_000_000]["peak_rss_mib"] / runs[0]["peak_rss_mib"]
+            rows.append(("1M bad records: peak RSS ≤ 1.5 × none", f"{ratio:.2f} ×", _verdict(ratio <= 1.5)))
+            lines = runs[1_000_000]["output_lines"]
+            rows.append(("1M bad records: ≤ 500 lines printed", f"{lines:,}", _verdict(lines <= 500)))
     for name, label in (("serve", "the dataset"), ("serve_scale", "1M claims")):
         serve = _load(name)
         if not serve:

@@ -180,7 +180,7 @@ def _steps(
             with _time_limit(validate_timeout):
                 check_tables(dataset, problems)
             result["validate"] = time.perf_counter() - started
-            result["problems"] = len(problems.problems)
+            result["problems"] = problems.total
         except _Timeout:
             result["validate"] = None
             result["validate_timeout"] = validate_timeout
@@ -241,7 +241,7 @@ def _curators(size: int) -> dict[str, Any]:
         started = time.perf_counter()
         read_dataset(Path(directory), problems)
         result["read_dataset"] = time.perf_counter() - started
-        result["read_problems"] = len(problems.problems)
+        result["read_problems"] = problems.total
     result["peak_mib"] = _peak_mib()
     return result
 

@@ -75,7 +75,7 @@ def single_machine_keys(dataset: Any) -> set[tuple[str, str | None, str]]:
     from alliance_data.problems import ProblemList
     from alliance_data.rules import check_tables
 
-    problems = ProblemList()
+    problems = ProblemList(limit=None)  # every problem, to compare with Spark's
     check_tables(dataset, problems)
     rules = _rule_by_fix()
     return {problem_key(problem, rules) for problem in problems.problems}

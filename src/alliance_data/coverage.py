@@ -48,7 +48,7 @@ def split_sentences(text: str, start: int, end: int) -> list[tuple[int, int]]:
 def read_exclusions(data_dir: Path, problems: ProblemList) -> dict[tuple[str, str], str]:
     path = Path(data_dir) / EXCLUSIONS_FILE
     exclusions = {}
-    for record in read_records(path, problems, str(path)):
+    for record in read_records(path, problems, str(path), root=Path(data_dir)):
         data = record.data
         if data.get("reason") not in REASONS or not data.get("sentence") or not data.get("source_id"):
             problems.add(

@@ -1,9 +1,24 @@
-"""Problems found in input, reported all at once, and the error that carries them."""
+"""Problems found in input, reported all at once, and the error that carries them.
+
+However many problems a run finds, memory and output stay bounded: a `ProblemList` keeps the
+first `limit` problems in full (first in the order they are reported: by file, line, record,
+field) and only counts the others, by kind.
+"""
 
 from __future__ import annotations
 
+import re
+from bisect import insort
 from dataclasses import dataclass, field
 from pathlib import Path
+
+# Problems kept and shown in full by default; `alliance-data validate --all` shows every one.
+MAX_PROBLEMS = 100
+# Kinds of problem counted one by one; the rest are counted together.
+_MAX_KINDS = 1000
+_OTHER_KINDS = "other problems"
+# Kinds listed in a report.
+_KINDS_SHOWN = 20
 
 
 @dataclass(frozen=True, order=True)
@@ -30,11 +45,33 @@ class Problem:
         return f"{where}: {what + ': ' if what else ''}{self.message}\n    fix: {self.fix}"
 
 
+def _sort_key(problem: Problem) -> tuple:
+    return (problem.file, problem.line or 0, problem.record_id or "", problem.field or "", problem.message)
+
+
+_VALUE = re.compile(r"\(got .*\)$|'[^']*'|\"[^\"]*\"|\d[\d,._]*")
+_INDEX = re.compile(r"\[\d+\]")
+
+
+def kind_of(field: str | None, message: str) -> str:
+    """What sort of problem this is, without the values: 'field certainty: Input should be …'."""
+    template = _VALUE.sub(lambda m: "" if m.group().startswith("(got") else "…", message).strip()
+    name = _INDEX.sub("[]", field) if field else None
+    return f"field {name}: {template}" if name else template
+
+
 @dataclass
 class ProblemList:
-    """Collects problems across a whole run so they can be reported together."""
+    """Collects problems across a whole run so they can be reported together.
 
+    `limit` is how many are kept in full (None: all); every problem is counted by kind.
+    """
+
+    limit: int | None = MAX_PROBLEMS
     problems: list[Problem] = field(default_factory=list)
+    total: int = 0
+    counts: dict[str, int] = field(default_factory=dict)
+    _kinds: dict[tuple[str | None, str], str] = field(default_factory=dict, repr=False)
 
     def add(
         self,
@@ -46,18 +83,36 @@ class ProblemList:
         record_id: str | None = None,
         field: str | None = None,
     ) -> None:
-        self.problems.append(Problem(str(file), line, record_id, field, message, fix))
+        file = str(file)
+        key = (file, line or 0, record_id or "", field or "", message)
+        kept = self.problems
+        if self.limit is None or len(kept) < self.limit or key < _sort_key(kept[-1]):
+            problem = Problem(file, line, record_id, field, message, fix)
+            if self.limit is None:
+                kept.append(problem)
+            elif problem in kept:
+                return  # the same problem found twice is one problem
+            else:
+                insort(kept, problem, key=_sort_key)
+                del kept[self.limit :]
+        self.total += 1
+        kind = self._kinds.get((field, message))
+        if kind is None:
+            if len(self._kinds) > 10 * _MAX_KINDS:
+                self._kinds.clear()
+            kind = self._kinds[field, message] = kind_of(field, message)
+        if kind not in self.counts and len(self.counts) >= _MAX_KINDS:
+            kind = _OTHER_KINDS
+        self.counts[kind] = self.counts.get(kind, 0) + 1
 
     def __bool__(self) -> bool:
-        return bool(self.problems)
+        return self.total > 0
 
     def raise_if_any(self) -> None:
-        if self.problems:
-            raise ValidationFailed(sorted(set(self.problems), key=_sort_key))
-
-
-def _sort_key(problem: Problem) -> tuple:
-    return (problem.file, problem.line or 0, problem.record_id or "", problem.field or "", problem.message)
+        if self.total:
+            if self.limit is None:
+                self.problems = sorted(set(self.problems), key=_sort_key)
+            raise ValidationFailed(self.problems, self.total, self.counts)
 
 
 class AllianceDataError(Exception):
@@ -65,14 +120,40 @@ class AllianceDataError(Exception):
 
 
 class ValidationFailed(AllianceDataError):
-    """The input has problems; nothing was written."""
+    """The input has problems; nothing was written.
 
-    def __init__(self, problems: list[Problem]):
+    `problems` are the first ones in full, `total` how many there are, `counts` how many of
+    each kind.
+    """
+
+    def __init__(self, problems: list[Problem], total: int | None = None, counts: dict[str, int] | None = None):
         self.problems = problems
+        self.total = len(problems) if total is None else total
+        self.counts = counts or {}
         super().__init__(self.report())
 
-    def report(self) -> str:
-        count = len(self.problems)
-        lines = [f"{count} problem{'s' if count != 1 else ''} found; nothing was written."]
+    @property
+    def more(self) -> dict[str, int]:
+        """How many problems of each kind are not in `problems`."""
+        if self.total <= len(self.problems):
+            return {}
+        shown: dict[str, int] = {}
+        for problem in self.problems:
+            kind = kind_of(problem.field, problem.message)
+            shown[kind] = shown.get(kind, 0) + 1
+        more = {kind: count - shown.get(kind, 0) for kind, count in self.counts.items()}
+        return dict(sorted(((k, n) for k, n in more.items() if n > 0), key=lambda item: (-item[1], item[0])))
+
+    def report(self, hint: str = "alliance-data validate --all") -> str:
+        count = self.total
+        lines = [f"{count:,} problem{'s' if count != 1 else ''} found; nothing was written."]
         lines += [str(problem) for problem in self.problems]
+        if count > len(self.problems):
+            lines.append(f"... and {count - len(self.problems):,} more, by kind:")
+            more = list(self.more.items())
+            lines += [f"  {number:>9,}  {kind}" for kind, number in more[:_KINDS_SHOWN]]
+            if len(more) > _KINDS_SHOWN:
+                rest = sum(number for _, number in more[_KINDS_SHOWN:])
+                lines.append(f"  {rest:>9,}  of {len(more) - _KINDS_SHOWN:,} other kinds")
+            lines.append(f"To list every problem: {hint} (or --json for scripts).")
         return "\n".join(lines)

@@ -7,7 +7,10 @@ problem of the run is collected; the caller decides when to stop.
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,12 +19,19 @@ from pydantic import BaseModel, ValidationError
 
 from . import models
 from .authoring import AuthoredRecord, read_records
+from .files import list_folder, read_inside
 from .problems import ProblemList
 from .registry import TABLES, TABLES_BY_NAME
 
 SOURCES_DIR = "sources"
+# A source text is longer than an authored file but still read whole; this bounds the read.
+MAX_SOURCE_BYTES = 64 * 1024 * 1024
+# Values shown in a message are cut to this many characters.
+_SHOWN_CHARS = 80
 RETIRED_IDS_FILE = "retired_ids.yaml"
 UNLINKED_FILE = "unlinked_claims.yaml"
+# The key an entry nested in a claim (its `actors:`) takes from the claim it is written in.
+INHERITED_KEY = "claim_id"
 
 
 @dataclass(frozen=True)
@@ -56,6 +66,8 @@ class Dataset:
     unlinked: dict[str, str] = field(default_factory=dict)
     # Primary keys of records that failed record-level checks, by table.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
+    # Files that could not be read to their end: the tables are incomplete.
+    unread_files: list[str] = field(default_factory=list)
     # Arrow form of each table, in row order, enumerations as text (see exports.arrow.plain_table).
     columns: dict[str, Any] = field(default_factory=dict, repr=False)
     # Tables whose rows stand for rows of another table: an actor pair is reported at its claim.
@@ -104,17 +116,22 @@ def _display(path: Path, data_dir: Path) -> str:
 
 
 def _fix_for(error: dict[str, Any], model: type[BaseModel], column: str) -> str:
+    ctx = error.get("ctx") or {}
+    return _fix(model, column, error["type"], str(ctx.get("expected", "")), str(ctx.get("pattern", "")))
+
+
+@functools.lru_cache(maxsize=4096)  # a file of bad records asks the same a million times
+def _fix(model: type[BaseModel], column: str, kind: str, expected: str, pattern: str) -> str:
     info = model.model_fields.get(column)
-    kind = error["type"]
     if kind == "missing":
         return f"add '{column}:' ({info.description if info else 'required'})"
     if kind == "extra_forbidden":
         known = ", ".join(model.model_fields)
         return f"remove '{column}' or correct its spelling; the fields are: {known}"
     if kind == "enum":
-        return f"use one of: {error.get('ctx', {}).get('expected', '')}"
+        return f"use one of: {expected}"
     if kind == "string_pattern_mismatch":
-        return f"write a value matching {error['ctx']['pattern']}"
+        return f"write a value matching {pattern}"
     if kind.startswith("int") or kind.startswith("string_type"):
         return f"write a {'whole number' if kind.startswith('int') else 'text value'} for '{column}'"
     return f"see the codebook: {column} is '{info.description}'" if info else "see the codebook"
@@ -131,7 +148,7 @@ def validate_record(
     item: tuple[str, int] | None = None,
 ) -> dict[str, Any] | None:
     """One record through its model; a JSON-ready row, or None after adding problems."""
-    derived = [name for name, info in model.model_fields.items() if _is_derived(info) and name in data]
+    derived = [name for name in _derived_fields(model) if name in data]
     for name in derived:
         problems.add(
             display,
@@ -141,15 +158,22 @@ def validate_record(
             record_id=record_id,
             field=name,
         )
+    # What the reading already reported in this record or entry (a duplicate key, a merge key,
+    # a number out of range): it is not used, and the model's complaints would repeat it.
+    prefix = item or ()
+    flawed = {place[len(prefix)] for place in record.flawed if place[: len(prefix)] == prefix and place != prefix}
+    reported = {name for name in flawed if (*prefix, name) in record.flawed}
     try:
         instance = model.model_validate({k: v for k, v in data.items() if k not in derived})
     except ValidationError as error:
-        for detail in error.errors():
+        for detail in error.errors(include_url=False):
             column = str(detail["loc"][0]) if detail["loc"] else None
-            line = record.line_of(*item) if item else record.line_of(column)
+            if column in reported:
+                continue
+            line = record.line_of(*item, column) if item else record.line_of(column)
             problems.add(
                 display,
-                f"{detail['msg']} (got {detail['input']!r})"
+                f"{detail['msg']} (got {_shown(detail['input'])})"
                 if detail["type"] != "missing"
                 else "required field is missing",
                 _fix_for(detail, model, column or ""),
@@ -158,7 +182,27 @@ def validate_record(
                 field=f"{item[0]}[{item[1]}].{column}" if item else column,
             )
         return None
-    return None if derived else instance.model_dump(mode="json")
+    unusable = prefix in record.flawed or flawed & data.keys()
+    return None if derived or unusable else instance.model_dump(mode="json")
+
+
+def _shown(value: Any) -> str:
+    """A value as a message shows it: its repr, cut short (a long value's repr is never built whole)."""
+    head = value
+    if isinstance(value, (str, list)) and len(value) > _SHOWN_CHARS:
+        head = value[:_SHOWN_CHARS]
+    elif isinstance(value, dict) and len(value) > 8:
+        head = dict(list(value.items())[:8])
+    text = repr(head)
+    if len(text) <= _SHOWN_CHARS and head is value:
+        return text
+    size = f" ({len(value):,} long)" if head is not value else ""
+    return f"{text[:_SHOWN_CHARS]}…{size}"
+
+
+@functools.cache
+def _derived_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    return tuple(name for name, info in model.model_fields.items() if _is_derived(info))
 
 
 def _is_derived(info: Any) -> bool:
@@ -166,8 +210,13 @@ def _is_derived(info: Any) -> bool:
     return isinstance(extra, dict) and bool(extra.get("derived"))
 
 
-def _authored_files(data_dir: Path, pattern: str) -> list[Path]:
-    return sorted(data_dir.glob(pattern)) if "*" in pattern else [data_dir / pattern]
+def _authored_files(data_dir: Path, pattern: str, problems: ProblemList) -> list[Path] | None:
+    """The files of a table: one file, or the files of a folder ('claims/*.yaml'); None when
+    the folder cannot be listed (a problem is added)."""
+    if "*" not in pattern:
+        return [data_dir / pattern]
+    folder, suffix = pattern.split("/*")
+    return list_folder(data_dir / folder, data_dir, suffix, problems, _display(data_dir / folder, data_dir))
 
 
 def read_dataset(data_dir: Path, problems: ProblemList) -> Dataset:
@@ -175,14 +224,17 @@ def read_dataset(data_dir: Path, problems: ProblemList) -> Dataset:
     dataset = Dataset(data_dir, {table.name: [] for table in TABLES}, {table.name: [] for table in TABLES}, {}, {})
     if not data_dir.is_dir():
         problems.add(str(data_dir), "data directory not found", "pass the path of a data directory (default ./data)")
+        dataset.unread_files.append(str(data_dir))
         return dataset
     for table in TABLES:
         if table.authored is None or "#" in table.authored:
             continue
-        files = _authored_files(data_dir, table.authored)
+        files = _authored_files(data_dir, table.authored, problems)
         if not files:
+            dataset.unread_files.append(_display(data_dir / table.authored, data_dir))
+        if files == []:
             problems.add(_display(data_dir / table.authored, data_dir), "no files found", f"add {table.authored}")
-        for path in files:
+        for path in files or ():
             _read_table_file(dataset, table.name, path, problems)
     _read_curation_lists(dataset, problems)
     _read_source_texts(dataset, problems)
@@ -192,22 +244,37 @@ def read_dataset(data_dir: Path, problems: ProblemList) -> Dataset:
 def _read_table_file(dataset: Dataset, table_name: str, path: Path, problems: ProblemList) -> None:
     table = TABLES_BY_NAME[table_name]
     display = _display(path, dataset.data_dir)
-    if not path.exists():
-        problems.add(display, "file not found", f"create {path.name} (write [] for no records)")
-        return
-    key = table.primary_key[0]
-    for record in read_records(path, problems, display):
+    record_id = _record_id(table_name)
+    for record in read_records(
+        path,
+        problems,
+        display,
+        root=dataset.data_dir,
+        record_id=record_id,
+        missing=f"create {path.name} (write [] for no records)",
+        unread=dataset.unread_files,
+    ):
         data = dict(record.data)
-        record_id = str(data.get(key)) if data.get(key) is not None else None
+        identifier = record_id(data)
         if table_name == "claims":
-            _read_claim_actors(dataset, data.pop("actors", None), record, display, record_id, problems)
-        elif table_name == "claim_links":
-            record_id = f"{data.get('from_claim')}->{data.get('to_claim')}"
-        row = validate_record(table.model, data, record, display, record_id, problems)
+            _read_claim_actors(dataset, data.pop("actors", None), record, display, identifier, problems)
+        row = validate_record(table.model, data, record, display, identifier, problems)
         if row is not None:
-            dataset.add(table_name, row, Origin(display, record.line, record_id, record.key_lines))
-        elif record_id is not None:
-            dataset.invalid_ids.setdefault(table_name, set()).add(record_id)
+            dataset.add(table_name, row, Origin(display, record.line, identifier, record.key_lines))
+        elif identifier is not None:
+            dataset.invalid_ids.setdefault(table_name, set()).add(identifier)
+
+
+def _record_id(table_name: str) -> Callable[[dict[str, Any]], str | None]:
+    """How a record of the table is named in messages: its key (a link: 'from->to')."""
+    if table_name == "claim_links":
+        return lambda data: f"{data.get('from_claim')}->{data.get('to_claim')}"
+    key = TABLES_BY_NAME[table_name].primary_key[0]
+    return lambda data: _shown_id(data.get(key))
+
+
+def _shown_id(value: Any) -> str | None:
+    return None if value is None else str(value) if isinstance(value, (str, int)) else _shown(value)
 
 
 def _read_claim_actors(
@@ -227,6 +294,17 @@ def _read_claim_actors(
         return
     for index, entry in enumerate(entries):
         line = record.line_of("actors", index)
+        if isinstance(entry, dict) and INHERITED_KEY in entry:
+            # The entry belongs to the claim it is written in, and to no other.
+            problems.add(
+                display,
+                f"an actor entry takes its {INHERITED_KEY} from the claim it is written in",
+                f"remove the '{INHERITED_KEY}:' line; to name the actor in another claim, add the entry there",
+                line=record.line_of("actors", index, INHERITED_KEY),
+                record_id=claim_id,
+                field=f"actors[{index}].{INHERITED_KEY}",
+            )
+            continue
         if not isinstance(entry, dict):
             problems.add(
                 display,
@@ -239,7 +317,7 @@ def _read_claim_actors(
             continue
         row = validate_record(
             models.ClaimActor,
-            {"claim_id": claim_id, **entry},
+            {**entry, INHERITED_KEY: claim_id},
             record,
             display,
             claim_id,
@@ -247,7 +325,8 @@ def _read_claim_actors(
             item=("actors", index),
         )
         if row is not None:
-            dataset.add("claim_actors", row, Origin(display, line, claim_id, {}))
+            lines = {name: record.line_of("actors", index, name) for name in entry}
+            dataset.add("claim_actors", row, Origin(display, line, claim_id, lines))
 
 
 def _read_curation_lists(dataset: Dataset, problems: ProblemList) -> None:
@@ -257,11 +336,15 @@ def _read_curation_lists(dataset: Dataset, problems: ProblemList) -> None:
         (UNLINKED_FILE, models.UnlinkedClaim, "claim_id", dataset.unlinked),
     ):
         path = dataset.data_dir / file_name
-        if not path.exists():
+        if not os.path.lexists(path):
             continue
         display = _display(path, dataset.data_dir)
-        for record in read_records(path, problems, display):
-            row = validate_record(model, record.data, record, display, record.data.get(key), problems)
+        name = lambda data, key=key: _shown_id(data.get(key))  # noqa: E731
+        records = read_records(
+            path, problems, display, root=dataset.data_dir, record_id=name, unread=dataset.unread_files
+        )
+        for record in records:
+            row = validate_record(model, record.data, record, display, name(record.data), problems)
             if row is not None:
                 target[row[key]] = row["reason"]
 
@@ -270,7 +353,7 @@ def _read_source_texts(dataset: Dataset, problems: ProblemList) -> None:
     for row, origin in zip(dataset.rows["sources"], dataset.origins["sources"], strict=True):
         path = dataset.data_dir / SOURCES_DIR / row["file_name"]
         display = _display(path, dataset.data_dir)
-        if not path.is_file():
+        if not os.path.lexists(path):
             problems.add(
                 origin.file,
                 f"source text {display} not found",
@@ -279,8 +362,14 @@ def _read_source_texts(dataset: Dataset, problems: ProblemList) -> None:
                 record_id=row["source_id"],
                 field="file_name",
             )
+            dataset.unread_files.append(display)
             continue
-        raw = path.read_bytes()
+        raw = read_inside(
+            path, dataset.data_dir, MAX_SOURCE_BYTES, problems, display, "a source text", record_id=row["source_id"]
+        )
+        if raw is None:
+            dataset.unread_files.append(display)
+            continue
         digest = hashlib.sha256(raw).hexdigest()
         if digest != row["sha256"]:
             problems.add(
