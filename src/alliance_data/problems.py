@@ -46,7 +46,7 @@ class ProblemList:
         record_id: str | None = None,
         field: str | None = None,
     ) -> None:
-        self.problems.append(Problem(str(file), line, record_id, field, message, fix))
+        self.problems.append(Problem(str(file), line, record_id, field, _bounded(message), fix))
 
     def __bool__(self) -> bool:
         return bool(self.problems)
@@ -54,6 +54,17 @@ class ProblemList:
     def raise_if_any(self) -> None:
         if self.problems:
             raise ValidationFailed(sorted(set(self.problems), key=_sort_key))
+
+
+# A message quotes the value it is about; a value may be megabytes long (a text over the length
+# limit), and the report must stay readable.
+MESSAGE_CHARS = 500
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MESSAGE_CHARS:
+        return message
+    return f"{message[:MESSAGE_CHARS]}… (message cut: {len(message):,} characters in all)"
 
 
 def _sort_key(problem: Problem) -> tuple:
