@@ -401,24 +401,32 @@ LINK_REQUIREMENTS = {
 }
 
 
-def _requirement_met(dataset: Dataset) -> pd.Series:
-    """The ids of the claims that need a link by their kind (LINK_REQUIREMENTS) and have it."""
+def _requirement_met(dataset: Dataset) -> dict[str, pd.Series]:
+    """For each kind that needs a link (LINK_REQUIREMENTS), the ids of the claims that have the
+    link a claim of that kind needs."""
 
-    def met() -> pd.Series:
+    def met() -> dict[str, pd.Series]:
         claims = _frame(dataset, TABLES_BY_NAME["claims"])
         links = _frame(dataset, TABLES_BY_NAME["claim_links"])
         kind_of = claims.drop_duplicates("claim_id").set_index("claim_id")["kind"]
         target_kind = links["to_claim"].map(kind_of)
-        drives_forward = links.loc[target_kind.isin(["area", "implication", "outlook"]), "from_claim"]
-        poses_risk = links.loc[links["relation"] == "poses_risk_to", "from_claim"]
-        follows_from = links.loc[links["relation"].isin(["drives", "implies"]), "to_claim"]
-        ids = claims["claim_id"]
-        ok = (claims["kind"] == "driver") & _isin(ids, drives_forward)
-        ok |= (claims["kind"] == "risk") & _isin(ids, poses_risk)
-        ok |= (claims["kind"] == "outlook") & _isin(ids, follows_from)
-        return ids[ok].drop_duplicates()
+        return {
+            "driver": links.loc[target_kind.isin(["area", "implication", "outlook"]), "from_claim"],
+            "risk": links.loc[links["relation"] == "poses_risk_to", "from_claim"],
+            "outlook": links.loc[links["relation"].isin(["drives", "implies"]), "to_claim"],
+        }
 
     return _cached(dataset, "requirement_met", met)
+
+
+def _has_required_link(ids: pd.Series, kinds: pd.Series, dataset: Dataset) -> pd.Series:
+    """Whether each claim (id and kind) needs a link by its kind and has it."""
+    met = _requirement_met(dataset)
+    assert set(met) == set(LINK_REQUIREMENTS), "a kind's link requirement has no check"
+    has = pd.Series(False, index=ids.index)
+    for kind, linked in met.items():
+        has |= (kinds == kind).fillna(False).astype(bool) & _isin(ids, linked)
+    return has
 
 
 def _unlinked_ids(dataset: Dataset) -> pd.Series:
@@ -428,7 +436,7 @@ def _unlinked_ids(dataset: Dataset) -> pd.Series:
 def _linked_as_required(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     ids = frame["claim_id"]
     ok = ~frame["kind"].isin(list(LINK_REQUIREMENTS)) | _isin(ids, _unlinked_ids(dataset))
-    return ok | _isin(ids, _requirement_met(dataset))
+    return ok | _has_required_link(ids, frame["kind"], dataset)
 
 
 # ---------------------------------------------------------------------------------------
@@ -437,7 +445,7 @@ def _linked_as_required(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
 
 def _exemption_needed(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     kind = frame["claim_id"].map(_attribute(dataset, "claims", "claim_id", "kind"))
-    needed = kind.isin(list(LINK_REQUIREMENTS)) & ~_isin(frame["claim_id"], _requirement_met(dataset))
+    needed = kind.isin(list(LINK_REQUIREMENTS)) & ~_has_required_link(frame["claim_id"], kind, dataset)
     return _or_unknown(needed, kind)
 
 
@@ -456,6 +464,8 @@ def _exemption_message(row: dict[str, Any], dataset: Dataset) -> str:
 # Whitespace by Python's `\s` except the four information separators (U+001C..U+001F), which
 # Java's Unicode `\s` does not count: so the Spark form decides the same.
 _BLANK_GAP = re.compile(r"[^\S\x1c-\x1f]*")
+# Lines with text in a title block: the title and a byline.
+TITLE_BLOCK_LINES = 2
 
 
 def _sections_in_order(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
@@ -509,10 +519,10 @@ def _uncovered(dataset: Dataset) -> dict[str, str]:
             first, last = rows[0], rows[-1]
             title = titles.get(source_id) or ""
             front = text[: first["char_start"]]
-            if front and not front.startswith(title):
+            if front and not _title_block(front, title):
                 found[first["section_id"]] = (
                     f"characters 0..{first['char_start']} before the first section ({_excerpt(front)}) lie in no "
-                    f"section and are not the title block (which starts with the title {title!r})"
+                    f"section and are more than the title block (the title {title!r}, a byline, blank lines)"
                 )
             for before, section in pairwise(rows):
                 gap = text[before["char_end"] : section["char_start"]]
@@ -531,6 +541,13 @@ def _uncovered(dataset: Dataset) -> dict[str, str]:
         return found
 
     return _cached(dataset, "sections_uncovered", find)
+
+
+def _title_block(front: str, title: str) -> bool:
+    """Whether the text before the first section is a title block: it starts with the title, holds
+    at most one more line with text (a byline), and ends with a line break."""
+    lines = [line for line in front.split("\n") if not _BLANK_GAP.fullmatch(line)]
+    return front.startswith(title) and len(lines) <= TITLE_BLOCK_LINES and front.endswith("\n")
 
 
 def _section_checks(find: Callable[[Dataset], dict[str, str]]) -> Callable[[pd.DataFrame, Dataset], pd.Series]:
