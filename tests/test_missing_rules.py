@@ -314,3 +314,22 @@ def test_the_servers_length_limit_is_derived_from_the_builds():
     # ...and one byte more is not: the limit is the build's, not a looser one.
     with pytest.raises(sqlite3.DataError):
         connection.execute("select ?", (longest + "x",)).fetchone()
+
+
+def test_a_long_cycle_is_reported_at_each_link_with_a_short_way_back(data_copy):
+    ring = [f"irda-s3-{number:03d}" for number in range(10, 40)]
+    append(
+        data_copy / "claim_links.yaml",
+        "".join(
+            f"- from_claim: {a}\n  to_claim: {b}\n  relation: implies\n  justification: One link of a long ring.\n"
+            for a, b in zip(ring, ring[1:] + ring[:1], strict=True)
+        ),
+    )
+    problems = [p for p in problems_of(data_copy) if "a cycle of causes" in p.message]
+    # Every link of the ring, and the curated irda-s3-023 drives irda-s3-024 and -025, now on it.
+    ring_links = {f"{a}->{b}" for a, b in zip(ring, ring[1:] + ring[:1], strict=True)}
+    assert {p.record_id for p in problems} == ring_links | {"irda-s3-023->irda-s3-024", "irda-s3-023->irda-s3-025"}
+    message = next(p.message for p in problems if p.record_id == "irda-s3-039->irda-s3-010")
+    # The shortest way back (by irda-s3-023 -> irda-s3-025), shortened to its ends.
+    assert message.startswith("irda-s3-039 implies irda-s3-010, and irda-s3-010 -> irda-s3-011")
+    assert "(21 more)" in message and message.count("->") == 8

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
 from itertools import pairwise
@@ -630,27 +631,45 @@ def _no_causal_cycle(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     )
 
 
+# A message shows a way back of at most this many claims, and looks for it among at most
+# SEARCHED claims: a long cycle is reported at each of its links, and each search stays bounded.
+WAY_BACK_SHOWN = 8
+WAY_BACK_SEARCHED = 1000
+
+
+def _cycle_successors(dataset: Dataset) -> dict[str, list[str]]:
+    def successors() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for start, end in sorted(_on_causal_cycle(dataset)):
+            found.setdefault(start, []).append(end)
+        return found
+
+    return _cached(dataset, "cycle_successors", successors)
+
+
 def _cycle_message(row: dict[str, Any], dataset: Dataset) -> str:
-    """The link, and a way back from its target to its start along causal links on the cycle."""
-    on_cycle = _on_causal_cycle(dataset)
-    successors: dict[str, list[str]] = {}
-    for start, end in sorted(on_cycle):
-        successors.setdefault(start, []).append(end)
+    """The link, and the shortest way back from its target to its start along causal links."""
+    successors = _cycle_successors(dataset)
     start, end = row["from_claim"], row["to_claim"]
     came_from: dict[str, str | None] = {end: None}
-    queue = [end]
-    while queue and start not in came_from:
-        node = queue.pop(0)
+    queue = deque([end])
+    while queue and start not in came_from and len(came_from) < WAY_BACK_SEARCHED:
+        node = queue.popleft()
         for successor in successors.get(node, []):
             if successor not in came_from:
                 came_from[successor] = node
                 queue.append(successor)
+    link = f"{start} {row['relation']} {end}"
+    if start not in came_from:
+        return f"{link}, and a way of more than {WAY_BACK_SEARCHED} causal links leads back: a cycle of causes"
     path, node = [], start
-    while node is not None and node in came_from:
+    while node is not None:
         path.append(node)
         node = came_from[node]
-    way_back = " -> ".join(reversed(path))
-    return f"{start} {row['relation']} {end}, and {way_back} leads back by causal links: a cycle of causes"
+    path.reverse()
+    if len(path) > WAY_BACK_SHOWN:
+        path = [*path[: WAY_BACK_SHOWN // 2], f"({len(path) - WAY_BACK_SHOWN} more)", *path[-WAY_BACK_SHOWN // 2 :]]
+    return f"{link}, and {' -> '.join(path)} leads back by causal links: a cycle of causes"
 
 
 def _pair_key(frame: pd.DataFrame) -> pd.Series:
