@@ -9,6 +9,7 @@ each failure is turned into a Problem that names the file, line, record and fiel
 from __future__ import annotations
 
 import re
+import string
 import unicodedata
 from collections import deque
 from collections.abc import Callable
@@ -17,6 +18,7 @@ from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import numpy
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
@@ -297,6 +299,7 @@ def _certainties_follow_cues(frame: pd.DataFrame, dataset: Dataset) -> pd.Series
 # Among ASCII characters: the punctuation and symbols (Unicode's P and S categories are RE2's
 # [:punct:] there) and the whitespace Python's str.isspace() knows.
 _ASCII_SEPARATOR_RUN = r"[[:punct:] \t\n\r\x0b\x0c\x1c-\x1f]+"
+_ASCII_SEPARATORS = string.punctuation + " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 def _normalized_ascii(values: pyarrow.Array | pyarrow.ChunkedArray) -> pyarrow.Array:
@@ -308,10 +311,21 @@ def _normalized_ascii(values: pyarrow.Array | pyarrow.ChunkedArray) -> pyarrow.A
     return pc.utf8_trim(pc.replace_substring_regex(lowered, _ASCII_SEPARATOR_RUN, " "), " ")
 
 
+def _ascii_ends(values: pyarrow.Array) -> tuple[pyarrow.Array, pyarrow.Array]:
+    """The first and last character of ASCII text lowered, punctuation and spaces trimmed: equal
+    for two texts whose `_normalized` forms are equal. A cheap filter before the regex."""
+    trimmed = pc.utf8_trim(pc.utf8_lower(values), _ASCII_SEPARATORS)
+    return pc.utf8_slice_codeunits(trimmed, 0, 1), pc.utf8_slice_codeunits(trimmed, -1)
+
+
 def _statements_differ(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     statements, quotes = pyarrow.array(frame["statement"]), pyarrow.array(frame["quote"])
-    same = pc.fill_null(pc.equal(_normalized_ascii(statements), _normalized_ascii(quotes)), False)
-    differ = pc.invert(same).to_numpy(zero_copy_only=False).copy()
+    (first_s, last_s), (first_q, last_q) = _ascii_ends(statements), _ascii_ends(quotes)
+    alike = pc.fill_null(pc.and_(pc.equal(first_s, first_q), pc.equal(last_s, last_q)), False)
+    candidates = pc.indices_nonzero(alike)
+    same = pc.equal(_normalized_ascii(pc.take(statements, candidates)), _normalized_ascii(pc.take(quotes, candidates)))
+    differ = numpy.ones(len(statements), dtype=bool)
+    differ[candidates.to_numpy()] = pc.invert(pc.fill_null(same, False)).to_numpy(zero_copy_only=False)
     # Text that is not all ASCII by the definition itself (Unicode case folding and categories).
     other = pc.invert(pc.fill_null(pc.and_(pc.string_is_ascii(statements), pc.string_is_ascii(quotes)), True))
     positions = pc.indices_nonzero(other)
@@ -680,8 +694,12 @@ def _pair_key(frame: pd.DataFrame) -> pd.Series:
 
 
 def _not_causal_and_contradicting(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
-    causal_pairs = set(_pair_key(_causal_links(dataset)))
-    return ~((frame["relation"] == "contradicts") & _isin(_pair_key(frame), causal_pairs)).astype(bool)
+    contradicting = frame["relation"] == "contradicts"
+    ok = pd.Series(True, index=frame.index)
+    if contradicting.any():
+        causal_pairs = set(_pair_key(_causal_links(dataset)))
+        ok[contradicting] = ~_isin(_pair_key(frame[contradicting]), causal_pairs)
+    return ok
 
 
 def _contradiction_message(row: dict[str, Any], dataset: Dataset) -> str:
@@ -747,27 +765,19 @@ def _not_retired_rule(table: Table) -> Rule:
 _CLAIMS_DIR = Path(TABLES_BY_NAME["claims"].authored or "").parent.name
 
 
-def _file_section(origin: Any) -> str | None:
+def _file_section(file: str) -> str | None:
     """The section whose file a claim was read from; None when it was not read from one."""
-    path = Path(origin.file) if origin is not None else None
-    if path is None or path.parent.name != _CLAIMS_DIR or path.suffix != ".yaml":
-        return None
-    return path.stem
+    path = Path(file)
+    return path.stem if path.parent.name == _CLAIMS_DIR and path.suffix == ".yaml" else None
 
 
 def _in_section_files(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     origins = dataset.origins.get("claims") or []
-    if not origins:  # a column-wise corpus: no files
+    if len(origins) != len(frame):  # a column-wise corpus: no files
         return pd.Series(True, index=frame.index)
-    sections = _values(frame["section_id"])
-    return pd.Series(
-        [
-            _file_section(origins[position] if position < len(origins) else None) in (None, section)
-            for position, section in zip(frame.index, sections, strict=True)
-        ],
-        index=frame.index,
-        dtype=bool,
-    )
+    files = pd.Series([origin.file for origin in origins], index=frame.index)
+    section_of_file = files.map({file: _file_section(file) for file in files.unique()})
+    return (section_of_file.isna() | (section_of_file == frame["section_id"].astype(object))).astype(bool)
 
 
 def _section_file_message(row: dict[str, Any], dataset: Dataset) -> str:
