@@ -225,8 +225,20 @@ def _normalized(value: str) -> str:
     """A text up to case, punctuation and spacing: casefolded, every run of punctuation, symbols
     and whitespace one space, no space at either end. A statement equal to its quote so is no
     restatement."""
-    spaced = "".join(" " if c.isspace() or unicodedata.category(c)[0] in "PS" else c for c in value.casefold())
-    return " ".join(spaced.split())
+    return " ".join(value.casefold().translate(_SEPARATORS).split())
+
+
+class _SeparatorTable(dict):
+    """`str.translate` table: punctuation, symbols and whitespace to a space, every other
+    character to itself; filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | str:
+        character = chr(code)
+        self[code] = " " if character.isspace() or unicodedata.category(character)[0] in "PS" else code
+        return self[code]
+
+
+_SEPARATORS = _SeparatorTable()
 
 
 def _claims_with_holders(dataset: Dataset) -> pd.Series:
@@ -311,26 +323,45 @@ def _normalized_ascii(values: pyarrow.Array | pyarrow.ChunkedArray) -> pyarrow.A
     return pc.utf8_trim(pc.replace_substring_regex(lowered, _ASCII_SEPARATOR_RUN, " "), " ")
 
 
-def _ascii_ends(values: pyarrow.Array) -> tuple[pyarrow.Array, pyarrow.Array]:
-    """The first and last character of ASCII text lowered, punctuation and spaces trimmed: equal
-    for two texts whose `_normalized` forms are equal. A cheap filter before the regex."""
-    trimmed = pc.utf8_trim(pc.utf8_lower(values), _ASCII_SEPARATORS)
-    return pc.utf8_slice_codeunits(trimmed, 0, 1), pc.utf8_slice_codeunits(trimmed, -1)
+# The separators of `_normalized` in RE2's syntax, for any text: Unicode punctuation, symbols and
+# separators, and the other characters Python's str.isspace() knows.
+_SEPARATOR_RUN = r"[\pP\pS\pZ\t\n\x0b\x0c\r\x1c-\x1f\x{85}]+"
+
+
+def _ends(values: pyarrow.Array, ascii: bool) -> tuple[list[str | None], list[str | None]] | tuple[Any, Any]:
+    """The first and last character of each text once the separators at either end are trimmed:
+    for ASCII text lowered, as Arrow arrays; for other text as lists, to be case-folded in Python.
+    Two texts whose `_normalized` forms are equal agree on both: a cheap filter before the full
+    comparison."""
+    if ascii:
+        trimmed = pc.utf8_trim(pc.utf8_lower(values), _ASCII_SEPARATORS)
+    else:
+        trimmed = pc.replace_substring_regex(values, f"^{_SEPARATOR_RUN}|{_SEPARATOR_RUN}$", "")
+    first, last = pc.utf8_slice_codeunits(trimmed, 0, 1), pc.utf8_slice_codeunits(trimmed, -1)
+    return (first, last) if ascii else (first.to_pylist(), last.to_pylist())
 
 
 def _statements_differ(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     statements, quotes = pyarrow.array(frame["statement"]), pyarrow.array(frame["quote"])
-    (first_s, last_s), (first_q, last_q) = _ascii_ends(statements), _ascii_ends(quotes)
-    alike = pc.fill_null(pc.and_(pc.equal(first_s, first_q), pc.equal(last_s, last_q)), False)
-    candidates = pc.indices_nonzero(alike)
-    same = pc.equal(_normalized_ascii(pc.take(statements, candidates)), _normalized_ascii(pc.take(quotes, candidates)))
     differ = numpy.ones(len(statements), dtype=bool)
-    differ[candidates.to_numpy()] = pc.invert(pc.fill_null(same, False)).to_numpy(zero_copy_only=False)
-    # Text that is not all ASCII by the definition itself (Unicode case folding and categories).
-    other = pc.invert(pc.fill_null(pc.and_(pc.string_is_ascii(statements), pc.string_is_ascii(quotes)), True))
-    positions = pc.indices_nonzero(other)
-    pairs = zip(pc.take(statements, positions).to_pylist(), pc.take(quotes, positions).to_pylist(), strict=True)
-    differ[positions.to_numpy()] = [_normalized(statement) != _normalized(quote) for statement, quote in pairs]
+    both_ascii = pc.fill_null(pc.and_(pc.string_is_ascii(statements), pc.string_is_ascii(quotes)), True)
+    # ASCII text: in Arrow, the regex only for pairs whose ends agree.
+    rows = pc.indices_nonzero(both_ascii)
+    (first_s, last_s), (first_q, last_q) = (_ends(pc.take(column, rows), ascii=True) for column in (statements, quotes))
+    alike = pc.fill_null(pc.and_(pc.equal(first_s, first_q), pc.equal(last_s, last_q)), False)
+    rows = pc.take(rows, pc.indices_nonzero(alike))
+    same = pc.equal(_normalized_ascii(pc.take(statements, rows)), _normalized_ascii(pc.take(quotes, rows)))
+    differ[rows.to_numpy()] = pc.invert(pc.fill_null(same, False)).to_numpy(zero_copy_only=False)
+    # Other text, by the definition itself (Unicode case folding and categories), for pairs whose
+    # case-folded ends agree.
+    rows = pc.indices_nonzero(pc.invert(both_ascii))
+    ends = [_ends(pc.take(column, rows), ascii=False) for column in (statements, quotes)]
+    texts = (pc.take(column, rows).to_pylist() for column in (statements, quotes))
+    for position, statement, quote, first_s, last_s, first_q, last_q in zip(
+        rows.to_pylist(), *texts, *ends[0], *ends[1], strict=True
+    ):
+        if first_s.casefold()[:1] == first_q.casefold()[:1] and last_s.casefold()[-1:] == last_q.casefold()[-1:]:
+            differ[position] = _normalized(statement) != _normalized(quote)
     return pd.Series(differ, index=frame.index, dtype=bool)
 
 
