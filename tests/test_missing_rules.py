@@ -302,6 +302,12 @@ def test_a_value_longer_than_the_server_serves_is_refused(data_copy):
     assert len(problem.message) < 1000  # the value itself is not printed in full
 
 
+def test_a_value_of_the_longest_length_builds(data_copy):
+    statement_of(data_copy, "irda-s3-002", "x" * MAX_TEXT_LENGTH)
+    claims = validate(data_copy).table("claims").to_pylist()
+    assert next(c["statement"] for c in claims if c["claim_id"] == "irda-s3-002") == "x" * MAX_TEXT_LENGTH
+
+
 def test_the_servers_length_limit_is_derived_from_the_builds():
     assert CONNECTION_LIMITS[sqlite3.SQLITE_LIMIT_LENGTH] == MAX_TEXT_BYTES
     text_columns = [column for table in TABLES for column in table.columns if column.dtype == "string"]
