@@ -49,7 +49,7 @@ Text = Annotated[str, PlainText()]
 # anything longer, and the server's SQLite length limit (serving/limits.py) is derived from it,
 # so every value that builds can be served.
 MAX_TEXT_LENGTH = 100_000
-# The same limit as SQLite counts it, in bytes: UTF-8 takes at most 4 bytes per character.
+# The longest value in bytes, as SQLite counts: UTF-8 takes at most 4 bytes a character.
 MAX_TEXT_BYTES = 4 * MAX_TEXT_LENGTH
 Year = Annotated[StrictInt, Field(ge=-3000, le=2100)]
 
