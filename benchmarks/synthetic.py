@@ -543,6 +543,60 @@ def _history_period_reversed(claim: dict[str, Any], dataset: Dataset) -> bool:
     return True
 
 
+def _statement_hides_a_character(claim: dict[str, Any], dataset: Dataset) -> bool:
+    claim["statement"] = claim["statement"][:3] + "\u202e" + claim["statement"][3:]  # a bidi override
+    return True
+
+
+def _statement_blank(claim: dict[str, Any], dataset: Dataset) -> bool:
+    claim["statement"] = "\u3000 " * 8
+    return True
+
+
+def _statement_is_quote_repunctuated(claim: dict[str, Any], dataset: Dataset) -> bool:
+    claim["statement"] = claim["quote"].upper().replace(" ", ", ", 1) + "!"
+    return True
+
+
+def _statement_too_long(claim: dict[str, Any], dataset: Dataset) -> bool:
+    from alliance_data.models import MAX_TEXT_LENGTH
+
+    claim["statement"] = "In our words: " + "x" * MAX_TEXT_LENGTH
+    return True
+
+
+def _incoming_drives(claim: dict[str, Any], dataset: Dataset) -> dict[str, Any] | None:
+    for link in dataset.rows["claim_links"]:
+        if link["to_claim"] == claim["claim_id"] and link["relation"] == "drives":
+            return link
+    return None
+
+
+def _link_back(claim: dict[str, Any], dataset: Dataset, relation: str) -> bool:
+    incoming = _incoming_drives(claim, dataset)
+    if incoming is None:
+        return False
+    dataset.rows["claim_links"].append(
+        {
+            "from_claim": claim["claim_id"],
+            "to_claim": incoming["from_claim"],
+            "relation": relation,
+            "justification": f"Synthetic link back: {claim['claim_id']} {relation} {incoming['from_claim']}.",
+        }
+    )
+    record_id = f"{claim['claim_id']}->{incoming['from_claim']}"
+    dataset.origins["claim_links"].append(Origin(ORIGIN_FILE, len(dataset.rows["claim_links"]), record_id))
+    return True
+
+
+def _causal_cycle(claim: dict[str, Any], dataset: Dataset) -> bool:
+    return _link_back(claim, dataset, "implies")
+
+
+def _causes_and_contradicts(claim: dict[str, Any], dataset: Dataset) -> bool:
+    return _link_back(claim, dataset, "contradicts")
+
+
 MUTATIONS = {
     "bad_enum": _bad_enum,
     "span_shifted": _span_shifted,
@@ -557,6 +611,12 @@ MUTATIONS = {
     "wrong_section": _wrong_section,
     "attributed_without_holder": _attributed_without_holder,
     "second_coder_disagrees": _second_coder_disagrees,
+    "statement_hides_a_character": _statement_hides_a_character,
+    "statement_blank": _statement_blank,
+    "statement_is_quote_repunctuated": _statement_is_quote_repunctuated,
+    "statement_too_long": _statement_too_long,
+    "causal_cycle": _causal_cycle,
+    "causes_and_contradicts": _causes_and_contradicts,
 }
 
 

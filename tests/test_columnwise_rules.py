@@ -8,18 +8,24 @@ from hypothesis import strategies as st
 
 from alliance_data.rules import _normalized, _statements_differ
 
-# ASCII with every whitespace Python's split() knows (\x1c-\x1f too), the stripped " .!?",
-# and some Unicode whose case folding differs from lower-casing (ß, the Kelvin sign, ﬁ).
-_PIECES = st.sampled_from(["a", "B", "z", " ", "\t", "\n", "\x0b", "\x0c", "\x1c", "\x1f", ".", "!", "?", "-"])
-_UNICODE = st.sampled_from(["ß", "SS", "ss", "\u212a", "k", "ﬁ", "fi", "\u00a0", "\u2003", "É", "é"])
+# ASCII with every whitespace Python's split() knows (\x1c-\x1f too), punctuation and symbols,
+# and some Unicode whose case folding differs from lower-casing (ß, the Kelvin sign, ﬁ), Unicode
+# punctuation, symbols and spaces.
+_PIECES = st.sampled_from(
+    ["a", "B", "z", " ", "\t", "\n", "\x0b", "\x0c", "\x1c", "\x1f", ".", "!", "?", "-", ",", ":", "$", "'"]
+)
+_UNICODE = st.sampled_from(
+    ["ß", "SS", "ss", "\u212a", "k", "ﬁ", "fi", "\u00a0", "\u2003", "É", "é", "’", "—", "€", "«", "\u0085"]
+)
 _TEXT = st.lists(st.one_of(_PIECES, _PIECES, _UNICODE), max_size=10).map("".join)
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.lists(st.tuples(_TEXT, _TEXT), min_size=1, max_size=20), st.data())
 def test_statement_rule_agrees_with_its_definition(pairs, data):
-    # Make some pairs equal up to case, spacing and end punctuation, the cases the rule is for.
-    pairs = [(a, data.draw(st.sampled_from([b, a.upper(), f" {a}. ", a.replace(" ", "\t ")]))) for a, b in pairs]
+    # Make some pairs equal up to case, spacing and punctuation, the cases the rule is for.
+    variants = lambda a, b: [b, a.upper(), f" {a}. ", a.replace(" ", "\t "), a.replace(" ", ", "), f"«{a}»"]  # noqa: E731
+    pairs = [(a, data.draw(st.sampled_from(variants(a, b)))) for a, b in pairs]
     frame = pd.DataFrame(
         {"statement": [a for a, _ in pairs], "quote": [b for _, b in pairs]}, dtype=pd.StringDtype("pyarrow")
     )

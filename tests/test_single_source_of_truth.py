@@ -15,8 +15,11 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
+from alliance_data import plain_text
 from alliance_data.exports.json_schema import schema_files
 from alliance_data.exports.sqlite import table_ddl
+from alliance_data.models import MAX_TEXT_LENGTH
+from alliance_data.plain_text import PlainText
 from alliance_data.registry import TABLES
 from alliance_data.rules import table_schema
 
@@ -128,3 +131,63 @@ def test_every_column_has_a_description():
         assert table.description, table.name
         for name, *_, description in expected_fields(table.model):
             assert description and len(description) > 10, f"{table.name}.{name}"
+
+
+def _plain_in_model(model, name):
+    """Whether a field carries the plain-text constraint, read off pydantic's field info (inside
+    `| None` too)."""
+    info = model.model_fields[name]
+    annotations = [info.annotation, *typing.get_args(info.annotation)]
+    inner = [m for a in annotations if typing.get_origin(a) is typing.Annotated for m in a.__metadata__]
+    metadata = [*info.metadata, *inner]
+    return any(isinstance(item, PlainText) for item in metadata)
+
+
+@pytest.mark.parametrize("table", TABLES, ids=lambda t: t.name)
+def test_text_constraints_agree(table):
+    """The plain-text constraint and the length limit are in the pydantic, pandera, JSON Schema
+    and Spark views of every text field, and each view refuses what the model refuses."""
+    from alliance_data.distributed.schemas import column_checks
+
+    schema = table_schema(table)
+    properties = json.loads(schema_files()[f"{table.name}.schema.json"])["properties"]
+    columns = {column.name: column for column in table.columns}
+    for name, base, _, enum, _ in expected_fields(table.model):
+        plain = _plain_in_model(table.model, name)
+        checks = {check.name: check for check in schema.columns[name].checks}
+        variants = properties[name].get("anyOf", [properties[name]])
+        strings = [v for v in variants if v.get("type") == "string"]
+        assert ("plain_text" in checks) is plain, name
+        assert ("plain_text" in {check.name for check in column_checks(columns[name])}) is plain, name
+        if plain:
+            assert [v["pattern"] for v in strings] == [plain_text.PATTERN], name
+        if base == "string" and not enum:
+            assert checks["max_length"].statistics["max_value"] == MAX_TEXT_LENGTH, name
+            assert [v["maxLength"] for v in strings] == [MAX_TEXT_LENGTH], name
+            assert "max_length" in {check.name for check in column_checks(columns[name])}, name
+
+
+HIDDEN = ["a\u202eb", "zero\u200bwidth", "bell\x07", "line\nbreak", "   ", "\u3000\u00a0", "\u2066x\u2069"]
+
+
+@pytest.mark.parametrize("value", HIDDEN)
+def test_every_view_of_the_plain_text_constraint_refuses_the_same(value):
+    """pydantic, a JSON Schema validator with the published schema, and Arrow's RE2 form (pandera)
+    refuse each hidden or blank value, and accept a visible one."""
+    import jsonschema
+    import pandas as pd
+    import pydantic
+
+    from alliance_data.models import Topic
+    from alliance_data.rules import _plain
+
+    label = json.loads(schema_files()["topics.schema.json"])["properties"]["label"]
+    for text, plain in ((value, False), ("Iran and Russia", True)):
+        try:
+            Topic(topic_id="area-x", kind="area", label=text, description="A topic.")
+            assert plain, text
+        except pydantic.ValidationError:
+            assert not plain, text
+        assert jsonschema.Draft202012Validator(label).is_valid(text) is plain
+        series = pd.Series([text], dtype=pd.StringDtype("pyarrow", na_value=float("nan")))
+        assert bool(_plain(series).iloc[0]) is plain

@@ -104,3 +104,57 @@ def test_a_failing_pandera_validation_becomes_a_failure(spark):
     }
     with pytest.raises(CorpusInvalid):
         raise_if_any(failures)
+
+
+def _break_tables(dataset):
+    """Break the tables other than claims once for each rule about them; the keys
+    (table, record, check) both paths must report."""
+    rows = dataset.rows
+    sections = {row["section_id"]: row for row in rows["sections"]}
+    sections["syn000001-s1"]["char_end"] += 5  # runs into syn000001-s2
+    sections["syn000002-s1"]["char_end"] -= 1  # its last full stop lies in no section
+    sections["syn000004-s5"]["char_end"] -= 1  # so does the text's last full stop
+    next(row for row in rows["sources"] if row["source_id"] == "syn000003")["title"] = "Another Title"
+    actors = {row["actor_id"]: row for row in rows["actors"]}
+    actors["IRN"]["wikidata_qid"] = actors["RUS"]["wikidata_qid"] = "Q794"
+    claim = rows["claims"][0]["claim_id"]
+    driver = next(row["claim_id"] for row in rows["claims"] if row["kind"] == "driver")
+    history = next(row["claim_id"] for row in rows["claims"] if row["kind"] == "history")
+    rows["retired_ids"] = [
+        {"id": claim, "table": "claims", "reason": "merged"},
+        {"id": "IRN", "table": "actors", "reason": "renamed"},
+        {"id": "gone-1", "table": "claimz", "reason": "typo in the table"},
+        {"id": "twice", "table": "topics", "reason": "first"},
+        {"id": "twice", "table": "topics", "reason": "second"},
+    ]
+    rows["unlinked_claims"] = [
+        {"claim_id": "syn999999-s0-001", "reason": "No such claim at all."},
+        {"claim_id": driver, "reason": "It is linked all the same."},
+        {"claim_id": history, "reason": "History needs no link."},
+    ]
+    return {
+        ("sections", "syn000001-s2", "rule:sections_do_not_overlap"),
+        ("sections", "syn000002-s2", "rule:sections_cover_text"),
+        ("sections", "syn000003-s0", "rule:sections_cover_text"),
+        ("sections", "syn000004-s5", "rule:sections_cover_text"),
+        ("actors", "IRN", "rule:wikidata_qid_unique"),
+        ("actors", "RUS", "rule:wikidata_qid_unique"),
+        ("claims", claim, "rule:id_not_retired"),
+        ("actors", "IRN", "rule:id_not_retired"),
+        ("retired_ids", "gone-1", "rule:retired_id_table_known"),
+        ("retired_ids", "twice", "unique"),
+        ("unlinked_claims", "syn999999-s0-001", "fk:claims.claim_id"),
+        ("unlinked_claims", driver, "rule:unlinked_claim_needs_exemption"),
+        ("unlinked_claims", history, "rule:unlinked_claim_needs_exemption"),
+    }
+
+
+def test_broken_sections_actors_and_curation_lists_give_the_same_verdict_on_both_paths(spark, tmp_path):
+    dataset = generate(CLAIMS)
+    expected = _break_tables(dataset)
+    derive(dataset)
+    key_rows_by_table(dataset)
+    failures = validate_corpus(spark, write_corpus(dataset, tmp_path / "tables"))
+    on_spark, on_one_machine = spark_keys(failures), single_machine_keys(dataset)
+    assert on_spark == on_one_machine
+    assert expected <= on_spark

@@ -15,6 +15,7 @@ from typing import Annotated, Union, get_args, get_origin
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from .plain_text import PlainText
 from .vocabulary import DescribedEnum
 
 
@@ -27,6 +28,10 @@ class Column:
     enum: type[DescribedEnum] | None = None
     pattern: str | None = None
     min_length: int | None = None
+    # Text columns: the longest value (the models' MAX_TEXT_LENGTH), and whether the value must be
+    # plain text of our own (plain_text.py).
+    max_length: int | None = None
+    plain: bool = False
     ge: int | None = None
     le: int | None = None
     derived: bool = False
@@ -65,7 +70,7 @@ def _constraint(metadata: list[object], name: str) -> object:
     return None
 
 
-def column(name: str, info: FieldInfo) -> Column:
+def column(name: str, info: FieldInfo, str_max_length: int | None = None) -> Column:
     base, nullable, inner = _base_type(info.annotation)
     metadata = [*info.metadata, *inner]
     if isinstance(base, type) and issubclass(base, Enum):
@@ -89,6 +94,8 @@ def column(name: str, info: FieldInfo) -> Column:
         enum=enum,
         pattern=_constraint(metadata, "pattern"),
         min_length=_constraint(metadata, "min_length"),
+        max_length=(_constraint(metadata, "max_length") or str_max_length) if dtype == "string" else None,
+        plain=any(isinstance(item, PlainText) for item in metadata),
         ge=_constraint(metadata, "ge"),
         le=_constraint(metadata, "le"),
         derived=bool(extra.get("derived")),
@@ -97,4 +104,5 @@ def column(name: str, info: FieldInfo) -> Column:
 
 def columns(model: type[BaseModel]) -> list[Column]:
     """The columns of a table, in model order."""
-    return [column(name, info) for name, info in model.model_fields.items()]
+    limit = model.model_config.get("str_max_length")
+    return [column(name, info, limit) for name, info in model.model_fields.items()]

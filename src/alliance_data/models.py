@@ -28,6 +28,7 @@ from .identifiers import (
     URL,
     WIKIDATA_QID,
 )
+from .plain_text import PlainText
 from .vocabulary import (
     ActorRole,
     ActorType,
@@ -40,6 +41,16 @@ from .vocabulary import (
 )
 
 Offset = Annotated[StrictInt, Field(ge=0)]
+# Text in our own words (or an id or name we give): plain, see plain_text.py. Text copied from a
+# source (quotes, their context, headings) is plain `str` and keeps what the source has.
+Text = Annotated[str, PlainText()]
+
+# The longest text value of any column, in characters (Python string length): the build refuses
+# anything longer, and the server's SQLite length limit (serving/limits.py) is derived from it,
+# so every value that builds can be served.
+MAX_TEXT_LENGTH = 100_000
+# The longest value in bytes, as SQLite counts: UTF-8 takes at most 4 bytes a character.
+MAX_TEXT_BYTES = 4 * MAX_TEXT_LENGTH
 Year = Annotated[StrictInt, Field(ge=-3000, le=2100)]
 
 
@@ -49,9 +60,10 @@ def derived(description: str, **kwargs: Any) -> Any:
 
 
 class Record(BaseModel):
-    """Base of every table: unknown fields are errors; text never holds a NUL character."""
+    """Base of every table: unknown fields are errors; text never holds a NUL character and is
+    at most MAX_TEXT_LENGTH characters long."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, use_enum_values=False, str_max_length=MAX_TEXT_LENGTH)
 
     @field_validator("*")
     @classmethod
@@ -66,8 +78,8 @@ class Source(Record):
     """One source document whose claims the dataset records, stored byte for byte under data/sources/."""
 
     source_id: str = Field(pattern=SOURCE_ID, description="Stable identifier of the source.")
-    title: str = Field(min_length=1, description="Title as printed in the source.")
-    author: str = Field(min_length=1, description="Author as printed in the source, spelling kept.")
+    title: Text = Field(min_length=1, description="Title as printed in the source.")
+    author: Text = Field(min_length=1, description="Author as printed in the source, spelling kept.")
     url: str | None = Field(default=None, pattern=URL, description="Where the source was published; null when unknown.")
     published: str | None = Field(
         default=None,
@@ -83,7 +95,7 @@ class Source(Record):
     char_count: StrictInt = Field(
         ge=1, description="Length of the source text in characters (Python string length of the UTF-8 text)."
     )
-    note: str | None = Field(default=None, description="Provenance notes: what is known and unknown about the source.")
+    note: Text | None = Field(default=None, description="Provenance notes: what is known and unknown about the source.")
 
 
 class Section(Record):
@@ -95,7 +107,7 @@ class Section(Record):
     heading: str | None = Field(
         default=None, min_length=1, description="Heading as printed; null for the untitled introduction."
     )
-    short_name: str = Field(min_length=1, description="Short name for tables and figures, e.g. 'Drivers'.")
+    short_name: Text = Field(min_length=1, description="Short name for tables and figures, e.g. 'Drivers'.")
     char_start: Offset = Field(description="Offset of the section's first character (its heading, if any).")
     body_start: Offset = Field(description="Offset of the first character of the section's body text.")
     char_end: Offset = Field(description="Offset just past the section's last character (exclusive).")
@@ -106,8 +118,8 @@ class Topic(Record):
 
     topic_id: str = Field(pattern=TOPIC_ID, description="Stable identifier of the topic.")
     kind: Kind = Field(description="The kind of claim this topic classifies.")
-    label: str = Field(min_length=1, description="Short human-readable name of the topic.")
-    description: str = Field(min_length=1, description="What the topic covers, in our own words.")
+    label: Text = Field(min_length=1, description="Short human-readable name of the topic.")
+    description: Text = Field(min_length=1, description="What the topic covers, in our own words.")
 
 
 class Actor(Record):
@@ -116,7 +128,7 @@ class Actor(Record):
     actor_id: str = Field(
         pattern=ACTOR_ID, description="Stable identifier: ISO 3166-1 alpha-3 for states, else a name."
     )
-    name: str = Field(min_length=1, description="Common English name.")
+    name: Text = Field(min_length=1, description="Common English name.")
     actor_type: ActorType = Field(description="What sort of entity the actor is.")
     iso3: str | None = Field(
         default=None, pattern=ISO3, description="ISO 3166-1 alpha-3 code; null where none applies."
@@ -131,7 +143,7 @@ class Actor(Record):
     wikidata_qid: str | None = Field(
         default=None, pattern=WIKIDATA_QID, description="Wikidata item identifier; null where none fits."
     )
-    identifier_source: str | None = Field(
+    identifier_source: Text | None = Field(
         default=None, description="Where the identifiers were taken from and checked."
     )
 
@@ -146,7 +158,7 @@ class Claim(Record):
     section_id: str = Field(pattern=SECTION_ID, description="The section holding the quote (sections.section_id).")
     kind: Kind = Field(description="The part the claim plays in the article's argument.")
     topic_id: str = Field(pattern=TOPIC_ID, description="The claim's topic (topics.topic_id), of the same kind.")
-    statement: str = Field(
+    statement: Text = Field(
         min_length=10, description="The claim restated in our own words as a self-contained sentence."
     )
     quote: str = Field(
@@ -165,7 +177,7 @@ class Claim(Record):
         "(W3C TextQuoteSelector suffix), for re-anchoring."
     )
     certainty: Certainty = Field(description="How firmly the author puts the claim, read from hedge cues.")
-    hedge_note: str | None = Field(
+    hedge_note: Text | None = Field(
         default=None,
         min_length=1,
         description="Why certainty departs from what the hedge cue table implies for the quote; null when it does not.",
@@ -180,7 +192,7 @@ class Claim(Record):
     period_end: Year | None = Field(
         default=None, description="Last year of the period a historical claim refers to, as the text gives it."
     )
-    period_label: str | None = Field(
+    period_label: Text | None = Field(
         default=None, min_length=1, description="Named era the text gives (e.g. 'Cold War'); null when none."
     )
     attribution: Attribution = Field(
@@ -204,7 +216,7 @@ class ClaimLink(Record):
     from_claim: str = Field(pattern=CLAIM_ID, description="The claim the link starts from (claims.claim_id).")
     to_claim: str = Field(pattern=CLAIM_ID, description="The claim the link points to (claims.claim_id).")
     relation: LinkRelation = Field(description="How the first claim bears on the second.")
-    justification: str = Field(min_length=10, description="Why the text supports the link, in our own words.")
+    justification: Text = Field(min_length=10, description="Why the text supports the link, in our own words.")
 
 
 class ActorPair(Record):
@@ -224,7 +236,7 @@ class SecondCoding(Record):
     kind: Kind = Field(description="The second coder's kind.")
     topic_id: str = Field(pattern=TOPIC_ID, description="The second coder's topic (topics.topic_id).")
     certainty: Certainty = Field(description="The second coder's certainty.")
-    note: str | None = Field(default=None, min_length=1, description="The second coder's remark on a hard choice.")
+    note: Text | None = Field(default=None, min_length=1, description="The second coder's remark on a hard choice.")
 
 
 class CodingDecision(Record):
@@ -233,22 +245,22 @@ class CodingDecision(Record):
 
     claim_id: str = Field(pattern=CLAIM_ID, description="The claim coded (claims.claim_id).")
     field: CodedField = Field(description="The field decided.")
-    first_coder: str = Field(min_length=1, description="The first coder's value.")
-    second_coder: str = Field(min_length=1, description="The second coder's value, given without seeing the first.")
-    resolved: str = Field(min_length=1, description="The value kept in the claims table.")
-    reason: str = Field(min_length=10, description="Why that value was kept.")
+    first_coder: Text = Field(min_length=1, description="The first coder's value.")
+    second_coder: Text = Field(min_length=1, description="The second coder's value, given without seeing the first.")
+    resolved: Text = Field(min_length=1, description="The value kept in the claims table.")
+    reason: Text = Field(min_length=10, description="Why that value was kept.")
 
 
 class UnlinkedClaim(Record):
     """A driver, risk or outlook claim that has no link of the kind its role requires, with why."""
 
     claim_id: str = Field(pattern=CLAIM_ID, description="The claim (claims.claim_id).")
-    reason: str = Field(min_length=10, description="Why the text supports no link for it.")
+    reason: Text = Field(min_length=10, description="Why the text supports no link for it.")
 
 
 class RetiredId(Record):
     """An identifier that was once used and must never be used again."""
 
-    id: str = Field(min_length=1, description="The retired identifier.")
-    table: str = Field(min_length=1, description="The table it belonged to.")
-    reason: str = Field(min_length=1, description="Why it was retired.")
+    id: Text = Field(min_length=1, description="The retired identifier.")
+    table: Text = Field(min_length=1, description="The table it belonged to.")
+    reason: Text = Field(min_length=1, description="Why it was retired.")

@@ -84,6 +84,7 @@ class ProblemList:
         field: str | None = None,
     ) -> None:
         file = str(file)
+        message = _bounded(message)
         key = (file, line or 0, record_id or "", field or "", message)
         kept = self.problems
         if self.limit is None or len(kept) < self.limit or key < _sort_key(kept[-1]):
@@ -113,6 +114,17 @@ class ProblemList:
             if self.limit is None:
                 self.problems = sorted(set(self.problems), key=_sort_key)
             raise ValidationFailed(self.problems, self.total, self.counts)
+
+
+# A message quotes the value it is about; a value may be megabytes long (a text over the length
+# limit), and the report must stay readable.
+MESSAGE_CHARS = 500
+
+
+def _bounded(message: str) -> str:
+    if len(message) <= MESSAGE_CHARS:
+        return message
+    return f"{message[:MESSAGE_CHARS]}… (message cut: {len(message):,} characters in all)"
 
 
 class AllianceDataError(Exception):

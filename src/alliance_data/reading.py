@@ -331,9 +331,9 @@ def _read_claim_actors(
 
 def _read_curation_lists(dataset: Dataset, problems: ProblemList) -> None:
     """Retired ids and claims exempt from the link rules: curation inputs, not published tables."""
-    for file_name, model, key, target in (
-        (RETIRED_IDS_FILE, models.RetiredId, "id", dataset.retired_ids),
-        (UNLINKED_FILE, models.UnlinkedClaim, "claim_id", dataset.unlinked),
+    for name, file_name, model, key, target in (
+        ("retired_ids", RETIRED_IDS_FILE, models.RetiredId, "id", dataset.retired_ids),
+        ("unlinked_claims", UNLINKED_FILE, models.UnlinkedClaim, "claim_id", dataset.unlinked),
     ):
         path = dataset.data_dir / file_name
         if not os.path.lexists(path):
@@ -347,6 +347,8 @@ def _read_curation_lists(dataset: Dataset, problems: ProblemList) -> None:
             row = validate_record(model, record.data, record, display, name(record.data), problems)
             if row is not None:
                 target[row[key]] = row["reason"]
+                # Also as rows, so the table checks see every entry (repeats too) with its line.
+                dataset.add(name, row, Origin(display, record.line, row[key], record.key_lines))
 
 
 def _read_source_texts(dataset: Dataset, problems: ProblemList) -> None:

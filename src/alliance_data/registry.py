@@ -113,4 +113,17 @@ TABLES: tuple[Table, ...] = (
     ),
 )
 
-TABLES_BY_NAME = {table.name: table for table in TABLES}
+# Curation inputs: checked like the tables (key, foreign keys, rules), never published.
+CURATION_LISTS: tuple[Table, ...] = (
+    Table("retired_ids", models.RetiredId, ("id",), authored="retired_ids.yaml"),
+    Table(
+        "unlinked_claims",
+        models.UnlinkedClaim,
+        ("claim_id",),
+        (fk("claim_id", "claims"),),
+        authored="unlinked_claims.yaml",
+    ),
+)
+CHECKED_TABLES = TABLES + CURATION_LISTS
+
+TABLES_BY_NAME = {table.name: table for table in CHECKED_TABLES}

@@ -8,22 +8,30 @@ each failure is turned into a Problem that names the file, line, record and fiel
 
 from __future__ import annotations
 
+import re
+import string
+import unicodedata
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
+import numpy
 import pandas as pd
 import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
+from . import plain_text
 from .anchoring import anchor_problems
 from .columns import Column
 from .hedging import certainty_of_cues, implied_certainty
 from .identifiers import CONTEXT_CHARS
 from .problems import ProblemList
 from .reading import Dataset
-from .registry import TABLES, TABLES_BY_NAME, Table
+from .registry import CHECKED_TABLES, TABLES, TABLES_BY_NAME, Table
 from .reliability import CODED_FIELDS
 
 
@@ -63,6 +71,15 @@ def _isin(values: pd.Series, known: Any) -> pd.Series:
     return pd.Series(found.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
 
 
+def _plain(values: pd.Series) -> pd.Series:
+    """Each value is plain text of our own (plain_text.py), checked in Arrow's regex engine."""
+    array = pyarrow.array(values, pyarrow.string())
+    hidden = pc.match_substring_regex(array, plain_text.forbidden_class())
+    shown = pc.match_substring_regex(array, plain_text.visible_class())
+    ok = pc.fill_null(pc.and_(pc.invert(hidden), shown), True)
+    return pd.Series(ok.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)
+
+
 def _column_checks(column: Column) -> list[pa.Check]:
     checks = []
     if column.enum:
@@ -71,6 +88,10 @@ def _column_checks(column: Column) -> list[pa.Check]:
         checks.append(pa.Check.str_matches(column.pattern, name="pattern", error="pattern"))
     if column.min_length:
         checks.append(pa.Check.str_length(min_value=column.min_length, name="min_length", error="min_length"))
+    if column.max_length:
+        checks.append(pa.Check.str_length(max_value=column.max_length, name="max_length", error="max_length"))
+    if column.plain:
+        checks.append(pa.Check(_plain, name="plain_text", error="plain_text"))
     if column.ge is not None:
         checks.append(pa.Check.ge(column.ge, name="ge", error="ge"))
     if column.le is not None:
@@ -201,7 +222,23 @@ def _certainty_message(row: dict[str, Any], dataset: Dataset) -> str:
 
 
 def _normalized(value: str) -> str:
-    return " ".join(value.casefold().split()).strip(" .!?")
+    """A text up to case, punctuation and spacing: casefolded, every run of punctuation, symbols
+    and whitespace one space, no space at either end. A statement equal to its quote so is no
+    restatement."""
+    return " ".join(value.casefold().translate(_SEPARATORS).split())
+
+
+class _SeparatorTable(dict):
+    """`str.translate` table: punctuation, symbols and whitespace to a space, every other
+    character to itself; filled as characters are met."""
+
+    def __missing__(self, code: int) -> int | str:
+        character = chr(code)
+        self[code] = " " if character.isspace() or unicodedata.category(character)[0] in "PS" else code
+        return self[code]
+
+
+_SEPARATORS = _SeparatorTable()
 
 
 def _claims_with_holders(dataset: Dataset) -> pd.Series:
@@ -271,35 +308,60 @@ def _certainties_follow_cues(frame: pd.DataFrame, dataset: Dataset) -> pd.Series
     return (frame["certainty"].astype(object) == implied) != frame["hedge_note"].notna()
 
 
-# The whitespace Python's str.split() breaks on, among ASCII characters.
-_ASCII_WHITESPACE_RUN = r"[ \t\n\r\x0b\x0c\x1c-\x1f]+"
+# Among ASCII characters: the punctuation and symbols (Unicode's P and S categories are RE2's
+# [:punct:] there) and the whitespace Python's str.isspace() knows.
+_ASCII_SEPARATOR_RUN = r"[[:punct:] \t\n\r\x0b\x0c\x1c-\x1f]+"
+_ASCII_SEPARATORS = string.punctuation + " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f"
 
 
 def _normalized_ascii(values: pyarrow.Array | pyarrow.ChunkedArray) -> pyarrow.Array:
-    """`_normalized` of ASCII text, in Arrow: for ASCII, casefold is lower-casing, and once
-    whitespace runs are single spaces, stripping " .!?" trims them too."""
+    """`_normalized` of ASCII text, in Arrow: for ASCII, casefold is lower-casing."""
     # utf8_lower, not ascii_lower: pyarrow 26's ascii_lower writes invalid offsets for arrays
     # whose first offset is not 0, which pandas hands over (tests/test_columnwise_rules.py).
     lowered = pc.utf8_lower(values)
     lowered = lowered.combine_chunks() if isinstance(lowered, pyarrow.ChunkedArray) else lowered
-    # Collapsing runs is a regex replace, slow over a million values: only where there is a
-    # run to collapse (two spaces, or whitespace other than a space).
-    has_run = pc.fill_null(pc.match_substring_regex(lowered, r"[\t\n\r\x0b\x0c\x1c-\x1f]|  "), False)
-    if pc.any(has_run).as_py():
-        collapsed = pc.replace_substring_regex(pc.filter(lowered, has_run), _ASCII_WHITESPACE_RUN, " ")
-        lowered = pc.replace_with_mask(lowered, has_run, collapsed)
-    return pc.ascii_trim(lowered, " .!?")
+    return pc.utf8_trim(pc.replace_substring_regex(lowered, _ASCII_SEPARATOR_RUN, " "), " ")
+
+
+# The separators of `_normalized` in RE2's syntax, for any text: Unicode punctuation, symbols and
+# separators, and the other characters Python's str.isspace() knows.
+_SEPARATOR_RUN = r"[\pP\pS\pZ\t\n\x0b\x0c\r\x1c-\x1f\x{85}]+"
+
+
+def _ends(values: pyarrow.Array, ascii: bool) -> tuple[list[str | None], list[str | None]] | tuple[Any, Any]:
+    """The first and last character of each text once the separators at either end are trimmed:
+    for ASCII text lowered, as Arrow arrays; for other text as lists, to be case-folded in Python.
+    Two texts whose `_normalized` forms are equal agree on both: a cheap filter before the full
+    comparison."""
+    if ascii:
+        trimmed = pc.utf8_trim(pc.utf8_lower(values), _ASCII_SEPARATORS)
+    else:
+        trimmed = pc.replace_substring_regex(values, f"^{_SEPARATOR_RUN}|{_SEPARATOR_RUN}$", "")
+    first, last = pc.utf8_slice_codeunits(trimmed, 0, 1), pc.utf8_slice_codeunits(trimmed, -1)
+    return (first, last) if ascii else (first.to_pylist(), last.to_pylist())
 
 
 def _statements_differ(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     statements, quotes = pyarrow.array(frame["statement"]), pyarrow.array(frame["quote"])
-    same = pc.fill_null(pc.equal(_normalized_ascii(statements), _normalized_ascii(quotes)), False)
-    differ = pc.invert(same).to_numpy(zero_copy_only=False).copy()
-    # Text that is not all ASCII by the definition itself (Unicode case folding and spaces).
-    other = pc.invert(pc.fill_null(pc.and_(pc.string_is_ascii(statements), pc.string_is_ascii(quotes)), True))
-    positions = pc.indices_nonzero(other)
-    pairs = zip(pc.take(statements, positions).to_pylist(), pc.take(quotes, positions).to_pylist(), strict=True)
-    differ[positions.to_numpy()] = [_normalized(statement) != _normalized(quote) for statement, quote in pairs]
+    differ = numpy.ones(len(statements), dtype=bool)
+    both_ascii = pc.fill_null(pc.and_(pc.string_is_ascii(statements), pc.string_is_ascii(quotes)), True)
+    # ASCII text: in Arrow, the regex only for pairs whose ends agree.
+    rows = pc.indices_nonzero(both_ascii)
+    (first_s, last_s), (first_q, last_q) = (_ends(pc.take(column, rows), ascii=True) for column in (statements, quotes))
+    alike = pc.fill_null(pc.and_(pc.equal(first_s, first_q), pc.equal(last_s, last_q)), False)
+    rows = pc.take(rows, pc.indices_nonzero(alike))
+    same = pc.equal(_normalized_ascii(pc.take(statements, rows)), _normalized_ascii(pc.take(quotes, rows)))
+    differ[rows.to_numpy()] = pc.invert(pc.fill_null(same, False)).to_numpy(zero_copy_only=False)
+    # Other text, by the definition itself (Unicode case folding and categories), for pairs whose
+    # case-folded ends agree.
+    rows = pc.indices_nonzero(pc.invert(both_ascii))
+    ends = [_ends(pc.take(column, rows), ascii=False) for column in (statements, quotes)]
+    texts = (pc.take(column, rows).to_pylist() for column in (statements, quotes))
+    for position, statement, quote, first_s, last_s, first_q, last_q in zip(
+        rows.to_pylist(), *texts, *ends[0], *ends[1], strict=True
+    ):
+        if first_s.casefold()[:1] == first_q.casefold()[:1] and last_s.casefold()[-1:] == last_q.casefold()[-1:]:
+            differ[position] = _normalized(statement) != _normalized(quote)
     return pd.Series(differ, index=frame.index, dtype=bool)
 
 
@@ -385,19 +447,390 @@ LINK_REQUIREMENTS = {
 }
 
 
+def _requirement_met(dataset: Dataset) -> dict[str, pd.Series]:
+    """For each kind that needs a link (LINK_REQUIREMENTS), the ids of the claims that have the
+    link a claim of that kind needs."""
+
+    def met() -> dict[str, pd.Series]:
+        claims = _frame(dataset, TABLES_BY_NAME["claims"])
+        links = _frame(dataset, TABLES_BY_NAME["claim_links"])
+        kind_of = claims.drop_duplicates("claim_id").set_index("claim_id")["kind"]
+        target_kind = links["to_claim"].map(kind_of)
+        return {
+            "driver": links.loc[target_kind.isin(["area", "implication", "outlook"]), "from_claim"],
+            "risk": links.loc[links["relation"] == "poses_risk_to", "from_claim"],
+            "outlook": links.loc[links["relation"].isin(["drives", "implies"]), "to_claim"],
+        }
+
+    return _cached(dataset, "requirement_met", met)
+
+
+def _has_required_link(ids: pd.Series, kinds: pd.Series, dataset: Dataset) -> pd.Series:
+    """Whether each claim (id and kind) needs a link by its kind and has it."""
+    met = _requirement_met(dataset)
+    assert set(met) == set(LINK_REQUIREMENTS), "a kind's link requirement has no check"
+    has = pd.Series(False, index=ids.index)
+    for kind, linked in met.items():
+        has |= (kinds == kind).fillna(False).astype(bool) & _isin(ids, linked)
+    return has
+
+
+def _unlinked_ids(dataset: Dataset) -> pd.Series:
+    return _frame(dataset, TABLES_BY_NAME["unlinked_claims"])["claim_id"]
+
+
 def _linked_as_required(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
-    links = _frame(dataset, TABLES_BY_NAME["claim_links"])
-    kind_of = frame.drop_duplicates("claim_id").set_index("claim_id")["kind"]
-    target_kind = links["to_claim"].map(kind_of)
-    drives_forward = links.loc[target_kind.isin(["area", "implication", "outlook"]), "from_claim"]
-    poses_risk = links.loc[links["relation"] == "poses_risk_to", "from_claim"]
-    follows_from = links.loc[links["relation"].isin(["drives", "implies"]), "to_claim"]
     ids = frame["claim_id"]
-    ok = ~frame["kind"].isin(list(LINK_REQUIREMENTS)) | _isin(ids, set(dataset.unlinked))
-    ok |= (frame["kind"] == "driver") & _isin(ids, drives_forward)
-    ok |= (frame["kind"] == "risk") & _isin(ids, poses_risk)
-    ok |= (frame["kind"] == "outlook") & _isin(ids, follows_from)
+    ok = ~frame["kind"].isin(list(LINK_REQUIREMENTS)) | _isin(ids, _unlinked_ids(dataset))
+    return ok | _has_required_link(ids, frame["kind"], dataset)
+
+
+# ---------------------------------------------------------------------------------------
+# Exemptions from the link requirement: only for claims that need one.
+
+
+def _exemption_needed(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    kind = frame["claim_id"].map(_attribute(dataset, "claims", "claim_id", "kind"))
+    needed = kind.isin(list(LINK_REQUIREMENTS)) & ~_has_required_link(frame["claim_id"], kind, dataset)
+    return _or_unknown(needed, kind)
+
+
+def _exemption_message(row: dict[str, Any], dataset: Dataset) -> str:
+    kind = (_record(dataset, "claims", "claim_id", row["claim_id"]) or {}).get("kind")
+    if kind not in LINK_REQUIREMENTS:
+        return f"claim {row['claim_id']} is a {kind} claim, which needs no link, so it needs no exemption"
+    return f"claim {row['claim_id']} has {LINK_REQUIREMENTS[kind]}, so it needs no exemption"
+
+
+# ---------------------------------------------------------------------------------------
+# Sections: each source's text is divided among its sections in reading order, without
+# overlap; outside them stand only the title block (before the first section, starting with
+# the source's title) and the blank lines between sections.
+
+# Whitespace by Python's `\s` except the four information separators (U+001C..U+001F), which
+# Java's Unicode `\s` does not count: so the Spark form decides the same.
+_BLANK_GAP = re.compile(r"[^\S\x1c-\x1f]*")
+# Lines with text in a title block: the title and a byline.
+TITLE_BLOCK_LINES = 2
+
+
+def _sections_in_order(dataset: Dataset) -> dict[str, list[dict[str, Any]]]:
+    """The sections of each source, by ordinal (then start)."""
+
+    def ordered() -> dict[str, list[dict[str, Any]]]:
+        by_source: dict[str, list[dict[str, Any]]] = {}
+        for row in _records(_frame(dataset, TABLES_BY_NAME["sections"])):
+            by_source.setdefault(row["source_id"], []).append(row)
+        order = lambda row: (row["ordinal"], row["char_start"])  # noqa: E731
+        return {source: sorted(rows, key=order) for source, rows in by_source.items()}
+
+    return _cached(dataset, "sections_in_order", ordered)
+
+
+def _overlaps(dataset: Dataset) -> dict[str, str]:
+    """Section id -> how it overlaps the section before it in reading order."""
+
+    def find() -> dict[str, str]:
+        found = {}
+        for rows in _sections_in_order(dataset).values():
+            for before, section in pairwise(rows):
+                if section["char_start"] < before["char_end"]:
+                    found[section["section_id"]] = (
+                        f"section {section['section_id']} (ordinal {section['ordinal']}) starts at "
+                        f"{section['char_start']}, before section {before['section_id']} (ordinal "
+                        f"{before['ordinal']}) ends at {before['char_end']}: sections overlap or are out of order"
+                    )
+        return found
+
+    return _cached(dataset, "section_overlaps", find)
+
+
+def _excerpt(text: str) -> str:
+    return repr(text if len(text) <= 40 else text[:37] + "...")
+
+
+def _uncovered(dataset: Dataset) -> dict[str, str]:
+    """Section id -> the text next to it that lies in no section (sources whose sections
+    overlap are left to `_overlaps`)."""
+
+    def find() -> dict[str, str]:
+        found = {}
+        sources = _frame(dataset, TABLES_BY_NAME["sources"])
+        titles = dict(zip(_values(sources["source_id"]), _values(sources["title"]), strict=True))
+        overlapping = set(_overlaps(dataset))
+        for source_id, rows in _sections_in_order(dataset).items():
+            text = dataset.texts.get(source_id)
+            if text is None or any(row["section_id"] in overlapping for row in rows):
+                continue
+            first, last = rows[0], rows[-1]
+            title = titles.get(source_id) or ""
+            front = text[: first["char_start"]]
+            if front and not _title_block(front, title):
+                found[first["section_id"]] = (
+                    f"characters 0..{first['char_start']} before the first section ({_excerpt(front)}) lie in no "
+                    f"section and are more than the title block (the title {title!r}, a byline, blank lines)"
+                )
+            for before, section in pairwise(rows):
+                gap = text[before["char_end"] : section["char_start"]]
+                if not _BLANK_GAP.fullmatch(gap):
+                    found[section["section_id"]] = (
+                        f"characters {before['char_end']}..{section['char_start']} ({_excerpt(gap)}) between sections "
+                        f"{before['section_id']} and {section['section_id']} lie in no section"
+                    )
+            tail = text[last["char_end"] :]
+            if not _BLANK_GAP.fullmatch(tail):
+                found.setdefault(
+                    last["section_id"],
+                    f"characters {last['char_end']}..{len(text)} ({_excerpt(tail)}) after the last section, "
+                    f"{last['section_id']}, lie in no section",
+                )
+        return found
+
+    return _cached(dataset, "sections_uncovered", find)
+
+
+def _title_block(front: str, title: str) -> bool:
+    """Whether the text before the first section is a title block: it starts with the title, holds
+    at most one more line with text (a byline), and ends with a line break."""
+    lines = [line for line in front.split("\n") if not _BLANK_GAP.fullmatch(line)]
+    return front.startswith(title) and len(lines) <= TITLE_BLOCK_LINES and front.endswith("\n")
+
+
+def _section_checks(find: Callable[[Dataset], dict[str, str]]) -> Callable[[pd.DataFrame, Dataset], pd.Series]:
+    return lambda frame, dataset: ~_isin(frame["section_id"], set(find(dataset)))
+
+
+# ---------------------------------------------------------------------------------------
+# Links: the causal relations never run in a circle, and a pair of claims is not linked both
+# causally and as a contradiction.
+
+CAUSAL_RELATIONS = ("drives", "enables", "implies")
+
+
+def causal_cycle_edges(edges: list[tuple[str, str]]) -> set[tuple[str, str]]:
+    """The edges (from, to) that lie on a cycle of the directed graph: those whose two ends are
+    distinct and in one strongly connected component (Tarjan's algorithm, without recursion).
+    A self-link is left to `link_not_to_itself`. Also used by the Spark form."""
+    graph: dict[str, list[str]] = {}
+    for start, end in edges:
+        graph.setdefault(start, []).append(end)
+        graph.setdefault(end, [])
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    component: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    for root in graph:
+        if root in index:
+            continue
+        work = [(root, 0)]
+        while work:
+            node, position = work.pop()
+            if position == 0:
+                index[node] = low[node] = len(index)
+                stack.append(node)
+                on_stack.add(node)
+            successors = graph[node]
+            if position < len(successors):
+                work.append((node, position + 1))
+                successor = successors[position]
+                if successor not in index:
+                    work.append((successor, 0))
+                elif successor in on_stack:
+                    low[node] = min(low[node], index[successor])
+                continue
+            if low[node] == index[node]:
+                while True:
+                    member = stack.pop()
+                    on_stack.discard(member)
+                    component[member] = index[node]
+                    if member == node:
+                        break
+            if work:
+                parent = work[-1][0]
+                low[parent] = min(low[parent], low[node])
+    return {(start, end) for start, end in edges if start != end and component[start] == component[end]}
+
+
+def _causal_links(dataset: Dataset) -> pd.DataFrame:
+    links = _frame(dataset, TABLES_BY_NAME["claim_links"])
+    return links.loc[links["relation"].isin(list(CAUSAL_RELATIONS)), ["from_claim", "to_claim", "relation"]]
+
+
+def _on_causal_cycle(dataset: Dataset) -> set[tuple[str, str]]:
+    def find() -> set[tuple[str, str]]:
+        causal = _causal_links(dataset)
+        return causal_cycle_edges(list(zip(_values(causal["from_claim"]), _values(causal["to_claim"]), strict=True)))
+
+    return _cached(dataset, "causal_cycles", find)
+
+
+def _no_causal_cycle(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    on_cycle = _on_causal_cycle(dataset)
+    pairs = zip(_values(frame["from_claim"]), _values(frame["to_claim"]), strict=True)
+    causal = frame["relation"].isin(list(CAUSAL_RELATIONS)).to_numpy()
+    return pd.Series(
+        [not (is_causal and pair in on_cycle) for is_causal, pair in zip(causal, pairs, strict=True)],
+        index=frame.index,
+        dtype=bool,
+    )
+
+
+# A message shows a way back of at most this many claims, and looks for it among at most
+# SEARCHED claims: a long cycle is reported at each of its links, and each search stays bounded.
+WAY_BACK_SHOWN = 8
+WAY_BACK_SEARCHED = 1000
+
+
+def _cycle_successors(dataset: Dataset) -> dict[str, list[str]]:
+    def successors() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for start, end in sorted(_on_causal_cycle(dataset)):
+            found.setdefault(start, []).append(end)
+        return found
+
+    return _cached(dataset, "cycle_successors", successors)
+
+
+def _cycle_message(row: dict[str, Any], dataset: Dataset) -> str:
+    """The link, and the shortest way back from its target to its start along causal links."""
+    successors = _cycle_successors(dataset)
+    start, end = row["from_claim"], row["to_claim"]
+    came_from: dict[str, str | None] = {end: None}
+    queue = deque([end])
+    while queue and start not in came_from and len(came_from) < WAY_BACK_SEARCHED:
+        node = queue.popleft()
+        for successor in successors.get(node, []):
+            if successor not in came_from:
+                came_from[successor] = node
+                queue.append(successor)
+    link = f"{start} {row['relation']} {end}"
+    if start not in came_from:
+        return f"{link}, and a way of more than {WAY_BACK_SEARCHED} causal links leads back: a cycle of causes"
+    path, node = [], start
+    while node is not None:
+        path.append(node)
+        node = came_from[node]
+    path.reverse()
+    if len(path) > WAY_BACK_SHOWN:
+        path = [*path[: WAY_BACK_SHOWN // 2], f"({len(path) - WAY_BACK_SHOWN} more)", *path[-WAY_BACK_SHOWN // 2 :]]
+    return f"{link}, and {' -> '.join(path)} leads back by causal links: a cycle of causes"
+
+
+def _pair_key(frame: pd.DataFrame) -> pd.Series:
+    """The unordered pair of claims a link joins, as one value."""
+    first = frame["from_claim"].where(frame["from_claim"] <= frame["to_claim"], frame["to_claim"])
+    second = frame["to_claim"].where(frame["from_claim"] <= frame["to_claim"], frame["from_claim"])
+    return first.astype(str) + " " + second.astype(str)
+
+
+def _not_causal_and_contradicting(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    contradicting = frame["relation"] == "contradicts"
+    ok = pd.Series(True, index=frame.index)
+    if contradicting.any():
+        causal_pairs = set(_pair_key(_causal_links(dataset)))
+        ok[contradicting] = ~_isin(_pair_key(frame[contradicting]), causal_pairs)
     return ok
+
+
+def _contradiction_message(row: dict[str, Any], dataset: Dataset) -> str:
+    causal = _causal_links(dataset)
+    pair = {row["from_claim"], row["to_claim"]}
+    also = [
+        f"{link['from_claim']} {link['relation']} {link['to_claim']}"
+        for link in _records(causal)
+        if {link["from_claim"], link["to_claim"]} == pair
+    ]
+    return (
+        f"{row['from_claim']} contradicts {row['to_claim']}, yet the two are also linked causally ({'; '.join(also)})"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Retired ids: each names a table whose records have ids of their own, and no record of that
+# table uses it.
+
+
+def id_tables() -> list[Table]:
+    """The tables whose records carry an id of their own: one key column, not a reference."""
+    return [
+        table
+        for table in TABLES
+        if table.authored
+        and len(table.primary_key) == 1
+        and table.primary_key[0] not in {key.column for key in table.foreign_keys}
+    ]
+
+
+def _retired_from(dataset: Dataset, table: str) -> dict[str, str]:
+    def retired() -> dict[str, str]:
+        rows = _records(_frame(dataset, TABLES_BY_NAME["retired_ids"]))
+        return {row["id"]: row["reason"] for row in rows if row["table"] == table}
+
+    return _cached(dataset, f"retired:{table}", retired)
+
+
+def _not_retired_rule(table: Table) -> Rule:
+    key = table.primary_key[0]
+    fix = (
+        "use the next unused number in the section"
+        if table.name == "claims"
+        else f"give the record a new {key}: a retired id is never used again"
+    )
+    return Rule(
+        "id_not_retired",
+        table.name,
+        key,
+        lambda frame, ds: ~_isin(frame[key], set(_retired_from(ds, table.name))),
+        lambda row, ds: (
+            f"{key} {row[key]} was retired from {table.name} ({_retired_from(ds, table.name)[row[key]]}) "
+            "and is never reused"
+        ),
+        fix,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# A claim lives in the file of its section: claims/<section_id>.yaml.
+
+_CLAIMS_DIR = Path(TABLES_BY_NAME["claims"].authored or "").parent.name
+
+
+def _file_section(file: str) -> str | None:
+    """The section whose file a claim was read from; None when it was not read from one."""
+    path = Path(file)
+    return path.stem if path.parent.name == _CLAIMS_DIR and path.suffix == ".yaml" else None
+
+
+def _in_section_files(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    origins = dataset.origins.get("claims") or []
+    if len(origins) != len(frame):  # a column-wise corpus: no files
+        return pd.Series(True, index=frame.index)
+    files = pd.Series([origin.file for origin in origins], index=frame.index)
+    section_of_file = files.map({file: _file_section(file) for file in files.unique()})
+    return (section_of_file.isna() | (section_of_file == frame["section_id"].astype(object))).astype(bool)
+
+
+def _section_file_message(row: dict[str, Any], dataset: Dataset) -> str:
+    return (
+        f"a claim of section {row['section_id']} stands in another section's file "
+        f"(each file {_CLAIMS_DIR}/<section_id>.yaml holds the claims of its section only)"
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Actors: one Wikidata item is one actor.
+
+
+def _wikidata_unique(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    qid = frame["wikidata_qid"]
+    return (qid.isna() | ~qid.duplicated(keep=False)).astype(bool)
+
+
+def _wikidata_message(row: dict[str, Any], dataset: Dataset) -> str:
+    actors = _frame(dataset, TABLES_BY_NAME["actors"])
+    others = actors.loc[(actors["wikidata_qid"] == row["wikidata_qid"]) & (actors["actor_id"] != row["actor_id"])]
+    return f"Wikidata item {row['wikidata_qid']} is also given to actor {', '.join(_values(others['actor_id']))}"
 
 
 RULES: tuple[Rule, ...] = (
@@ -496,16 +929,6 @@ RULES: tuple[Rule, ...] = (
         "swap or correct the years",
     ),
     Rule(
-        "id_not_retired",
-        "claims",
-        "claim_id",
-        lambda frame, ds: ~_isin(frame["claim_id"], set(ds.retired_ids)),
-        lambda row, ds: (
-            f"claim id {row['claim_id']} was retired ({ds.retired_ids[row['claim_id']]}) and is never reused"
-        ),
-        "use the next unused number in the section",
-    ),
-    Rule(
         "section_span_valid",
         "sections",
         "char_start",
@@ -578,9 +1001,83 @@ RULES: tuple[Rule, ...] = (
         lambda row, ds: "a claim links to itself",
         "link two different claims",
     ),
+    *(_not_retired_rule(table) for table in id_tables()),
+    Rule(
+        "retired_id_table_known",
+        "retired_ids",
+        "table",
+        lambda frame, ds: _isin(frame["table"], [table.name for table in id_tables()]),
+        lambda row, ds: f"'{row['table']}' is not a table whose records have ids of their own",
+        "name the table the id belonged to: " + ", ".join(table.name for table in id_tables()),
+    ),
+    Rule(
+        "unlinked_claim_needs_exemption",
+        "unlinked_claims",
+        "claim_id",
+        _exemption_needed,
+        _exemption_message,
+        "remove the entry from data/unlinked_claims.yaml",
+    ),
+    Rule(
+        "sections_do_not_overlap",
+        "sections",
+        "char_start",
+        _section_checks(_overlaps),
+        lambda row, ds: _overlaps(ds)[row["section_id"]],
+        "give each section its own span, in reading order: char_start at or after the previous section's char_end",
+    ),
+    Rule(
+        "sections_cover_text",
+        "sections",
+        "char_start",
+        _section_checks(_uncovered),
+        lambda row, ds: _uncovered(ds)[row["section_id"]],
+        "extend the neighbouring section over that text (only blank lines between sections, and the title block "
+        "before the first, stand outside every section)",
+    ),
+    Rule(
+        "no_causal_cycle",
+        "claim_links",
+        "relation",
+        _no_causal_cycle,
+        _cycle_message,
+        "remove or re-type the link that the text does not support as a cause (drives, enables and implies "
+        "never run in a circle)",
+    ),
+    Rule(
+        "not_causal_and_contradicting",
+        "claim_links",
+        "relation",
+        _not_causal_and_contradicting,
+        _contradiction_message,
+        "keep the one relation the text supports: a claim does not both cause and contradict another",
+    ),
+    Rule(
+        "wikidata_qid_unique",
+        "actors",
+        "wikidata_qid",
+        _wikidata_unique,
+        _wikidata_message,
+        "give each actor its own Wikidata item (check both on wikidata.org), or merge the two actors",
+    ),
+    Rule(
+        "claim_in_its_section_file",
+        "claims",
+        "section_id",
+        _in_section_files,
+        _section_file_message,
+        "move the claim to claims/<section_id>.yaml of its section, or correct its section_id",
+    ),
 )
 
-_RULES_BY_CHECK = {f"rule:{rule.name}": rule for rule in RULES}
+# A rule may apply to several tables (id_not_retired): looked up by table and check.
+_RULES_BY_CHECK = {(rule.table, f"rule:{rule.name}"): rule for rule in RULES}
+
+
+PLAIN_TEXT_FIX = (
+    "write it as visible text without control, bidirectional or zero-width characters "
+    "(retype it, or paste it as plain text)"
+)
 
 
 def _column_fix(check: str, column: Column | None, table: Table) -> str:
@@ -594,13 +1091,17 @@ def _column_fix(check: str, column: Column | None, table: Table) -> str:
         return f"use one of: {', '.join(column.levels)}"
     if check == "pattern":
         return f"write a value matching {column.pattern}"
+    if check == "max_length":
+        return f"shorten it to at most {column.max_length} characters"
+    if check == "plain_text":
+        return PLAIN_TEXT_FIX
     return f"see the codebook: {column.description}"
 
 
 def check_tables(dataset: Dataset, problems: ProblemList) -> None:
     """Run every table's schema and rules; add a Problem for each failure."""
     dataset.__dict__.pop("_rule_cache", None)  # lookups of an earlier run may be stale
-    for table in TABLES:
+    for table in CHECKED_TABLES:
         frame = _frame(dataset, table)
         try:
             table_schema(table, dataset).validate(frame, lazy=True)
@@ -613,7 +1114,7 @@ def _report(failures: pd.DataFrame, table: Table, frame: pd.DataFrame, dataset: 
     seen = set()
     for failure in failures.to_dict("records"):
         index, check = failure["index"], str(failure["check"])
-        rule = _RULES_BY_CHECK.get(check)
+        rule = _RULES_BY_CHECK.get((table.name, check))
         if rule is not None and (index, check) in seen:
             continue  # a wide check reports each failing row once per column
         seen.add((index, check))

@@ -4,7 +4,7 @@
       claims/source_id=<id>/*.parquet   claims, partitioned by source (hive style)
       <table>.parquet                   every other table of the registry
       source_texts.parquet              source_id, text: what quotes are checked against
-      retired_ids.parquet               id, reason: ids never to be used again
+      retired_ids.parquet               id, table, reason: ids never to be used again
       unlinked_claims.parquet           claim_id, reason: exempt from the link requirements
 
 Columns keep their model types (text, 64-bit integers; enumerations as text), and every
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..registry import TABLES
+from ..registry import CHECKED_TABLES, CURATION_LISTS, TABLES
 
 PARTITIONED = {"claims": "source_id"}
 TEXTS = "source_texts"
@@ -59,16 +59,15 @@ def write_corpus(dataset: Any, path: str | Path) -> Path:
         _write(arrow, root / (table.name if partition else f"{table.name}.parquet"), partition)
     texts = pa.table({"source_id": list(dataset.texts), "text": list(dataset.texts.values())})
     _write(texts, root / f"{TEXTS}.parquet")
-    retired = pa.table({"id": list(dataset.retired_ids), "reason": list(dataset.retired_ids.values())})
-    _write(retired, root / f"{RETIRED}.parquet")
-    unlinked = pa.table({"claim_id": list(dataset.unlinked), "reason": list(dataset.unlinked.values())})
-    _write(unlinked, root / f"{UNLINKED}.parquet")
+    for table in CURATION_LISTS:  # every entry as authored, repeats too: the checks judge them
+        _write(dataset.table(table.name), root / f"{table.name}.parquet")
     return root
 
 
 @dataclass
 class Corpus:
-    """The tables of a corpus as Spark DataFrames, by table name, with the source texts and the id lists."""
+    """The tables of a corpus as Spark DataFrames, by table name (the curation lists too), with the
+    source texts and, by their own names, the id lists."""
 
     tables: dict[str, Any]
     texts: Any
@@ -89,12 +88,12 @@ def read_corpus(spark: Any, path: str | Path) -> Corpus:
         return spark.read.parquet(f"{root}/{name}" if name in PARTITIONED else f"{root}/{name}.parquet")
 
     tables = {}
-    for table in TABLES:
+    for table in CHECKED_TABLES:
         frame = read(table.name)
         # Column order as in the model (a partition column comes last when read).
         known = [name for name in table.column_names if name in frame.columns]
         tables[table.name] = frame.select(*known, *[name for name in frame.columns if name not in known])
-    return Corpus(tables, read(TEXTS), read(RETIRED), read(UNLINKED))
+    return Corpus(tables, read(TEXTS), tables[RETIRED], tables[UNLINKED])
 
 
 __all__ = ["Corpus", "read_corpus", "write_corpus"]

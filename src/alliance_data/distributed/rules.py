@@ -15,9 +15,17 @@ from typing import Any
 
 from ..hedging import certainty_of_cues
 from ..identifiers import CONTEXT_CHARS
-from ..registry import TABLES, ForeignKey, Table
+from ..registry import CHECKED_TABLES, TABLES_BY_NAME, ForeignKey, Table
 from ..reliability import CODED_FIELDS
-from ..rules import LINK_REQUIREMENTS, RULES, Rule
+from ..rules import (
+    CAUSAL_RELATIONS,
+    LINK_REQUIREMENTS,
+    RULES,
+    TITLE_BLOCK_LINES,
+    Rule,
+    causal_cycle_edges,
+    id_tables,
+)
 from .corpus import Corpus
 
 
@@ -124,12 +132,13 @@ def certainty_follows_hedge_cues(corpus: Corpus) -> Any:
 
 
 def _normalized(column: Any) -> Any:
-    """`alliance_data.rules._normalized` in Spark: lower case, whitespace runs as one space, no
-    spaces or . ! ? at either end. (Spark's lower() is Java's toLowerCase; Python's casefold()
-    also folds a few letters such as ß, which no statement in the corpus tells apart.)"""
+    """`alliance_data.rules._normalized` in Spark: lower case, every run of punctuation, symbols
+    and whitespace (Python's, so with U+001C..U+001F) one space, no space at either end.
+    (Spark's lower() is Java's toLowerCase; Python's casefold() also folds a few letters such
+    as ß, which no statement in the corpus tells apart.)"""
     F = _f()
-    spaced = F.regexp_replace(F.lower(column), r"(?U)\s+", " ")
-    return F.regexp_replace(spaced, r"^[ .!?]+|[ .!?]+$", "")
+    spaced = F.regexp_replace(F.lower(column), r"(?U)[\p{P}\p{S}\s\x1c-\x1f]+", " ")
+    return F.regexp_replace(spaced, r"^ +| +$", "")
 
 
 def statement_in_own_words(corpus: Corpus) -> Any:
@@ -156,17 +165,20 @@ def period_in_order(corpus: Corpus) -> Any:
     return corpus["claims"].filter(_false_if_null(F.col("period_start") > F.col("period_end")))
 
 
-def id_not_retired(corpus: Corpus) -> Any:
+def id_not_retired(corpus: Corpus, table: str) -> Any:
+    """Records of `table` whose id was retired from it (one rule, applied to each table with ids)."""
     F = _f()
-    retired = corpus.retired_ids.select(F.col("id").alias("claim_id"))
-    return corpus["claims"].join(retired, "claim_id", "left_semi")
+    key = TABLES_BY_NAME[table].primary_key[0]
+    retired = corpus["retired_ids"].filter(F.col("table") == table).select(F.col("id").alias(key))
+    return corpus[table].join(retired, key, "left_semi")
 
 
 def claim_second_coded(corpus: Corpus) -> Any:
     return corpus["claims"].join(corpus["second_coding"].select("claim_id"), "claim_id", "left_anti")
 
 
-def claim_linked_as_its_kind_requires(corpus: Corpus) -> Any:
+def _requirement_met(corpus: Corpus) -> Any:
+    """(claim_id, kind) of the claims that need a link by their kind and have it."""
     F = _f()
     claims, links = corpus["claims"], corpus["claim_links"]
     kinds = claims.select(F.col("claim_id").alias("to_claim"), F.col("kind").alias("_target_kind"))
@@ -183,9 +195,29 @@ def claim_linked_as_its_kind_requires(corpus: Corpus) -> Any:
     for kind, ids in satisfied.items():
         part = ids.distinct().withColumn("kind", F.lit(kind))
         linked = part if linked is None else linked.unionByName(part)
-    needing = claims.filter(F.col("kind").isin(*LINK_REQUIREMENTS))
-    needing = needing.join(corpus.unlinked.select("claim_id"), "claim_id", "left_anti")
-    return needing.join(linked, ["claim_id", "kind"], "left_anti")
+    return claims.select("claim_id", "kind").join(linked, ["claim_id", "kind"], "left_semi")
+
+
+def claim_linked_as_its_kind_requires(corpus: Corpus) -> Any:
+    F = _f()
+    needing = corpus["claims"].filter(F.col("kind").isin(*LINK_REQUIREMENTS))
+    needing = needing.join(corpus["unlinked_claims"].select("claim_id"), "claim_id", "left_anti")
+    return needing.join(_requirement_met(corpus), ["claim_id", "kind"], "left_anti")
+
+
+def unlinked_claim_needs_exemption(corpus: Corpus) -> Any:
+    """Entries for a known claim whose kind needs no link, or that has the link it needs."""
+    F = _f()
+    entries = _lookup(corpus["unlinked_claims"], corpus["claims"], "claim_id", "claim_id", ["kind"], "_c_")
+    met = _requirement_met(corpus).select("claim_id", F.lit(True).alias("_met"))
+    entries = entries.join(met, "claim_id", "left")
+    needed = F.col("_c_kind").isin(*LINK_REQUIREMENTS) & F.col("_met").isNull()
+    return _fails(entries.filter("_c_known"), needed)
+
+
+def claim_in_its_section_file(corpus: Corpus) -> Any:
+    """A corpus holds no files, so no claim stands in the wrong one."""
+    return corpus["claims"].limit(0)
 
 
 # ---------------------------------------------------------------------------------------
@@ -258,6 +290,86 @@ def link_not_to_itself(corpus: Corpus) -> Any:
     return _fails(corpus["claim_links"], F.col("from_claim") != F.col("to_claim"))
 
 
+def no_causal_cycle(corpus: Corpus) -> Any:
+    """Causal links on a cycle, found by `alliance_data.rules.causal_cycle_edges` on the driver
+    (the causal links are two ids each; the cycle search is the same code as on one machine)."""
+    F = _f()
+    links = corpus["claim_links"].filter(F.col("relation").isin(*CAUSAL_RELATIONS))
+    edges = [(row[0], row[1]) for row in links.select("from_claim", "to_claim").collect()]
+    on_cycle = sorted(causal_cycle_edges(edges))
+    spark = links.sparkSession
+    cycle = spark.createDataFrame(on_cycle or [("", "")], "from_claim string, to_claim string")
+    return links.join(cycle if on_cycle else cycle.limit(0), ["from_claim", "to_claim"], "left_semi")
+
+
+def _pair(frame: Any) -> Any:
+    F = _f()
+    low = F.least(F.col("from_claim"), F.col("to_claim"))
+    high = F.greatest(F.col("from_claim"), F.col("to_claim"))
+    return frame.withColumn("_low", low).withColumn("_high", high)
+
+
+def not_causal_and_contradicting(corpus: Corpus) -> Any:
+    F = _f()
+    links = _pair(corpus["claim_links"])
+    causal = links.filter(F.col("relation").isin(*CAUSAL_RELATIONS)).select("_low", "_high").distinct()
+    contradicting = links.filter(F.col("relation") == "contradicts")
+    return contradicting.join(causal, ["_low", "_high"], "left_semi").drop("_low", "_high")
+
+
+def wikidata_qid_unique(corpus: Corpus) -> Any:
+    F = _f()
+    actors = corpus["actors"]
+    shared = actors.filter(F.col("wikidata_qid").isNotNull()).groupBy("wikidata_qid").count().filter("count > 1")
+    return actors.join(shared.select("wikidata_qid"), "wikidata_qid", "left_semi")
+
+
+def retired_id_table_known(corpus: Corpus) -> Any:
+    F = _f()
+    known = [table.name for table in id_tables()]
+    return _fails(corpus["retired_ids"], F.col("table").isin(*known))
+
+
+def _sections_with_neighbours(corpus: Corpus) -> Any:
+    """Sections with the end of the section before them in reading order (`_prev_end`, null for
+    the first), whether they are the last, their source's text and title."""
+    from pyspark.sql import Window
+
+    F = _f()
+    order = Window.partitionBy("source_id").orderBy("ordinal", "char_start")
+    sections = corpus["sections"].withColumn("_prev_end", F.lag("char_end").over(order))
+    sections = sections.withColumn("_last", F.lead("section_id").over(order).isNull())
+    sections = _with_text(sections, corpus)
+    return _lookup(sections, corpus["sources"], "source_id", "source_id", ["title"], "_src_")
+
+
+def sections_do_not_overlap(corpus: Corpus) -> Any:
+    F = _f()
+    sections = _sections_with_neighbours(corpus)
+    return sections.filter(_false_if_null(F.col("char_start") < F.col("_prev_end")))
+
+
+_BLANK = r"(?U)^\s*$"  # Java's Unicode whitespace: Python's except U+001C..U+001F, as rules._BLANK_GAP
+
+
+def sections_cover_text(corpus: Corpus) -> Any:
+    F = _f()
+    sections = _sections_with_neighbours(corpus)
+    overlapping = sections_do_not_overlap(corpus).select("source_id").distinct()
+    sections = sections.join(overlapping, "source_id", "left_anti").filter(F.col("text").isNotNull())
+    text, start, end = F.col("text"), F.col("char_start"), F.col("char_end")
+    front = text.substr(F.lit(1), start)
+    title = F.coalesce(F.col("_src_title"), F.lit(""))
+    lines_with_text = F.size(F.filter(F.split(front, "\n"), lambda line: ~line.rlike(_BLANK)))
+    title_block = (front.substr(F.lit(1), F.length(title)) == title) & front.endswith("\n")
+    front_ok = (start == 0) | (title_block & (lines_with_text <= TITLE_BLOCK_LINES))
+    gap_ok = text.substr(F.col("_prev_end") + 1, start - F.col("_prev_end")).rlike(_BLANK)
+    tail_ok = text.substr(end + 1, F.length(text)).rlike(_BLANK)
+    ok = F.when(F.col("_prev_end").isNull(), front_ok).otherwise(gap_ok)
+    ok &= ~F.col("_last") | tail_ok
+    return _fails(sections, ok)
+
+
 SPARK_RULES: dict[str, Callable[[Corpus], Any]] = {
     function.__name__: function
     for function in (
@@ -280,8 +392,18 @@ SPARK_RULES: dict[str, Callable[[Corpus], Any]] = {
         decision_consistent,
         claim_linked_as_its_kind_requires,
         link_not_to_itself,
+        retired_id_table_known,
+        unlinked_claim_needs_exemption,
+        sections_do_not_overlap,
+        sections_cover_text,
+        no_causal_cycle,
+        not_causal_and_contradicting,
+        wikidata_qid_unique,
+        claim_in_its_section_file,
     )
 }
+# Rules that apply to several tables (e.g. id_not_retired): their Spark form takes the table too.
+PER_TABLE = {name for name in SPARK_RULES if sum(rule.name == name for rule in RULES) > 1}
 
 
 def spark_rules() -> list[tuple[Rule, Callable[[Corpus], Any]]]:
@@ -289,7 +411,12 @@ def spark_rules() -> list[tuple[Rule, Callable[[Corpus], Any]]]:
     missing = [rule.name for rule in RULES if rule.name not in SPARK_RULES]
     if missing:
         raise NotImplementedError(f"rules without a Spark form: {', '.join(missing)}")
-    return [(rule, SPARK_RULES[rule.name]) for rule in RULES]
+    return [(rule, _bound(rule)) for rule in RULES]
+
+
+def _bound(rule: Rule) -> Callable[[Corpus], Any]:
+    form = SPARK_RULES[rule.name]
+    return (lambda corpus: form(corpus, rule.table)) if rule.name in PER_TABLE else form
 
 
 # ---------------------------------------------------------------------------------------
@@ -305,4 +432,4 @@ def foreign_key_failures(corpus: Corpus, table: Table, key: ForeignKey) -> Any:
 
 
 def foreign_keys() -> list[tuple[Table, ForeignKey]]:
-    return [(table, key) for table in TABLES for key in table.foreign_keys]
+    return [(table, key) for table in CHECKED_TABLES for key in table.foreign_keys]

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .. import plain_text
 from ..columns import Column
 from ..registry import Table
 from .pandera_spark import import_pandera_pyspark
@@ -50,6 +51,14 @@ def column_checks(column: Column) -> list[ColumnCheck]:
         least = column.min_length
         check = pa.Check.str_length(min_value=least, name="min_length", error="min_length")
         checks.append(ColumnCheck("min_length", check, lambda v: F.length(v) < least))
+    if column.max_length:
+        most = column.max_length
+        check = pa.Check.str_length(max_value=most, name="max_length", error="max_length")
+        checks.append(ColumnCheck("max_length", check, lambda v: F.length(v) > most))
+    if column.plain:
+        # One pattern for Java and the JSON Schema (plain_text.py); Arrow's form differs only in syntax.
+        check = pa.Check.str_matches(plain_text.PATTERN, name="plain_text", error="plain_text")
+        checks.append(ColumnCheck("plain_text", check, lambda v: ~v.rlike(plain_text.PATTERN)))
     if column.ge is not None:
         low = column.ge
         checks.append(ColumnCheck("ge", pa.Check.ge(low, name="ge", error="ge"), lambda v: v < low))

@@ -12,12 +12,14 @@ import sqlite3
 
 from datasette import hookimpl
 
+from ..models import MAX_TEXT_BYTES
+
 DATABASE_NAME = "alliance"
 
 # The longest value in the data is a few hundred characters; 5 MB leaves room for any
 # legitimate aggregate and refuses gigabyte strings at once ("string or blob too big").
 CONNECTION_LIMITS = {
-    sqlite3.SQLITE_LIMIT_LENGTH: 5_000_000,
+    sqlite3.SQLITE_LIMIT_LENGTH: 4 * MAX_TEXT_BYTES,  # a row of the longest values, as SQLite's sorter holds it
     sqlite3.SQLITE_LIMIT_SQL_LENGTH: 100_000,
     sqlite3.SQLITE_LIMIT_ATTACHED: 0,
     sqlite3.SQLITE_LIMIT_COMPOUND_SELECT: 50,
