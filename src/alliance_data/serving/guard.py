@@ -3,8 +3,10 @@
 - No response is larger than MAX_RESPONSE_BYTES: a response that declares its length is refused
   before it starts; any other (Datasette's JSON, HTML and CSV, streamed or not) is held until it is
   complete, so that passing the cap gives a clear 413 instead of a truncated 200.
-- Requests that run a visitor's SQL or stream a whole table run at most MAX_HEAVY_REQUESTS at once;
-  one more is answered 503 at once, so they never take every SQL thread from cheap pages.
+- Requests that run a visitor's SQL or stream a whole table run at most MAX_HEAVY_REQUESTS at once,
+  so they never take every core and SQL thread from cheap pages. A few more wait their turn for a
+  moment (a client that retries at once would otherwise spin on refusals); beyond that, or after
+  the wait, 503 with Retry-After.
 - Under a files mount only a regular file directly in the mounted directory is served; any other
   path answers exactly as a missing file does (no 403 that reveals an outside directory).
 - `/-/databases.json` lists the databases without their path on this machine.
@@ -12,12 +14,20 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from .limits import HEAVY_PARAMETERS, MAX_HEAVY_REQUESTS, MAX_RESPONSE_BYTES, ResultTooLarge
+from .limits import (
+    HEAVY_PARAMETERS,
+    HEAVY_WAIT_SECONDS,
+    MAX_HEAVY_REQUESTS,
+    MAX_HEAVY_WAITING,
+    MAX_RESPONSE_BYTES,
+    ResultTooLarge,
+)
 
 TOO_LARGE = f"The response would be larger than {MAX_RESPONSE_BYTES:,} bytes, the most this server sends."
 TOO_LARGE_ADVICE = (
@@ -116,10 +126,23 @@ class _Capped:
 
 def guard(datasette, app):
     mounts = [(f"/{mount}/", Path(directory).resolve()) for mount, directory in datasette.static_mounts]
-    in_flight = 0  # heavy requests now running (one event loop: no lock needed)
+    slots = asyncio.Semaphore(MAX_HEAVY_REQUESTS)
+    waiting = 0  # heavy requests waiting for a slot (one event loop: no lock needed)
+
+    async def admitted() -> bool:
+        nonlocal waiting
+        if waiting >= MAX_HEAVY_WAITING:
+            return False
+        waiting += 1
+        try:
+            await asyncio.wait_for(slots.acquire(), HEAVY_WAIT_SECONDS)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            waiting -= 1
 
     async def guarded(scope, receive, send):
-        nonlocal in_flight
         if scope["type"] != "http":
             return await app(scope, receive, send)
         path = scope["path"]
@@ -127,10 +150,9 @@ def guard(datasette, app):
         if served_file(path, mounts) is False:
             return await send_whole(send, *MISSING_FILE)
         heavy = is_heavy(scope.get("query_string", b""))
-        if heavy and in_flight >= MAX_HEAVY_REQUESTS:
-            message = f"The server is running {MAX_HEAVY_REQUESTS} SQL queries or exports already: try again shortly."
-            return await send_whole(send, 503, *error_body(503, message, as_json), headers=(("retry-after", "1"),))
-        in_flight += heavy
+        if heavy and not await admitted():
+            message = "The server is busy with other SQL queries or exports: try again in a few seconds."
+            return await send_whole(send, 503, *error_body(503, message, as_json), headers=(("retry-after", "2"),))
         capped = _Capped(send)
         try:
             await app(scope, receive, capped)
@@ -140,7 +162,8 @@ def guard(datasette, app):
             message = f"{refusal} {TOO_LARGE_ADVICE}"
             await send_whole(send, 413, *error_body(413, message, as_json, "Response too large"))
         finally:
-            in_flight -= heavy
+            if heavy:
+                slots.release()
 
     return guarded
 

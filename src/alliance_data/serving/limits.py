@@ -44,10 +44,13 @@ CONNECTION_LIMITS = {
     sqlite3.SQLITE_LIMIT_EXPR_DEPTH: 200,
 }
 # Requests with these parameters run a visitor's SQL (`sql`, `_where`) or stream a whole table
-# (`_stream`): at most MAX_HEAVY_REQUESTS at once (one per core here), each more is refused with 503
-# at once, and SQL_THREADS leaves threads for every other page meanwhile.
+# (`_stream`). One at a time keeps a core for every other page (a runaway query holds its core for
+# the whole time limit); up to MAX_HEAVY_WAITING more wait up to HEAVY_WAIT_SECONDS for their turn
+# (longer than the time limit), the rest get 503 at once. SQL_THREADS leaves threads for the pages.
 HEAVY_PARAMETERS = frozenset({"sql", "_where", "_stream"})
-MAX_HEAVY_REQUESTS = 2
+MAX_HEAVY_REQUESTS = 1
+MAX_HEAVY_WAITING = 8
+HEAVY_WAIT_SECONDS = 3.0
 SQL_THREADS = MAX_HEAVY_REQUESTS + 4
 
 # SQLite's whole heap in this process; the database is under 1 MB.
