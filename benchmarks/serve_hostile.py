@@ -30,6 +30,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+GIB = 2**30
 BEFORE = "fa23be2"  # the last commit with the shipped settings before the server was hardened
 
 
@@ -54,6 +55,12 @@ WORST = {
 SLOW = _sql("with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r")
 MISSING = "/alliance/claims/-/insert"
 CHEAP = "/alliance/claims.json?_size=5"
+
+
+def response_cap() -> int:
+    from alliance_data.serving.limits import MAX_RESPONSE_BYTES
+
+    return MAX_RESPONSE_BYTES
 
 
 def free_port() -> int:

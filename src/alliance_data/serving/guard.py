@@ -8,7 +8,8 @@
   moment (a client that retries at once would otherwise spin on refusals); beyond that, or after
   the wait, 503 with Retry-After.
 - Under a files mount only a regular file directly in the mounted directory is served; any other
-  path answers exactly as a missing file does (no 403 that reveals an outside directory).
+  path, and any path with a `..` segment (Datasette's own static files too), answers exactly as a
+  missing file does (Datasette answered 403 for an existing directory outside).
 - `/-/databases.json` lists the databases without their path on this machine.
 """
 
@@ -147,7 +148,7 @@ def guard(datasette, app):
             return await app(scope, receive, send)
         path = scope["path"]
         as_json = path.endswith(".json")
-        if served_file(path, mounts) is False:
+        if ".." in path.split("/") or served_file(path, mounts) is False:
             return await send_whole(send, *MISSING_FILE)
         heavy = is_heavy(scope.get("query_string", b""))
         if heavy and not await admitted():

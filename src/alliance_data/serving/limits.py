@@ -26,13 +26,14 @@ DATABASE_NAME = "alliance"
 MAX_TEXT_LENGTH = 100_000
 
 # SQLite's length limit is in bytes (UTF-8 takes up to 4 a character) and also bounds a whole row
-# as the sorter stores it, where a claim's statement and quote travel together: 2 × 4 bytes.
-MAX_VALUE_BYTES = 8 * MAX_TEXT_LENGTH
+# as the sorter stores it, where a claim's statement and quote travel together with its other
+# fields: 2 × 4 bytes a character, doubled for the rest of the row.
+MAX_VALUE_BYTES = 16 * MAX_TEXT_LENGTH
 # Bytes of text and blob values one query may return: a row of the longest values many times
 # over, and far beyond any page of the real data (a 1,000-row page of claims is about 0.3 MB).
 MAX_RESULT_BYTES = max(8 * 1024 * 1024, 4 * MAX_VALUE_BYTES)
-# Bytes of any response (JSON, CSV streamed or not, HTML, files): a query's whole result as JSON
-# with every character escaped (`\u0000` is 6 bytes) still fits; larger is refused with 413.
+# Bytes of any response (JSON, CSV streamed or not, HTML, files): a whole result of ordinary text
+# fits four times over; one that escapes to more (`\u0000` is 6 bytes of JSON) is refused with 413.
 MAX_RESPONSE_BYTES = 4 * MAX_RESULT_BYTES
 
 CONNECTION_LIMITS = {
