@@ -13,6 +13,7 @@ phase is bounded in requests and time, and a watchdog kills a server whose memor
 from __future__ import annotations
 
 import argparse
+import http.client
 import json
 import os
 import signal
@@ -53,7 +54,7 @@ WORST = {
     "whole claims table, CSV _stream=on": "/alliance/claims.csv?_stream=on&_size=max",
 }
 SLOW = _sql("with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r")
-MISSING = "/alliance/claims/-/insert"
+MISSING = "/alliance/no-such-table"
 CHEAP = "/alliance/claims.json?_size=5"
 
 
@@ -133,13 +134,13 @@ def get(base: str, path: str, timeout: float = 120) -> tuple[int, int, float]:
         response = urllib.request.urlopen(base + path, timeout=timeout)
     except urllib.error.HTTPError as error:
         response = error
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return 0, 0, time.perf_counter() - started
     try:
         status = response.status if hasattr(response, "status") else response.code
         while chunk := response.read(1 << 20):
             size += len(chunk)
-    except OSError:
+    except (OSError, http.client.HTTPException):
         pass  # cut off (a killed server, or a truncated stream): what arrived is counted
     finally:
         response.close()
@@ -239,7 +240,7 @@ def measure(src: Path, label: str, requests: int, flood_clients: int, flood_roun
 
 
 def _mib(value: int) -> str:
-    return f"{value / 2**20:,.0f} MiB"
+    return f"{value / 2**20:,.0f} MiB" if value >= 2**20 else f"{value / 1024:,.0f} KiB"
 
 
 def _status_text(figures: dict) -> str:
@@ -309,7 +310,7 @@ def checkout_src(revision: str, into: Path) -> Path:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", default=BEFORE, help="a git revision to compare with, or 'none'")
-    parser.add_argument("--requests", type=int, default=200, help="cheap-page requests per phase")
+    parser.add_argument("--requests", type=int, default=100, help="cheap-page requests per phase")
     parser.add_argument("--flood-clients", type=int, default=8)
     parser.add_argument("--flood-rounds", type=int, default=2, help="times each worst query is sent per client")
     parser.add_argument("--kill-gib", type=float, default=8.0, help="kill a server whose RSS passes this")

@@ -66,14 +66,14 @@ def base(hostile):
     return hostile[0]
 
 
-def get(base: str, path: str, timeout: float = 60) -> tuple[int, bytes, dict]:
+def get(base: str, path: str, timeout: float = 60):
     """(status, body, headers); the body is read up to one byte past the cap."""
     try:
         response = urllib.request.urlopen(base + path, timeout=timeout)
     except urllib.error.HTTPError as error:
         response = error
     with response:
-        return response.status, response.read(MAX_RESPONSE_BYTES + 1), dict(response.headers)
+        return response.status, response.read(MAX_RESPONSE_BYTES + 1), response.headers
 
 
 def sql_path(query: str, extension: str = "json", **extra: str) -> str:
