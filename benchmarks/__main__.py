@@ -81,6 +81,22 @@ BENCHMARKS = (
         ("benchmarks.serve_scale", "--size", "2000", "--requests", "5"),
     ),
     Benchmark(
+        "serve_hostile",
+        "The server under hostile load, before and after",
+        ("benchmarks.serve_hostile",),
+        (
+            "benchmarks.serve_hostile",
+            "--before",
+            "none",
+            "--requests",
+            "5",
+            "--flood-clients",
+            "2",
+            "--flood-rounds",
+            "1",
+        ),
+    ),
+    Benchmark(
         "spark",
         "The same rules on Spark",
         ("benchmarks.spark", "--sizes", "100000,1000000"),
@@ -177,6 +193,29 @@ def targets() -> list[tuple[str, str, str]]:
             rows.append(
                 (f"p99 < 100 ms, {label}: {request}", f"{figures['p99']:.0f} ms", _verdict(figures["p99"] < 100))
             )
+    hostile = _load("serve_hostile")
+    after = next((result for result in hostile or [] if result["label"] == "after"), None)
+    if after:
+        from .serve_hostile import GIB, response_cap
+
+        peak = after["flood"]["peak_rss"]
+        rows.append(
+            (
+                "peak server RSS through a flood of the worst queries < 1 GiB",
+                f"{peak / 2**20:.0f} MiB",
+                _verdict(peak < GIB),
+            )
+        )
+        p99 = after["slow"]["p99_ms"]
+        rows.append(("cheap page p99 < 250 ms with four slow queries in flight", f"{p99:.0f} ms", _verdict(p99 < 250)))
+        largest = max(figures["bytes"] for figures in after["worst"].values())
+        rows.append(
+            (
+                "no response larger than the response cap",
+                f"{largest / 2**20:.1f} MiB",
+                _verdict(largest <= response_cap()),
+            )
+        )
     return rows
 
 

@@ -37,7 +37,7 @@ def sql(base: str, query: str, timeout: float = 10):
 def test_only_our_plugin_is_installed(server):
     status, plugins = fetch(server, "/-/plugins.json")
     assert status == 200 and [plugin["name"] for plugin in plugins] == ["alliance-data"]
-    assert plugins[0]["hooks"] == ["prepare_connection"]
+    assert plugins[0]["hooks"] == ["asgi_wrapper", "handle_exception", "prepare_connection", "register_routes"]
 
 
 def test_the_database_is_served_immutable(server):

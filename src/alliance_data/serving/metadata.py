@@ -6,6 +6,7 @@ from html import escape
 
 from .. import about
 from ..registry import TABLES, Table
+from .limits import MAX_RESPONSE_BYTES, SQL_THREADS
 
 DATABASE_NAME = "alliance"
 FILES_MOUNT = "files"
@@ -20,8 +21,13 @@ SETTINGS = {
     # Facets run on indexed columns of small tables; 500 ms is never reached in practice.
     "facet_time_limit_ms": 500,
     "default_page_size": 50,
+    # The whole database file (under 1 MB) is a download like the table files; within the response cap.
     "allow_download": True,
     "suggest_facets": False,
+    # Threads that run SQL: the heavy requests the guard admits at once, and four for every other page.
+    "num_sql_threads": SQL_THREADS,
+    # Datasette's own CSV cap truncates with a 200; set above the response cap so that ours (a 413) acts first.
+    "max_csv_mb": MAX_RESPONSE_BYTES // 2**20 + 1,
 }
 
 # Default facets are shown on tables up to this many rows. Each facet is a GROUP BY over the

@@ -137,6 +137,9 @@ def make_datasette(database: ServedDatabase, workdir: Path):
 def serve(release: str | None, host: str, port: int, releases_dir: Path = Path("releases")) -> None:
     from datasette.cli import cli
 
+    # Importing Datasette's command line installs rich tracebacks (with locals) as the process's
+    # excepthook; the server reports its errors itself (see errors.py).
+    sys.excepthook = sys.__excepthook__
     database = locate(release, releases_dir)
     with tempfile.TemporaryDirectory(prefix="alliance-data-serve-") as workdir:
         cli.main(args=datasette_args(database, Path(workdir), host, port), prog_name="datasette")

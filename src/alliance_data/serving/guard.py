@@ -1,0 +1,181 @@
+"""What one visitor's request may cost the server and what it may learn (an ASGI middleware).
+
+- No response is larger than MAX_RESPONSE_BYTES: a response that declares its length is refused
+  before it starts; any other (Datasette's JSON, HTML and CSV, streamed or not) is held until it is
+  complete, so that passing the cap gives a clear 413 instead of a truncated 200.
+- Requests that run a visitor's SQL or stream a whole table run at most MAX_HEAVY_REQUESTS at once,
+  so they never take every core and SQL thread from cheap pages. A few more wait their turn for a
+  moment (a client that retries at once would otherwise spin on refusals); beyond that, or after
+  the wait, 503 with Retry-After.
+- Under a files mount only a regular file directly in the mounted directory is served; any other
+  path, and any path with a `..` segment (Datasette's own static files too), answers exactly as a
+  missing file does (Datasette answered 403 for an existing directory outside).
+- `/-/databases.json` lists the databases without their path on this machine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+from html import escape
+from pathlib import Path
+from urllib.parse import parse_qsl
+
+from .limits import (
+    HEAVY_PARAMETERS,
+    HEAVY_WAIT_SECONDS,
+    MAX_HEAVY_REQUESTS,
+    MAX_HEAVY_WAITING,
+    MAX_RESPONSE_BYTES,
+    ResultTooLarge,
+)
+
+TOO_LARGE = f"The response would be larger than {MAX_RESPONSE_BYTES:,} bytes, the most this server sends."
+TOO_LARGE_ADVICE = (
+    "Ask for fewer rows or shorter values (a smaller `limit` or `_size`, fewer columns), "
+    "or download the whole table's file."
+)
+# Datasette's own answer for a missing file under a static mount, byte for byte.
+MISSING_FILE = (404, "text/html; charset=utf-8", b"404: File not found")
+
+
+def error_body(status: int, message: str, as_json: bool, title: str | None = None) -> tuple[str, bytes]:
+    """(content type, body) of an error page in Datasette's shapes: its JSON error, or a small page."""
+    if as_json:
+        payload = {"ok": False, "error": message, "status": status, "title": title}
+        return "application/json; charset=utf-8", json.dumps(payload).encode()
+    heading = escape(title or f"Error {status}")
+    page = (
+        f"<!DOCTYPE html>\n<html><head><title>{heading}</title></head>"
+        f"<body><h1>{heading}</h1><p>{escape(message)}</p></body></html>"
+    )
+    return "text/html; charset=utf-8", page.encode()
+
+
+async def send_whole(send, status: int, content_type: str, body: bytes, headers: tuple = ()) -> None:
+    start_headers = [[b"content-type", content_type.encode()], [b"content-length", str(len(body)).encode()]]
+    start_headers += [[name.encode(), value.encode()] for name, value in headers]
+    await send({"type": "http.response.start", "status": status, "headers": start_headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def is_heavy(query_string: bytes) -> bool:
+    names = {name for name, _ in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)}
+    return not names.isdisjoint(HEAVY_PARAMETERS)
+
+
+def served_file(path: str, mounts: list[tuple[str, Path]]) -> bool | None:
+    """None when `path` is under no files mount, else whether it names a file we serve."""
+    for prefix, directory in mounts:
+        if path.startswith(prefix):
+            name = path[len(prefix) :]
+            candidate = directory / name
+            return bool(name) and "/" not in name and name not in (".", "..") and _regular(candidate)
+    return None
+
+
+def _regular(path: Path) -> bool:
+    return path.is_file() and not path.is_symlink()
+
+
+class _Capped:
+    """The `send` of one response, counting its bytes: passes a response that declares a length
+    within the cap straight through, holds any other until complete."""
+
+    def __init__(self, send):
+        self.send = send
+        self.start: dict | None = None
+        self.streaming = False
+        self.chunks: list[bytes] = []
+        self.size = 0
+        self.too_large = False
+
+    async def __call__(self, message: dict) -> None:
+        if self.too_large:
+            raise ResultTooLarge(TOO_LARGE)
+        if message["type"] == "http.response.start":
+            declared = dict(message.get("headers") or []).get(b"content-length")
+            if declared is not None and int(declared) > MAX_RESPONSE_BYTES:
+                self._refuse()
+            if declared is not None:
+                self.streaming = True
+                await self.send(message)
+            else:
+                self.start = message
+            return
+        if message["type"] != "http.response.body":
+            await self.send(message)
+            return
+        body = message.get("body", b"")
+        self.size += len(body)
+        if self.size > MAX_RESPONSE_BYTES:
+            self._refuse()
+        if self.streaming:
+            await self.send(message)
+            return
+        self.chunks.append(body)
+        if not message.get("more_body"):
+            await self.send(self.start)
+            await self.send({"type": "http.response.body", "body": b"".join(self.chunks)})
+            self.chunks = []
+
+    def _refuse(self):
+        # Raised through the app: Datasette's own handlers catch Exception, so this stops it.
+        self.too_large, self.chunks = True, []
+        raise ResultTooLarge(TOO_LARGE)
+
+
+def guard(datasette, app):
+    mounts = [(f"/{mount}/", Path(directory).resolve()) for mount, directory in datasette.static_mounts]
+    slots = asyncio.Semaphore(MAX_HEAVY_REQUESTS)
+    waiting = 0  # heavy requests waiting for a slot (one event loop: no lock needed)
+
+    async def admitted() -> bool:
+        nonlocal waiting
+        if waiting >= MAX_HEAVY_WAITING:
+            return False
+        waiting += 1
+        try:
+            await asyncio.wait_for(slots.acquire(), HEAVY_WAIT_SECONDS)
+            return True
+        except TimeoutError:
+            return False
+        finally:
+            waiting -= 1
+
+    async def guarded(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        path = scope["path"]
+        as_json = path.endswith(".json")
+        if ".." in path.split("/") or served_file(path, mounts) is False:
+            return await send_whole(send, *MISSING_FILE)
+        heavy = is_heavy(scope.get("query_string", b""))
+        if heavy and not await admitted():
+            message = "The server is busy with other SQL queries or exports: try again in a few seconds."
+            return await send_whole(send, 503, *error_body(503, message, as_json), headers=(("retry-after", "2"),))
+        capped = _Capped(send)
+        try:
+            await app(scope, receive, capped)
+        except ResultTooLarge as refusal:
+            if capped.streaming:  # the length was declared and within the cap, then grew: cut it
+                raise
+            message = f"{refusal} {TOO_LARGE_ADVICE}"
+            await send_whole(send, 413, *error_body(413, message, as_json, "Response too large"))
+        finally:
+            if heavy:
+                slots.release()
+
+    return guarded
+
+
+async def databases_without_paths(datasette):
+    from datasette import Response
+
+    fields = ("name", "route", "size", "is_mutable", "is_memory", "hash")
+    databases = [
+        {field: getattr(database, field) for field in fields}
+        for name, database in datasette.databases.items()
+        if name != "_internal"
+    ]
+    return Response.json(databases)
