@@ -25,8 +25,9 @@ from pathlib import Path
 import pytest
 
 from alliance_data.loading import database_path
+from alliance_data.models import MAX_TEXT_LENGTH
 from alliance_data.serving import limits
-from alliance_data.serving.limits import MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_TEXT_LENGTH, MAX_VALUE_BYTES
+from alliance_data.serving.limits import MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_VALUE_BYTES
 from conftest import ROOT, free_port
 
 CHEAP = "/alliance/claims.json?_size=5"
