@@ -25,7 +25,7 @@ from . import codebook
 from .checksums import SUMS_FILE, sha256, write_sums
 from .datapackage import write_descriptor
 from .diff import BUMPS, _parse, bump_of, diff, read_tables, render
-from .formats import write_release_formats
+from .formats import source_texts, write_release_formats
 
 RELEASES_DIR = Path("releases")
 INDEX_FILE = "index.json"
@@ -110,7 +110,7 @@ def release(
     source = yaml.safe_load((Path(data_dir) / "sources.yaml").read_text(encoding="utf-8"))[0]
     with atomic_directory(target) as staging:
         write_outputs(tables, staging, on_step=on_step)
-        write_release_formats(tables, staging)
+        write_release_formats(tables, source_texts(tables, Path(data_dir)), staging)
         rows = (tables[name].to_pylist() for name in ("claims", "claim_links", "topics"))
         for name, svg in argument_maps(*rows).items():
             (staging / name).write_text(svg, encoding="utf-8")

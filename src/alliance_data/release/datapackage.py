@@ -29,6 +29,11 @@ OTHER_FILES = {
     "zenodo.json": "Zenodo deposit metadata of this version (.zenodo.json in the repository).",
     "LICENSE": "The licences: CC BY 4.0 for the data, MIT for the code; the source text is the author's.",
     "LICENSE-DATA.md": "The data licence (CC BY 4.0) and what it does not cover.",
+    "README.md": "The dataset card (Hugging Face format: one configuration per table).",
+    "croissant.json": "Croissant 1.1 metadata with Responsible AI fields and one record set per table.",
+    "annotations.jsonld": "Every claim and link as a W3C Web Annotation on the source text.",
+    "argument-graph.json": "The argument graph in the Argument Interchange Format (xAIF JSON).",
+    "brat/annotation.conf": "The annotation types of the BRAT standoff files.",
 }
 
 
@@ -41,6 +46,9 @@ def _other_description(path: str) -> str:
     if path in OTHER_FILES:
         return OTHER_FILES[path]
     folder, _, name = path.partition("/")
+    if folder == "brat":
+        kind = "text, byte for byte" if name.endswith(".txt") else "claims, attributes and links (standoff)"
+        return f"BRAT standoff: the source {Path(name).stem}'s {kind}."
     if folder == "stata":
         return f"The {Path(name).stem} table as a Stata 14+ file (format 118) with variable and value labels."
     return path
