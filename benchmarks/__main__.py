@@ -66,6 +66,9 @@ BENCHMARKS = (
     ),
     Benchmark("serve", "Serving the dataset", ("benchmarks.serve_load",), ("benchmarks.serve_load", "--requests", "5")),
     Benchmark(
+        "serve_bombs", "Refusing memory bombs", ("benchmarks.serve_bombs",), ("benchmarks.serve_bombs", "--rounds", "1")
+    ),
+    Benchmark(
         "serve_scale",
         "Serving a million claims",
         ("benchmarks.serve_scale", "--size", "1000000", "--requests", "200"),

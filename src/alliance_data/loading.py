@@ -46,11 +46,37 @@ def manifest() -> dict[str, Any]:
         ) from error
 
 
+def unknown_name_message(what: str, name: str, known: list[str]) -> str:
+    """`unknown table 'x'`, with the nearest known name when one is close, then every name."""
+    import difflib
+
+    near = difflib.get_close_matches(name, known, n=1)
+    hint = f" (did you mean {near[0]!r}?)" if near else ""
+    return f"unknown {what} {name!r}{hint}; the {what}s are: {', '.join(known)}"
+
+
+def _damaged(detail: str) -> PackagedDataError:
+    return PackagedDataError(f"the packaged data is damaged: {detail}; reinstall alliance-data")
+
+
 def _table_entry(name: str) -> dict[str, Any]:
-    tables = {entry["name"]: entry for entry in manifest()["tables"]}
+    try:
+        tables = {entry["name"]: entry for entry in manifest()["tables"]}
+    except (KeyError, TypeError) as error:
+        raise _damaged(f"manifest.json has no list of tables ({error!r})") from None
     if name not in tables:
-        raise UnknownTableError(f"unknown table {name!r}; the tables are: {', '.join(tables)}")
+        raise UnknownTableError(unknown_name_message("table", name, list(tables)))
     return tables[name]
+
+
+def _file_entry(entry: dict[str, Any], kind: str) -> dict[str, Any]:
+    """The manifest's record of one packaged file: path, bytes and SHA-256."""
+    try:
+        file = entry["files"][kind] if kind != "database" else entry["database"]
+        return {"path": str(file["path"]), "bytes": file["bytes"], "sha256": file["sha256"]}
+    except (KeyError, TypeError) as error:
+        label = "the database" if kind == "database" else f"table {entry.get('name')!r}"
+        raise _damaged(f"manifest.json records no {kind} file for {label} ({error!r} missing)") from None
 
 
 def tables() -> list[str]:
@@ -59,7 +85,10 @@ def tables() -> list[str]:
 
 
 def _verified_bytes(file: dict[str, Any]) -> bytes:
-    data = _resource(file["path"]).read_bytes()
+    try:
+        data = _resource(file["path"]).read_bytes()
+    except OSError as error:
+        raise _damaged(f"packaged file {file['path']} cannot be read ({error.strerror or error})") from None
     if len(data) != file["bytes"] or hashlib.sha256(data).hexdigest() != file["sha256"]:
         raise PackagedDataError(
             f"packaged file {file['path']} does not match its checksum in manifest.json "
@@ -80,7 +109,7 @@ def load(name: str) -> pd.DataFrame:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(pa.BufferReader(_verified_bytes(entry["files"]["parquet"])))
+    table = pq.read_table(pa.BufferReader(_verified_bytes(_file_entry(entry, "parquet"))))
     expected = [column["name"] for column in entry["columns"]]
     if table.column_names != expected:
         raise PackagedDataError(f"packaged table {name} has columns {table.column_names}, expected {expected}")
@@ -115,6 +144,6 @@ def describe(name: str) -> pd.DataFrame:
 
 def database_path() -> str:
     """Path of the packaged SQLite database, verified against its checksum."""
-    file = manifest()["database"]
+    file = _file_entry(manifest(), "database")
     _verified_bytes(file)
     return str(_resource(file["path"]))

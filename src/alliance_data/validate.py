@@ -14,6 +14,13 @@ def validate(data_dir: str | Path = "data") -> Dataset:
     return validate_dataset(*read(data_dir))
 
 
+def row_counts(dataset: Dataset) -> dict[str, int]:
+    """Rows per table of a validated dataset, derived tables included, in the registry's order."""
+    from .registry import TABLES
+
+    return {table.name: dataset.table(table.name).num_rows for table in TABLES}
+
+
 def read(data_dir: str | Path = "data") -> tuple[Dataset, ProblemList]:
     """Read a data directory, every record through its model; the dataset and the
     record-level problems."""
@@ -24,7 +31,10 @@ def read(data_dir: str | Path = "data") -> tuple[Dataset, ProblemList]:
 def check(dataset: Dataset, problems: ProblemList) -> Dataset:
     """Run every table check on a derived dataset; the dataset, or ValidationFailed with the
     given problems and every new one."""
-    from .rules import check_tables
+    from .pandera_import import without_pyspark
+
+    with without_pyspark():
+        from .rules import check_tables
 
     check_tables(dataset, problems)
     problems.raise_if_any()

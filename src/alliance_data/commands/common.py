@@ -11,6 +11,7 @@ from typing import Any
 
 import click
 
+from ..loading import PackagedDataError
 from ..problems import AllianceDataError, ValidationFailed
 
 releases_option = click.option(
@@ -37,6 +38,9 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(error.report(), err=True)
             sys.exit(1)
         except AllianceDataError as error:
+            click.echo(f"error: {error}", err=True)
+            sys.exit(1)
+        except PackagedDataError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)
 

@@ -11,29 +11,23 @@ from .common import reports_errors
 def describe(table: str | None) -> None:
     """List the tables, or the columns of TABLE with their types and descriptions.
 
+    On a terminal the list is a table; piped, it is tab-separated lines with a header.
+
     \b
     Examples:
       alliance-data describe
       alliance-data describe claims
     """
-    from rich.console import Console
-    from rich.table import Table
-
     from ..loading import UnknownTableError, manifest
     from ..loading import describe as describe_table
+    from .tables import print_rows
 
-    console = Console()
     if table is None:
-        view = Table("table", "rows", "description", title=f"alliance-data {manifest()['version']}")
-        for entry in manifest()["tables"]:
-            view.add_row(entry["name"], str(entry["rows"]), entry["description"])
-        console.print(view)
+        rows = [(entry["name"], entry["rows"], entry["description"]) for entry in manifest()["tables"]]
+        print_rows(("table", "rows", "description"), rows, title=f"alliance-data {manifest()['version']}")
         return
     try:
         frame = describe_table(table)
     except UnknownTableError as error:
         raise click.BadParameter(str(error), param_hint="TABLE") from None
-    view = Table(*frame.columns, title=table)
-    for row in frame.itertuples(index=False):
-        view.add_row(*["" if value is None else str(value) for value in row])
-    console.print(view)
+    print_rows(list(frame.columns), frame.itertuples(index=False), title=table)

@@ -11,16 +11,21 @@ def _tables(spec: str, releases_dir: Path):
     """A version ('1.0.0' or 'v1.0.0'), a release or build directory, or a data directory."""
     from ..build import build_tables
     from ..release.diff import read_tables
+    from ..release.trust import ReleaseNotFound, parse_version, release_directory
 
-    release = releases_dir / f"v{spec.removeprefix('v')}"
-    if release.is_dir():
-        return read_tables(release)
     path = Path(spec)
     if (path / "manifest.json").is_file():
         return read_tables(path)
     if (path / "sources.yaml").is_file():
         return build_tables(path)
-    raise click.BadParameter(f"{spec!r} is not a published version, a build directory or a data directory")
+    try:
+        parse_version(spec)
+    except ReleaseNotFound:
+        raise click.BadParameter(f"{spec!r} is not a version, a build directory or a data directory") from None
+    try:
+        return read_tables(release_directory(spec, releases_dir))
+    except ReleaseNotFound as error:
+        raise click.BadParameter(str(error)) from None
 
 
 @click.command()

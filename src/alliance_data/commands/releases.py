@@ -10,31 +10,38 @@ from .common import releases_option, reports_errors
 
 @click.command()
 @releases_option
-@click.option("--json", "as_json", is_flag=True, help="Print releases/index.json as it is.")
+@click.option("--json", "as_json", is_flag=True, help="Print the index as it is.")
+@click.pass_context
 @reports_errors
-def releases(releases_dir: Path, as_json: bool) -> None:
+def releases(context: click.Context, releases_dir: Path, as_json: bool) -> None:
     """List the published releases from releases/index.json: versions, row counts and checksums.
+
+    Outside a clone (no releases/ here), the index shipped with the installed package is listed.
 
     \b
     Examples:
       alliance-data releases
       alliance-data releases --json | jq '.releases[-1].files'
     """
-    from rich.console import Console
-    from rich.table import Table
+    from .. import about
+    from ..release.trust import ReleaseNotFound, packaged_index, read_index
 
-    from ..problems import AllianceDataError
-
-    path = releases_dir / "index.json"
-    if not path.is_file():
-        raise AllianceDataError(f"{path} not found: no release has been published there")
-    index = json.loads(path.read_text(encoding="utf-8"))
+    try:
+        index, origin = read_index(releases_dir), f"{releases_dir}/"
+    except ReleaseNotFound as error:
+        shipped = packaged_index()
+        defaulted = context.get_parameter_source("releases_dir") is click.core.ParameterSource.DEFAULT
+        if not defaulted or releases_dir.exists() or shipped is None:
+            raise click.BadParameter(str(error), param_hint="'--releases'") from None
+        index, origin = shipped, f"the index shipped with alliance-data {about.__version__}"
+        click.echo(f"no {releases_dir}/ here: listing {origin} (pass --releases DIR for another)", err=True)
     if as_json:
         click.echo(json.dumps(index, indent=2, ensure_ascii=False))
         return
-    view = Table("version", "claims", "files", "SHA-256 of SHA256SUMS", title=f"releases in {releases_dir}/")
-    for entry in index["releases"]:
-        view.add_row(
-            entry["version"], str(entry["tables"].get("claims", "")), str(len(entry["files"])), entry["sha256sums"]
-        )
-    Console().print(view)
+    from .tables import print_rows
+
+    rows = [
+        (entry["version"], entry["tables"].get("claims", ""), len(entry["files"]), entry["sha256sums"])
+        for entry in index["releases"]
+    ]
+    print_rows(("version", "claims", "files", "SHA-256 of SHA256SUMS"), rows, title=f"releases in {origin}")

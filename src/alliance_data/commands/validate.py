@@ -24,6 +24,7 @@ def validate(data_dir: Path, as_json: bool) -> None:
     from dataclasses import asdict
 
     from ..problems import ValidationFailed
+    from ..validate import row_counts
     from ..validate import validate as run
 
     try:
@@ -33,7 +34,7 @@ def validate(data_dir: Path, as_json: bool) -> None:
             raise
         click.echo(json.dumps({"valid": False, "problems": [asdict(p) for p in error.problems]}, indent=2))
         sys.exit(1)
-    counts = {name: len(rows) for name, rows in dataset.rows.items()}
+    counts = row_counts(dataset)
     if as_json:
         click.echo(json.dumps({"valid": True, "rows": counts, "problems": []}, indent=2))
     else:

@@ -12,16 +12,26 @@ from .common import releases_option, reports_errors
 @releases_option
 @reports_errors
 def verify(version: str, releases_dir: Path) -> None:
-    """Check every file of release VERSION against its SHA256SUMS (like `sha256sum -c`).
+    """Check every file of release VERSION against SHA256SUMS, manifest.json, datapackage.json,
+    releases/index.json and the index of releases shipped in this package.
+
+    Exits 1 on any disagreement, listing each; a file that SHA256SUMS does not list is one.
 
     \b
     Examples:
       alliance-data verify 1.0.0
+      alliance-data verify 1.0.0 --releases ~/Downloads/alliance-data
     """
-    from ..release.checksums import verify as run
+    from ..release.trust import ReleaseNotFound, verify_release
 
-    directory = releases_dir / f"v{version.removeprefix('v')}"
-    if not directory.is_dir():
-        raise click.BadParameter(f"no release {version} in {releases_dir}/", param_hint="VERSION")
-    names = run(directory)
-    click.echo(f"{directory}: {len(names)} files OK")
+    try:
+        result = verify_release(version, releases_dir)
+    except ReleaseNotFound as error:
+        raise click.BadParameter(str(error), param_hint="VERSION") from None
+    click.echo(
+        f"{result.directory}: {len(result.files)} files OK against SHA256SUMS, manifest.json and datapackage.json"
+    )
+    for source in result.vouched_by:
+        click.echo(f"SHA256SUMS (SHA-256 {result.sums_sha256}) is the one recorded in {source}")
+    for note in result.notes:
+        click.echo(f"note: {note}")

@@ -14,7 +14,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..problems import AllianceDataError
 from .metadata import FILES_MOUNT, SETTINGS, metadata
 
 
@@ -34,13 +33,11 @@ def locate(release: str | None = None, releases_dir: Path = Path("releases")) ->
         from ..loading import database_path
 
         return ServedDatabase(Path(database_path()), None)
-    from ..release.checksums import verify
+    from ..release.trust import verify_release
 
-    directory = Path(releases_dir) / f"v{release.removeprefix('v')}"
-    if not directory.is_dir():
-        raise AllianceDataError(f"no release {release} in {releases_dir}/: see releases/index.json")
-    verify(directory)
-    return ServedDatabase(directory / "alliance.db", release.removeprefix("v"))
+    # Every file of the release directory is published under /files/: verified ones only.
+    verified = verify_release(release, Path(releases_dir))
+    return ServedDatabase(verified.directory / "alliance.db", verified.directory.name[1:])
 
 
 MAP_PAGE = """{{% extends "base.html" %}}

@@ -1,0 +1,252 @@
+"""The command line as a new user meets it: every table shows, usage mistakes are usage errors
+with a suggestion, piped output is plain rows, counts agree, nothing imports pyspark it does
+not need, and outside a clone the commands say what to pass. Also the README's test command,
+which sets up a fresh machine itself."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import alliance_data
+from alliance_data.cli import main
+from conftest import ROOT
+
+TERMINAL = {"TTY_COMPATIBLE": "1", "COLUMNS": "200"}  # rich then draws a table as on a terminal
+
+
+def run(*args: str, env: dict[str, str] | None = None):
+    return CliRunner().invoke(main, list(args), env=env)
+
+
+def tsv(output: str) -> list[list[str]]:
+    return [line.split("\t") for line in output.splitlines()]
+
+
+@pytest.mark.parametrize("table", alliance_data.tables())
+@pytest.mark.parametrize("where", ["piped", "terminal"])
+def test_every_table_shows(table, where):
+    result = run("show", table, "--limit", "500", env=TERMINAL if where == "terminal" else None)
+    assert result.exit_code == 0, result.output
+    assert "Traceback" not in result.output
+
+
+def test_columns_with_missing_values_show_empty():
+    result = run("show", "claims", "-c", "claim_id", "-c", "period_start", "-c", "hedge_note", "--limit", "500")
+    assert result.exit_code == 0, result.output
+    rows = tsv(result.stdout)
+    assert rows[0] == ["claim_id", "period_start", "hedge_note"]
+    claims = alliance_data.load("claims")
+    assert len(rows) == 1 + len(claims)
+    expected = ["" if value is pd.NA else str(value) for value in claims.period_start]
+    assert [row[1] for row in rows[1:]] == expected
+    assert "" in [row[1] for row in rows[1:]] and "<NA>" not in result.stdout and "nan" not in result.stdout
+
+
+def test_piped_output_is_plain_tab_separated_rows_in_full():
+    result = run("show", "claims", "-c", "claim_id", "-c", "statement", "--limit", "3")
+    assert result.exit_code == 0, result.output
+    rows = tsv(result.stdout)
+    claims = alliance_data.load("claims")
+    assert rows == [
+        ["claim_id", "statement"],
+        *([c, s] for c, s in zip(claims.claim_id[:3], claims.statement[:3], strict=True)),
+    ]
+    assert "─" not in result.stdout and "│" not in result.stdout
+    assert claims.attrs["citation"] in result.stderr  # kept out of the rows
+
+
+def test_piped_values_keep_one_line_per_row():
+    from alliance_data.commands.tables import print_rows
+
+    runner = CliRunner()
+    with runner.isolation() as (out, _err, _):
+        print_rows(["a", "b"], [["x\ty", "1\n2\\"]], title="t")
+    assert out.getvalue().decode() == "a\tb\nx\\ty\t1\\n2\\\\\n"
+
+
+def test_an_unknown_column_is_a_usage_error_naming_the_columns():
+    result = run("show", "claims", "-c", "statment")
+    assert result.exit_code == 2, result.output
+    assert "unknown column 'statment' (did you mean 'statement'?)" in result.output
+    assert "claim_id, source_id" in result.output and "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("limit", ["-1", "0"])
+def test_a_limit_below_one_is_refused(limit):
+    result = run("show", "--limit", limit)
+    assert result.exit_code == 2 and "--limit" in result.output, result.output
+
+
+@pytest.mark.parametrize("command", ["show", "describe"])
+def test_a_mistyped_table_suggests_the_nearest(command):
+    result = run(command, "claim")
+    assert result.exit_code == 2, result.output
+    assert "unknown table 'claim' (did you mean 'claims'?)" in result.output
+
+
+def test_load_suggests_the_nearest_table():
+    with pytest.raises(alliance_data.UnknownTableError, match=r"did you mean 'actor_pairs'\?"):
+        alliance_data.load("actor_pair")
+
+
+@pytest.mark.parametrize("where", ["piped", "terminal"])
+def test_describe_prints_no_nan(where):
+    result = run("describe", "claims", env=TERMINAL if where == "terminal" else None)
+    assert result.exit_code == 0, result.output
+    assert "nan" not in result.output.replace("nance", "")  # not the literal missing value
+    assert "asserted, likely, possible, speculative" in result.output
+
+
+def test_validate_counts_every_table_as_build_does(tmp_path):
+    result = run("validate", "--json")
+    assert result.exit_code == 0, result.output
+    counts = json.loads(result.output)["rows"]
+    built = {entry["name"]: entry["rows"] for entry in alliance_data.loading.manifest()["tables"]}
+    assert counts == built and counts["actor_pairs"] > 0
+    plain = run("validate")
+    assert f"{built['actor_pairs']} actor_pairs" in plain.output
+
+
+def test_no_command_but_the_spark_path_imports_pyspark(tmp_path):
+    pytest.importorskip("pyspark")  # the `spark` extra, installed by the locked test environment
+    script = f"""
+import sys, warnings
+warnings.simplefilter("error", FutureWarning)
+from alliance_data.cli import main
+for args in (["validate"], ["coverage"], ["diff", "1.0.0", "data"], ["build", "--out", {str(tmp_path / "b")!r}]):
+    try:
+        main(args, standalone_mode=False)
+    except SystemExit as exit:
+        assert not exit.code, (args, exit.code)
+    assert "pyspark" not in sys.modules, (args, sorted(m for m in sys.modules if m.startswith("pyspark"))[:5])
+print("no pyspark")
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0 and "no pyspark" in result.stdout, result.stderr[-3000:]
+    assert "FutureWarning" not in result.stderr and "PySpark" not in result.stderr
+
+
+def test_the_spark_path_still_imports_pandera_pyspark_after_validation():
+    pytest.importorskip("pyspark")
+    script = """
+from alliance_data.validate import validate
+validate("data")
+from alliance_data.distributed.pandera_spark import import_pandera_pyspark
+print(import_pandera_pyspark().DataFrameSchema.__module__)
+"""
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0 and "pandera.api.pyspark" in result.stdout, result.stderr[-3000:]
+
+
+# Outside a clone: no releases/ in the current directory.
+
+
+def test_releases_outside_a_clone_lists_the_index_shipped_in_the_package(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = run("releases", "--json")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == json.loads((ROOT / "releases" / "index.json").read_text(encoding="utf-8"))
+    assert "--releases DIR" in result.stderr
+    explicit = run("releases", "--releases", str(tmp_path / "nowhere"))
+    assert explicit.exit_code == 2 and "--releases DIR" in explicit.output
+
+
+@pytest.mark.parametrize("args", [["verify", "1.0.0"], ["diff", "1.0.0", "1.0.0"]])
+def test_verify_and_diff_outside_a_clone_say_what_to_pass(tmp_path, monkeypatch, args):
+    monkeypatch.chdir(tmp_path)
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert "pass --releases DIR" in result.output and "Traceback" not in result.output
+
+
+# The README's test command on a fresh machine.
+
+
+def test_the_readme_test_command_is_scripts_test_and_ci_runs_it():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("# 2. ", 1)[1].split("```", 1)[0]
+    assert [line for line in block.splitlines()[1:] if line.strip()] == ["bash scripts/test"]
+    assert "bash scripts/test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+
+
+def _stub(directory: Path, name: str, body: str) -> None:
+    path = directory / name
+    path.write_text(f"#!/bin/bash\n{body}\n", encoding="utf-8")
+    path.chmod(0o755)
+
+
+@pytest.mark.parametrize("user", ["root", "someone"])
+def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
+    # A fresh machine: no chromium, chromedriver or java on PATH, no .venv. apt-get, sudo and
+    # python3 are stand-ins that record what they are asked to do.
+    clone = tmp_path / "clone"
+    (clone / "scripts").mkdir(parents=True)
+    (clone / "scripts" / "test").write_bytes((ROOT / "scripts" / "test").read_bytes())
+    (clone / "requirements.lock").write_text("", encoding="utf-8")
+    bin_dir, log = tmp_path / "bin", tmp_path / "log"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname", "mkdir", "cp"):
+        os.symlink(subprocess.check_output(["bash", "-c", f"command -v {tool}"], text=True).strip(), bin_dir / tool)
+    _stub(bin_dir, "id", f"echo {0 if user == 'root' else 1000}")
+    _stub(bin_dir, "sudo", f'echo "sudo $*" >> {log}; "$@"')
+    _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
+    templates = tmp_path / "venv-bin"  # what `python3 -m venv` puts in .venv/bin
+    templates.mkdir()
+    for tool in ("python", "pip"):
+        _stub(templates, tool, f'echo "{tool} $*" >> {log}')
+    _stub(bin_dir, "python3", f'echo "python3 $*" >> {log}; mkdir -p .venv/bin; cp {templates}/* .venv/bin/')
+    env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
+    result = subprocess.run(
+        [str(bin_dir / "bash"), "scripts/test", "-x", "tests/test_cli.py"],
+        cwd=clone,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    steps = log.read_text(encoding="utf-8").splitlines()
+    sudo = "sudo " if user != "root" else ""
+    install = [s for s in steps if "apt-get install" in s and not s.startswith("sudo")]
+    assert len(install) == 1 and install[0].split()[-3:] == ["chromium", "chromium-driver", "openjdk-17-jre-headless"]
+    assert f"{sudo}apt-get update -q" in steps
+    assert ("sudo apt-get install" in " ".join(steps)) == (user != "root")
+    ordered = [s for s in steps if not s.startswith("sudo")]
+    assert ordered[-4:] == [
+        "python3 -m venv .venv",
+        "pip install -q -r requirements.lock",
+        "pip install -q --no-deps -e .",
+        "python -m pytest -x tests/test_cli.py",
+    ]
+    assert ordered.index("apt-get update -q") < ordered.index("python3 -m venv .venv")
+
+
+def test_scripts_test_installs_nothing_already_there(tmp_path):
+    clone = tmp_path / "clone"
+    (clone / "scripts").mkdir(parents=True)
+    (clone / "scripts" / "test").write_bytes((ROOT / "scripts" / "test").read_bytes())
+    bin_dir, log = tmp_path / "bin", tmp_path / "log"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname"):
+        os.symlink(subprocess.check_output(["bash", "-c", f"command -v {tool}"], text=True).strip(), bin_dir / tool)
+    for present in ("chromium", "chromedriver", "java", "id"):
+        _stub(bin_dir, present, "echo 0")
+    _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
+    (clone / ".venv" / "bin").mkdir(parents=True)
+    for tool in ("python", "pip"):
+        _stub(clone / ".venv" / "bin", tool, f'echo "{tool} $*" >> {log}')
+    result = subprocess.run(
+        [str(bin_dir / "bash"), "scripts/test"], cwd=clone, env={"PATH": str(bin_dir)}, capture_output=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    steps = log.read_text(encoding="utf-8").splitlines()
+    assert not [s for s in steps if s.startswith("apt-get")]
+    assert steps[-1] == "python -m pytest"
