@@ -28,7 +28,7 @@ def r_output(tmp_path_factory) -> list[list[str]]:
     result = subprocess.run([rscript, str(SCRIPT), str(directory)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     lines = [line.split("\t") for line in result.stdout.splitlines()]
-    return [line + [str(directory)] for line in lines]
+    return [[*line, str(directory)] for line in lines]
 
 
 def release_dir(r_output) -> Path:
