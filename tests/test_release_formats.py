@@ -171,6 +171,19 @@ def test_repository_citation_files_are_current():
         )
 
 
+def test_docs_index_embeds_the_current_dataset_jsonld():
+    import json as json_module
+
+    from alliance_data.release.citation import JSONLD_END, JSONLD_START, with_dataset_jsonld
+    from alliance_data.release.croissant import dataset_jsonld
+
+    page = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
+    assert with_dataset_jsonld(page) == page, "docs/index.md is stale: run python tools/citation_files.py"
+    block = page.split(JSONLD_START, 1)[1].split(JSONLD_END, 1)[0]
+    script = block.split(">", 1)[1].rsplit("</script>", 1)[0]
+    assert json_module.loads(script) == dataset_jsonld()
+
+
 def test_zenodo_metadata_carries_version_date_and_licence(published):
     metadata = json.loads((published / release_name(ZENODO_FILE)).read_text(encoding="utf-8"))
     assert metadata["version"] == about.__version__

@@ -64,7 +64,11 @@ def field(column: Column) -> dict:
     if not column.nullable:
         constraints["required"] = True
     if column.enum:
+        # `enum` is what validators check; `categories` (Data Package v2) carries the codebook's
+        # order to the readers that know it, ordered for certainty and time frame.
         constraints["enum"] = column.levels
+        descriptor["categories"] = column.levels
+        descriptor["categoriesOrdered"] = column.ordered
     if column.pattern:
         # Table Schema patterns are implicitly anchored.
         constraints["pattern"] = column.pattern.removeprefix("^").removesuffix("$")
