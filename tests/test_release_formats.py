@@ -221,6 +221,20 @@ def test_the_profile_check_can_fail(published):
         jsonschema.Draft4Validator(tabular_resource_profile()).validate(resource)
 
 
+def test_every_release_file_is_recorded_in_the_manifest(published):
+    manifest = json.loads((published / "manifest.json").read_text(encoding="utf-8"))
+    recorded = {manifest["database"]["path"]} | {f["path"] for t in manifest["tables"] for f in t["files"].values()}
+    recorded |= {entry["path"] for entry in manifest["other_files"]}
+    on_disk = {
+        path.relative_to(published).as_posix()
+        for path in published.rglob("*")
+        if path.is_file() and path.name not in {"manifest.json", "datapackage.json", "SHA256SUMS"}
+    }
+    assert on_disk == recorded
+    for entry in manifest["other_files"]:
+        assert (published / entry["path"]).stat().st_size == entry["bytes"]
+
+
 def test_every_release_file_is_a_described_resource(published):
     descriptor = json.loads((published / "datapackage.json").read_text(encoding="utf-8"))
     described = {resource["path"] for resource in descriptor["resources"]}

@@ -25,7 +25,7 @@ from . import codebook
 from .checksums import SUMS_FILE, sha256, write_sums
 from .datapackage import write_descriptor
 from .diff import BUMPS, _parse, bump_of, diff, read_tables, render
-from .formats import source_texts, write_release_formats
+from .formats import record_other_files, source_texts, write_release_formats
 
 RELEASES_DIR = Path("releases")
 INDEX_FILE = "index.json"
@@ -117,6 +117,7 @@ def release(
         (staging / CODEBOOK_FILE).write_text(codebook.render(version), encoding="utf-8")
         header = f"# alliance-data {version}\n\n{about.citation(version)}\n\n"
         (staging / NOTES_FILE).write_text(header + notes, encoding="utf-8")
+        record_other_files(staging)
         write_descriptor(staging, version, source)
         write_sums(staging)
     write_index(releases_dir)

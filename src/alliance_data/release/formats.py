@@ -45,3 +45,31 @@ def write_release_formats(tables: dict[str, pa.Table], texts: dict[str, str], di
     write_croissant(directory)
     for name, render in CITATION_FILES.items():
         (directory / release_name(name)).write_text(render(), encoding="utf-8")
+
+
+MANIFEST_FILE = "manifest.json"
+# Written after the manifest is complete, each recording the others.
+DESCRIPTORS = {MANIFEST_FILE, "datapackage.json", "SHA256SUMS"}
+
+
+def record_other_files(directory: Path) -> None:
+    """Add every file of the release that the build's manifest does not list (the formats
+    above, the notes, the maps) to manifest.json, with its size and SHA-256, so the manifest
+    records every file as SHA256SUMS and datapackage.json do."""
+    import json
+
+    from .checksums import sha256
+
+    path = directory / MANIFEST_FILE
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    listed = {manifest["database"]["path"]} | {f["path"] for t in manifest["tables"] for f in t["files"].values()}
+    others = sorted(
+        file.relative_to(directory).as_posix()
+        for file in directory.rglob("*")
+        if file.is_file() and file.relative_to(directory).as_posix() not in listed | DESCRIPTORS
+    )
+    manifest["other_files"] = [
+        {"path": name, "bytes": (directory / name).stat().st_size, "sha256": sha256(directory / name)}
+        for name in others
+    ]
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
