@@ -202,7 +202,13 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     templates.mkdir()
     for tool in ("python", "pip"):
         _stub(templates, tool, f'echo "{tool} $*" >> {log}')
-    _stub(bin_dir, "python3", f'echo "python3 $*" >> {log}; mkdir -p .venv/bin; cp {templates}/* .venv/bin/')
+    # Debian's python3 without python3-venv: no ensurepip, so no virtual environment.
+    _stub(
+        bin_dir,
+        "python3",
+        f'echo "python3 $*" >> {log}; if [ "$1" = -c ]; then exit 1; fi; '
+        f"mkdir -p .venv/bin; cp {templates}/* .venv/bin/",
+    )
     env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
     result = subprocess.run(
         [str(bin_dir / "bash"), "scripts/test", "-x", "tests/test_cli.py"],
@@ -217,7 +223,7 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     sudo = "sudo " if user != "root" else ""
     install = [s for s in steps if "apt-get install" in s and not s.startswith("sudo")]
     packages = ["chromium", "chromium-driver", "openjdk-17-jre-headless", "r-base-core"]
-    packages += ["r-cran-readr", "r-cran-rsqlite", "r-cran-haven"]
+    packages += ["r-cran-readr", "r-cran-rsqlite", "r-cran-haven", "python3-venv"]
     assert len(install) == 1 and install[0].split()[-len(packages) :] == packages
     assert f"{sudo}apt-get update -q" in steps
     assert ("sudo apt-get install" in " ".join(steps)) == (user != "root")
