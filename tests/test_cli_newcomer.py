@@ -222,8 +222,9 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     steps = log.read_text(encoding="utf-8").splitlines()
     sudo = "sudo " if user != "root" else ""
     install = [s for s in steps if "apt-get install" in s and not s.startswith("sudo")]
-    packages = ["chromium", "chromium-driver", "openjdk-17-jre-headless", "python3-venv"]
-    assert len(install) == 1 and install[0].split()[-4:] == packages
+    packages = ["chromium", "chromium-driver", "openjdk-17-jre-headless", "r-base-core"]
+    packages += ["r-cran-readr", "r-cran-rsqlite", "r-cran-haven", "python3-venv"]
+    assert len(install) == 1 and install[0].split()[-len(packages) :] == packages
     assert f"{sudo}apt-get update -q" in steps
     assert ("sudo apt-get install" in " ".join(steps)) == (user != "root")
     ordered = [s for s in steps if not s.startswith("sudo")]
@@ -244,7 +245,7 @@ def test_scripts_test_installs_nothing_already_there(tmp_path):
     bin_dir.mkdir()
     for tool in ("bash", "dirname"):
         os.symlink(subprocess.check_output(["bash", "-c", f"command -v {tool}"], text=True).strip(), bin_dir / tool)
-    for present in ("chromium", "chromedriver", "java", "id"):
+    for present in ("chromium", "chromedriver", "java", "id", "Rscript"):
         _stub(bin_dir, present, "echo 0")
     _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
     (clone / ".venv" / "bin").mkdir(parents=True)

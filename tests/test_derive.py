@@ -24,6 +24,16 @@ def test_hedge_cues_column_is_hedge_cues_of_each_quote(quotes):
     assert hedge_cues_column(pa.array(quotes, pa.string())).to_pylist() == expected
 
 
+COW = {"IRN": 630, "RUS": 365, "USA": 2, "SYR": 652, "SUN": 365}
+
+
+def _dyad_codes(a: str, b: str) -> tuple[int | None, int | None]:
+    codes = COW.get(a), COW.get(b)
+    if None in codes or codes[0] == codes[1]:
+        return None, None
+    return min(codes), max(codes)
+
+
 def _pairs_by_definition(rows):
     """actor_pairs as the codebook defines it, one claim at a time."""
     actors = {}
@@ -31,6 +41,7 @@ def _pairs_by_definition(rows):
         actors.setdefault(row["claim_id"], set()).add(row["actor_id"])
     return [
         {"claim_id": claim, "dyad": f"{a}-{b}", "actor_a": a, "actor_b": b}
+        | dict(zip(("ccode1", "ccode2"), _dyad_codes(a, b), strict=True))
         for claim, ids in sorted(actors.items())
         for a, b in combinations(sorted(ids), 2)
     ]
@@ -39,7 +50,7 @@ def _pairs_by_definition(rows):
 _ROW = st.fixed_dictionaries(
     {
         "claim_id": st.sampled_from(["x-s0-001", "x-s0-002", "x-s1-001"]),
-        "actor_id": st.sampled_from(["IRN", "RUS", "USA", "west", "SYR"]),
+        "actor_id": st.sampled_from(["IRN", "RUS", "USA", "west", "SYR", "SUN"]),
         "role": st.sampled_from(["subject", "object", "holder"]),
     }
 )
@@ -50,4 +61,5 @@ _ROW = st.fixed_dictionaries(
 def test_actor_pairs_table_is_every_pair_of_distinct_actors_per_claim(rows):
     schema = pa.schema([("claim_id", pa.string()), ("actor_id", pa.string()), ("role", pa.string())])
     table = pa.Table.from_pylist(rows, schema=schema)
-    assert actor_pairs_table(table).to_pylist() == _pairs_by_definition(rows)
+    actors = pa.table({"actor_id": list(COW), "cow_code": list(COW.values())})
+    assert actor_pairs_table(table, actors).to_pylist() == _pairs_by_definition(rows)

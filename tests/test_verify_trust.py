@@ -139,8 +139,8 @@ def test_a_release_newer_than_the_package_says_so(releases, monkeypatch):
 
 @pytest.mark.parametrize(
     "name",
-    ["../../etc/passwd", "/etc/passwd", "sub/claims.csv", "..", "."],
-    ids=["parent", "absolute", "subdirectory", "dotdot", "dot"],
+    ["../../etc/passwd", "/etc/passwd", "stata/../../claims.csv", "stata//claims.dta", "..", "."],
+    ids=["parent", "absolute", "up-from-a-folder", "empty-part", "dotdot", "dot"],
 )
 def test_entries_outside_the_release_are_refused(releases, name):
     write_sums(releases, [*sums_lines(releases), f"{digest(Path('/etc/passwd'))}  {name}"])

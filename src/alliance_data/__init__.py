@@ -9,6 +9,26 @@ Importing this package is light: nothing heavy is imported until a table is load
 """
 
 from .about import __version__, citation
-from .loading import PackagedDataError, UnknownTableError, describe, load, tables
+from .loading import (
+    PackagedDataError,
+    UnknownTableError,
+    database_path,
+    describe,
+    load,
+    load_all,
+    table_attrs,
+    tables,
+)
 
-__all__ = ["PackagedDataError", "UnknownTableError", "__version__", "citation", "describe", "load", "tables"]
+__all__ = [
+    "PackagedDataError",
+    "UnknownTableError",
+    "__version__",
+    "citation",
+    "database_path",
+    "describe",
+    "load",
+    "load_all",
+    "table_attrs",
+    "tables",
+]

@@ -1,6 +1,8 @@
 """The dataset's name, version and citation: the one place they are written."""
 
 __version__ = "1.0.0"
+# The day this version was released (ISO 8601): its year is the year of the citation.
+RELEASED = "2026-12-01"
 
 NAME = "alliance-data"
 TITLE = "alliance-data: the claims of “Iran And Russia: A Deepening Alliance”"
@@ -11,14 +13,20 @@ DESCRIPTION = (
     "views, not established facts."
 )
 LICENSE = "CC-BY-4.0"
+# The code (src/, tests/, tools/, benchmarks/) is under the MIT licence; see LICENSE.
+CODE_LICENSE = "MIT"
 LICENSE_TITLE = "Creative Commons Attribution 4.0 (the curated records; the source text keeps its author's rights)"
 HOMEPAGE = "https://github.com/alliance-data/alliance-data"
 
 
-def citation(version: str = __version__) -> str:
+def year(released: str = RELEASED) -> str:
+    return released[:4]
+
+
+def citation(version: str = __version__, released: str = RELEASED) -> str:
     """How to cite this version of the dataset."""
     return (
-        f"alliance-data contributors. alliance-data: the claims of “Iran And Russia: A Deepening Alliance” "
-        f"(version {version}) [dataset]. Source article: Jhon Lennon, “Iran And Russia: A Deepening "
-        f"Alliance”, URL and date unknown."
+        f"alliance-data contributors ({year(released)}). alliance-data: the claims of “Iran And Russia: A Deepening "
+        f"Alliance” (version {version}) [dataset]. {HOMEPAGE}. Source article: Jhon Lennon, “Iran And Russia: "
+        f"A Deepening Alliance”, URL and date unknown."
     )

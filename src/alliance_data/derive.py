@@ -44,21 +44,37 @@ def hedge_cues_column(quotes: pa.ChunkedArray | pa.Array) -> pa.Array:
     return pa.array(values, pa.string())
 
 
-def actor_pairs_table(claim_actors: pa.Table) -> pa.Table:
+def _cow_codes(pairs: pa.Table, actors: pa.Table) -> tuple[pa.Array, pa.Array]:
+    """ccode1 and ccode2 of each pair: the lower and higher COW code, null unless both actors
+    have one and they differ (Russia and the Soviet Union share 365: no dyad of its own)."""
+    codes = actors.select(["actor_id", "cow_code"])
+    a = pc.take(codes["cow_code"], pc.index_in(pairs["actor_a"], value_set=codes["actor_id"]))
+    b = pc.take(codes["cow_code"], pc.index_in(pairs["actor_b"], value_set=codes["actor_id"]))
+    distinct = pc.fill_null(pc.not_equal(a, b), False)
+    empty = pa.scalar(None, pa.int64())
+    low = pc.if_else(distinct, pc.min_element_wise(a, b), empty)
+    high = pc.if_else(distinct, pc.max_element_wise(a, b), empty)
+    return low, high
+
+
+def actor_pairs_table(claim_actors: pa.Table, actors: pa.Table | None = None) -> pa.Table:
     """One row per claim and unordered pair of its distinct actors, keyed by a sorted dyad,
-    sorted by claim, then pair."""
-    actors = claim_actors.select(["claim_id", "actor_id"]).group_by(["claim_id", "actor_id"]).aggregate([])
-    pairs = actors.join(actors, "claim_id", join_type="inner", left_suffix="_a", right_suffix="_b")
+    sorted by claim, then pair, with the dyad's COW codes where `actors` gives them."""
+    members = claim_actors.select(["claim_id", "actor_id"]).group_by(["claim_id", "actor_id"]).aggregate([])
+    pairs = members.join(members, "claim_id", join_type="inner", left_suffix="_a", right_suffix="_b")
     pairs = pairs.rename_columns({"actor_id_a": "actor_a", "actor_id_b": "actor_b"})
     pairs = pairs.filter(pc.less(pairs["actor_a"], pairs["actor_b"]))
     pairs = pairs.sort_by([("claim_id", "ascending"), ("actor_a", "ascending"), ("actor_b", "ascending")])
     dyad = pc.binary_join_element_wise(pairs["actor_a"], pairs["actor_b"], "-")
     columns = {"claim_id": pairs["claim_id"], "dyad": dyad, "actor_a": pairs["actor_a"], "actor_b": pairs["actor_b"]}
+    if actors is None:
+        actors = pa.table({"actor_id": pa.array([], pa.string()), "cow_code": pa.array([], pa.int64())})
+    columns["ccode1"], columns["ccode2"] = _cow_codes(pairs, actors)
     return pa.table({name: columns[name] for name in TABLES_BY_NAME["actor_pairs"].column_names})
 
 
 def derive_actor_pairs(dataset: Dataset) -> None:
-    dataset.columns["actor_pairs"] = actor_pairs_table(dataset.table("claim_actors"))
+    dataset.columns["actor_pairs"] = actor_pairs_table(dataset.table("claim_actors"), dataset.table("actors"))
 
 
 def derive_hedge_cues(dataset: Dataset) -> None:

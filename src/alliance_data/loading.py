@@ -97,25 +97,97 @@ def _verified_bytes(file: dict[str, Any]) -> bytes:
     return data
 
 
-def load(name: str) -> pd.DataFrame:
-    """One table as a typed pandas DataFrame.
+BACKENDS = ("pandas", "polars")
 
-    Enumerations are categoricals carrying every level in the codebook's order (ordered
-    for certainty and time frame), integers are nullable (Int64), text is pandas' string
-    dtype. `df.attrs` carries the dataset version and how to cite it.
-    """
-    entry = _table_entry(name)
-    import pandas as pd
+
+def _check_backend(backend: str) -> None:
+    if backend not in BACKENDS:
+        raise ValueError(unknown_name_message("backend", backend, list(BACKENDS)))
+
+
+def _arrow_table(name: str, version: str | None, base_url: str | None):
+    """The table as Arrow and the manifest-style attributes of its version."""
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pq.read_table(pa.BufferReader(_verified_bytes(_file_entry(entry, "parquet"))))
-    expected = [column["name"] for column in entry["columns"]]
-    if table.column_names != expected:
-        raise PackagedDataError(f"packaged table {name} has columns {table.column_names}, expected {expected}")
-    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
     info = manifest()
-    frame.attrs = {
+    if version is None or version == info["version"]:
+        entry = _table_entry(name)
+        table = pq.read_table(pa.BufferReader(_verified_bytes(_file_entry(entry, "parquet"))))
+        expected = [column["name"] for column in entry["columns"]]
+        if table.column_names != expected:
+            raise PackagedDataError(f"packaged table {name} has columns {table.column_names}, expected {expected}")
+        return table, _arrow_table_attrs(name)
+    from .remote import fetch, release_entry
+
+    tables = release_entry(version).get("tables", {})
+    if name not in tables:
+        raise UnknownTableError(unknown_name_message("table", name, list(tables)))
+    table = pq.read_table(pa.BufferReader(fetch(version, f"{name}.parquet", base_url)))
+    metadata = table.schema.metadata or {}
+    attrs = {
+        "table": name,
+        "description": metadata.get(b"description", b"").decode(),
+        "dataset": info["name"],
+        "version": version,
+        "license": info["license"],
+        "citation": release_entry(version).get("citation", ""),
+    }
+    return table, attrs
+
+
+def _to_polars(table):
+    """A polars DataFrame whose enumerations are `pl.Enum` in the codebook's order."""
+    try:
+        import polars as pl
+    except ImportError:
+        raise ImportError("backend='polars' needs polars: pip install 'alliance-data[polars]'") from None
+
+    frame = pl.from_arrow(table)
+    casts = {}
+    for field in table.schema:
+        levels = (field.metadata or {}).get(b"levels")
+        if levels is not None:
+            casts[field.name] = pl.Enum(json.loads(levels))
+    return frame.with_columns(pl.col(column).cast(dtype) for column, dtype in casts.items())
+
+
+def load(name: str, version: str | None = None, backend: str = "pandas", base_url: str | None = None):
+    """One table as a typed DataFrame.
+
+    With the default pandas backend, enumerations are categoricals carrying every level in the
+    codebook's order (ordered for certainty and time frame), integers are nullable (Int64),
+    text is pandas' string dtype, and `df.attrs` carries the table, the dataset version and how
+    to cite it. With `backend="polars"`, enumerations are `pl.Enum` in the codebook's order;
+    polars frames carry no attributes, so `table_attrs(name, version)` gives the same ones.
+
+    `version` loads another published release: its file is fetched from `base_url` (or the
+    environment variable ALLIANCE_DATA_BASE_URL), cached, and checked against the SHA-256 the
+    packaged release index records (see `alliance_data.remote`).
+    """
+    _check_backend(backend)
+    table, attrs = _arrow_table(name, version, base_url)
+    if backend == "polars":
+        return _to_polars(table)
+    import pandas as pd
+    import pyarrow as pa
+
+    frame = table.to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+    frame.attrs = attrs
+    return frame
+
+
+def table_attrs(name: str, version: str | None = None, base_url: str | None = None) -> dict[str, str]:
+    """What `load(name, version).attrs` holds (table, description, version, licence, citation),
+    for backends whose frames carry no attributes."""
+    if version is None or version == manifest()["version"]:
+        return _arrow_table_attrs(name)
+    return _arrow_table(name, version, base_url)[1]
+
+
+def _arrow_table_attrs(name: str) -> dict[str, str]:
+    entry, info = _table_entry(name), manifest()
+    return {
         "table": name,
         "description": entry["description"],
         "dataset": info["name"],
@@ -123,7 +195,17 @@ def load(name: str) -> pd.DataFrame:
         "license": info["license"],
         "citation": info["citation"],
     }
-    return frame
+
+
+def load_all(version: str | None = None, backend: str = "pandas", base_url: str | None = None) -> dict:
+    """Every table, by name, as `load` gives it."""
+    _check_backend(backend)
+    names = tables() if version is None or version == manifest()["version"] else None
+    if names is None:
+        from .remote import release_entry
+
+        names = list(release_entry(version).get("tables", {}))
+    return {name: load(name, version, backend, base_url) for name in names}
 
 
 def describe(name: str) -> pd.DataFrame:

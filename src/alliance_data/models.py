@@ -140,6 +140,20 @@ class Actor(Record):
         description="Correlates of War state number (ccode); null where none applies. COW gives the "
         "Soviet Union and Russia the same number, 365.",
     )
+    gw_code: StrictInt | None = Field(
+        default=None,
+        ge=2,
+        le=999,
+        description="Gleditsch–Ward state number (gwcode); null where none applies. Russia and the Soviet "
+        "Union share 365, as in COW.",
+    )
+    vdem_id: StrictInt | None = Field(
+        default=None,
+        ge=1,
+        le=999,
+        description="V-Dem country_id; null where none applies. V-Dem codes the Russian Empire, the Soviet "
+        "Union and Russia as one country (11).",
+    )
     wikidata_qid: str | None = Field(
         default=None, pattern=WIKIDATA_QID, description="Wikidata item identifier; null where none fits."
     )
@@ -226,6 +240,20 @@ class ActorPair(Record):
     dyad: str = Field(pattern=DYAD, description="Sorted dyad key 'A-B' of the two actor ids, e.g. 'IRN-RUS'.")
     actor_a: str = Field(pattern=ACTOR_ID, description="The actor whose id sorts first (actors.actor_id).")
     actor_b: str = Field(pattern=ACTOR_ID, description="The actor whose id sorts second (actors.actor_id).")
+    ccode1: StrictInt | None = Field(
+        default=None,
+        ge=2,
+        le=999,
+        description="The lower of the two actors' COW codes, as non-directed dyads are keyed in COW data "
+        "(peacesciencer's ccode1); null unless both actors have COW codes and they differ.",
+    )
+    ccode2: StrictInt | None = Field(
+        default=None,
+        ge=2,
+        le=999,
+        description="The higher of the two actors' COW codes (peacesciencer's ccode2); null unless both "
+        "actors have COW codes and they differ.",
+    )
 
 
 class SecondCoding(Record):

@@ -100,6 +100,22 @@ class LinkRelation(DescribedEnum):
     CONTRADICTS = "contradicts", "The first claim is at odds with the second."
 
 
+# Each relation's counterpart in the Argument Interchange Format: RA (inference: the first claim
+# supports the second), CA (conflict: it attacks or limits it) or MA (rephrase).
+AIF_SCHEMES = {
+    LinkRelation.DRIVES: "RA",
+    LinkRelation.ENABLES: "RA",
+    LinkRelation.IMPLIES: "RA",
+    LinkRelation.POSES_RISK_TO: "CA",
+    LinkRelation.QUALIFIES: "CA",
+    LinkRelation.CONTRADICTS: "CA",
+}
+
+
+def aif_scheme(relation: LinkRelation) -> str:
+    return AIF_SCHEMES[relation]
+
+
 class CodedField(DescribedEnum):
     """A field coded independently by two coders."""
 

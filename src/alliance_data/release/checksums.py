@@ -34,8 +34,17 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def release_files(directory: Path) -> list[str]:
+    """Every regular file under `directory` but SHA256SUMS, as sorted relative POSIX paths."""
+    return sorted(
+        path.relative_to(directory).as_posix()
+        for path in directory.rglob("*")
+        if path.is_file() and not path.is_symlink() and path.relative_to(directory).as_posix() != SUMS_FILE
+    )
+
+
 def write_sums(directory: Path) -> Path:
-    names = sorted(p.name for p in directory.iterdir() if p.is_file() and p.name != SUMS_FILE)
+    names = release_files(directory)
     text = "".join(f"{sha256(directory / name)}  {name}\n" for name in names)
     path = directory / SUMS_FILE
     path.write_text(text, encoding="utf-8")
@@ -55,8 +64,28 @@ def problem_report(directory: Path, problems: list[str], fix: str) -> str:
     return "\n  ".join([*lines, f"fix: {fix}"])
 
 
-def _not_regular(path: Path) -> str | None:
-    """Why `path` is not a regular file of the release (None when it is one)."""
+def _entries(directory: Path) -> list[str]:
+    """Every entry below `directory` that is not a folder (symlinks included, never followed),
+    as relative POSIX paths."""
+    found = []
+    for root, folders, names in os.walk(directory, followlinks=False):
+        relative = Path(root).relative_to(directory)
+        # A symlinked folder is an entry to report, not a place to descend into.
+        found += [(relative / name).as_posix() for name in folders if os.path.islink(Path(root) / name)]
+        found += [(relative / name).as_posix() for name in names]
+        # A folder with nothing in it is an entry too: only a listed file justifies a folder.
+        if not folders and not names and relative != Path("."):
+            found.append(relative.as_posix())
+    return sorted(found)
+
+
+def _not_regular(path: Path, directory: Path | None = None) -> str | None:
+    """Why `path` is not a regular file of the release in `directory` (None when it is one)."""
+    if directory is not None:
+        folders = path.relative_to(directory).parts[:-1]
+        for depth in range(1, len(folders) + 1):
+            if directory.joinpath(*folders[:depth]).is_symlink():
+                return "inside a symlinked folder; a release holds only regular files"
     try:
         mode = os.lstat(path).st_mode
     except FileNotFoundError:
@@ -71,8 +100,9 @@ def _not_regular(path: Path) -> str | None:
 
 
 def _name_problem(name: str) -> str | None:
-    if name in (".", "..") or "/" in name or "\\" in name or os.path.isabs(name):
-        return "names a path outside the release directory; a release lists bare file names"
+    parts = name.split("/")
+    if "\\" in name or os.path.isabs(name) or any(part in ("", ".", "..") for part in parts):
+        return "names a path outside the release directory; a release lists paths inside it (e.g. stata/claims.dta)"
     if any(ord(c) < 32 or ord(c) == 127 for c in name):
         return "the file name holds a control character"
     if name == SUMS_FILE:
@@ -129,7 +159,7 @@ def verify(directory: Path) -> list[str]:
     problems, verified = [], []
     for name, digest in sums.items():
         target = directory / name
-        why = _not_regular(target)
+        why = _not_regular(target, directory)
         problem = None if why is None else f"{target}: listed in SHA256SUMS but {why}"
         if problem is None:
             try:
@@ -144,7 +174,7 @@ def verify(directory: Path) -> list[str]:
         else:
             problems.append(problem)
     try:
-        present = sorted(os.listdir(directory))
+        present = _entries(directory)
     except OSError as error:
         present = []
         problems.append(f"{directory}: cannot be listed ({error.strerror})")

@@ -27,6 +27,7 @@ from . import codebook
 from .checksums import SUMS_FILE, sha256, write_sums
 from .datapackage import write_descriptor
 from .diff import BUMPS, _parse, bump_of, diff, read_tables, render
+from .formats import record_other_files, source_texts, write_release_formats
 
 RELEASES_DIR = Path("releases")
 INDEX_FILE = "index.json"
@@ -121,12 +122,14 @@ def release(
         output_directory(target, data_dir, RELEASE_ADVICE, after_swap=lambda: write_index(releases_dir)) as staging,
     ):
         write_outputs(tables, staging, on_step=on_step)
+        write_release_formats(tables, source_texts(tables, Path(data_dir)), staging)
         rows = (tables[name].to_pylist() for name in ("claims", "claim_links", "topics"))
         for name, svg in argument_maps(*rows).items():
             (staging / name).write_text(svg, encoding="utf-8")
         (staging / CODEBOOK_FILE).write_text(codebook.render(version), encoding="utf-8")
         header = f"# alliance-data {version}\n\n{about.citation(version)}\n\n"
         (staging / NOTES_FILE).write_text(header + notes, encoding="utf-8")
+        record_other_files(staging)
         write_descriptor(staging, version, source)
         write_sums(staging)
     return Release(version, target)

@@ -9,6 +9,7 @@ hash only: frictionless 5 cannot check a Parquet resource that has both a schema
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .. import about
@@ -23,7 +24,34 @@ OTHER_FILES = {
     "RELEASE_NOTES.md": "What changed since the previous release, by stable id.",
     "argument-map.svg": "The article's argument by topic, drawn from claim_links.",
     "argument-map-claims.svg": "The article's argument claim by claim, drawn from claim_links.",
+    "alliance-data.xlsx": "Every table as a sheet of one workbook, with a codebook sheet (for spreadsheet users).",
+    "CITATION.cff": "How to cite this version (Citation File Format 1.2.0).",
+    "zenodo.json": "Zenodo deposit metadata of this version (.zenodo.json in the repository).",
+    "LICENSE": "The licences: CC BY 4.0 for the data, MIT for the code; the source text is the author's.",
+    "LICENSE-DATA.md": "The data licence (CC BY 4.0) and what it does not cover.",
+    "README.md": "The dataset card (Hugging Face format: one configuration per table).",
+    "croissant.json": "Croissant 1.1 metadata with Responsible AI fields and one record set per table.",
+    "annotations.jsonld": "Every claim and link as a W3C Web Annotation on the source text.",
+    "argument-graph.json": "The argument graph in the Argument Interchange Format (xAIF JSON).",
+    "brat/annotation.conf": "The annotation types of the BRAT standoff files.",
 }
+
+
+def _resource_name(path: str) -> str:
+    """A resource name the profile accepts (lower case, digits, '-', '_', '.'), unique per path."""
+    return re.sub(r"[^a-z0-9._-]+", "-", path.lower()).strip("-.")
+
+
+def _other_description(path: str) -> str:
+    if path in OTHER_FILES:
+        return OTHER_FILES[path]
+    folder, _, name = path.partition("/")
+    if folder == "brat":
+        kind = "text, byte for byte" if name.endswith(".txt") else "claims, attributes and links (standoff)"
+        return f"BRAT standoff: the source {Path(name).stem}'s {kind}."
+    if folder == "stata":
+        return f"The {Path(name).stem} table as a Stata 14+ file (format 118) with variable and value labels."
+    return path
 
 
 def field(column: Column) -> dict:
@@ -36,7 +64,11 @@ def field(column: Column) -> dict:
     if not column.nullable:
         constraints["required"] = True
     if column.enum:
+        # `enum` is what validators check; `categories` (Data Package v2) carries the codebook's
+        # order to the readers that know it, ordered for certainty and time frame.
         constraints["enum"] = column.levels
+        descriptor["categories"] = column.levels
+        descriptor["categoriesOrdered"] = column.ordered
     if column.pattern:
         # Table Schema patterns are implicitly anchored.
         constraints["pattern"] = column.pattern.removeprefix("^").removesuffix("$")
@@ -52,15 +84,28 @@ def field(column: Column) -> dict:
 
 
 def table_schema(table: Table) -> dict:
-    return {
+    schema = {
         "fields": [field(column) for column in table.columns],
         "missingValues": [""],
         "primaryKey": list(table.primary_key),
-        "foreignKeys": [
+    }
+    # The official profile refuses an empty list: a table without foreign keys has none.
+    if table.foreign_keys:
+        schema["foreignKeys"] = [
             {"fields": key.column, "reference": {"resource": key.table, "fields": key.other_column}}
             for key in table.foreign_keys
-        ],
-    }
+        ]
+    return schema
+
+
+def _source(source: dict) -> dict:
+    described = {"title": f"{source['title']} ({source['author']})"}
+    # A source's `path` must be a URL or a relative path: with no known URL there is none.
+    if source.get("url"):
+        described["path"] = source["url"]
+    if source.get("note"):
+        described["description"] = source["note"]
+    return described
 
 
 def _file(directory: Path, name: str) -> dict:
@@ -105,15 +150,16 @@ def descriptor(directory: Path, version: str, source: dict) -> dict:
         }
     )
     described = {resource["path"] for resource in resources} | {DESCRIPTOR_FILE, "SHA256SUMS"}
-    for path in sorted(directory.iterdir()):
-        if path.name not in described:
+    for path in sorted(item for item in directory.rglob("*") if item.is_file()):
+        name = path.relative_to(directory).as_posix()
+        if name not in described:
             resources.append(
                 {
-                    "name": path.stem.lower().replace("_", "-"),
-                    **_file(directory, path.name),
+                    "name": _resource_name(name),
+                    **_file(directory, name),
                     "type": "file",
-                    "format": path.suffix.lstrip("."),
-                    "description": OTHER_FILES.get(path.name, path.name),
+                    "format": path.suffix.lstrip(".") or path.name.lstrip("."),
+                    "description": _other_description(name),
                 }
             )
     return {
@@ -130,13 +176,7 @@ def descriptor(directory: Path, version: str, source: dict) -> dict:
                 "title": about.LICENSE_TITLE,
             }
         ],
-        "sources": [
-            {
-                "title": f"{source['title']} ({source['author']})",
-                "path": source["url"] or "",
-                "description": source["note"] or "",
-            }
-        ],
+        "sources": [_source(source)],
         "contributors": [{"title": "alliance-data contributors", "role": "author"}],
         "keywords": ["Iran", "Russia", "alliance", "claims", "international relations"],
         "resources": resources,

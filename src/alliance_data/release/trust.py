@@ -140,6 +140,7 @@ class Verified:
 
 def _manifest_files(manifest: Any) -> dict[str, tuple[int, str]]:
     entries = [manifest["database"], *(f for t in manifest["tables"] for f in t["files"].values())]
+    entries += manifest.get("other_files", [])
     return {e["path"]: (e["bytes"], str(e["sha256"]).lower()) for e in entries}
 
 
