@@ -93,7 +93,7 @@ def test_a_failing_pandera_validation_becomes_a_failure(spark):
     ]
     topics = spark.createDataFrame(rows, "topic_id string, kind string, label string, description string")
     assert pandera_errors(topics, table)  # pandera found something, without raising
-    corpus = Corpus({"topics": topics}, texts=None, retired_ids=None, unlinked=None)
+    corpus = Corpus({"topics": topics}, texts=None, retired_ids=None)
     failures = [tuple(row) for part in schema_failures(spark, corpus, table) for row in part.collect()]
     located = {(record, field, check) for _, record, field, check, _ in failures}
     assert located == {

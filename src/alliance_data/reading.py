@@ -21,7 +21,6 @@ from .registry import TABLES, TABLES_BY_NAME
 
 SOURCES_DIR = "sources"
 RETIRED_IDS_FILE = "retired_ids.yaml"
-UNLINKED_FILE = "unlinked_claims.yaml"
 
 
 @dataclass(frozen=True)
@@ -52,14 +51,15 @@ class Dataset:
     origins: dict[str, list[Origin]]
     texts: dict[str, str]
     retired_ids: dict[str, str]
-    # Claims exempt from the link requirements, with the reason.
-    unlinked: dict[str, str] = field(default_factory=dict)
     # Primary keys of records that failed record-level checks, by table.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
     # Arrow form of each table, in row order, enumerations as text (see exports.arrow.plain_table).
     columns: dict[str, Any] = field(default_factory=dict, repr=False)
     # Tables whose rows stand for rows of another table: an actor pair is reported at its claim.
-    reported_at: dict[str, tuple[str, str]] = field(default_factory=lambda: {"actor_pairs": ("claims", "claim_id")})
+    # The certainty cues the build finds in quotes come after the authored (governing) ones.
+    reported_at: dict[str, tuple[str, str]] = field(
+        default_factory=lambda: {"actor_pairs": ("claims", "claim_id"), "certainty_cues": ("claims", "claim_id")}
+    )
 
     def add(self, table: str, row: dict[str, Any], origin: Origin) -> None:
         self.rows.setdefault(table, []).append(row)
@@ -201,8 +201,11 @@ def _read_table_file(dataset: Dataset, table_name: str, path: Path, problems: Pr
         record_id = str(data.get(key)) if data.get(key) is not None else None
         if table_name == "claims":
             _read_claim_actors(dataset, data.pop("actors", None), record, display, record_id, problems)
-        elif table_name == "claim_links":
+        elif table_name in ("claim_links", "second_links"):
             record_id = f"{data.get('from_claim')}->{data.get('to_claim')}"
+        elif table_name in ("link_signals", "second_segmentation"):
+            start = data.get("signal_start", data.get("char_start"))
+            record_id = f"{data.get('source_id')}@{start}"
         row = validate_record(table.model, data, record, display, record_id, problems)
         if row is not None:
             dataset.add(table_name, row, Origin(display, record.line, record_id, record.key_lines))
@@ -251,11 +254,8 @@ def _read_claim_actors(
 
 
 def _read_curation_lists(dataset: Dataset, problems: ProblemList) -> None:
-    """Retired ids and claims exempt from the link rules: curation inputs, not published tables."""
-    for file_name, model, key, target in (
-        (RETIRED_IDS_FILE, models.RetiredId, "id", dataset.retired_ids),
-        (UNLINKED_FILE, models.UnlinkedClaim, "claim_id", dataset.unlinked),
-    ):
+    """Retired ids: a curation input, not a published table."""
+    for file_name, model, key, target in ((RETIRED_IDS_FILE, models.RetiredId, "id", dataset.retired_ids),):
         path = dataset.data_dir / file_name
         if not path.exists():
             continue

@@ -5,7 +5,6 @@
       <table>.parquet                   every other table of the registry
       source_texts.parquet              source_id, text: what quotes are checked against
       retired_ids.parquet               id, reason: ids never to be used again
-      unlinked_claims.parquet           claim_id, reason: exempt from the link requirements
 
 Columns keep their model types (text, 64-bit integers; enumerations as text), and every
 field is nullable on disk: the corpus holds the data as it is, invalid values included,
@@ -23,7 +22,6 @@ from ..registry import TABLES
 PARTITIONED = {"claims": "source_id"}
 TEXTS = "source_texts"
 RETIRED = "retired_ids"
-UNLINKED = "unlinked_claims"
 
 
 def _write(table: Any, path: Path, partition: str | None = None) -> None:
@@ -61,8 +59,6 @@ def write_corpus(dataset: Any, path: str | Path) -> Path:
     _write(texts, root / f"{TEXTS}.parquet")
     retired = pa.table({"id": list(dataset.retired_ids), "reason": list(dataset.retired_ids.values())})
     _write(retired, root / f"{RETIRED}.parquet")
-    unlinked = pa.table({"claim_id": list(dataset.unlinked), "reason": list(dataset.unlinked.values())})
-    _write(unlinked, root / f"{UNLINKED}.parquet")
     return root
 
 
@@ -73,7 +69,6 @@ class Corpus:
     tables: dict[str, Any]
     texts: Any
     retired_ids: Any
-    unlinked: Any
 
     def __getitem__(self, name: str) -> Any:
         return self.tables[name]
@@ -94,7 +89,7 @@ def read_corpus(spark: Any, path: str | Path) -> Corpus:
         # Column order as in the model (a partition column comes last when read).
         known = [name for name in table.column_names if name in frame.columns]
         tables[table.name] = frame.select(*known, *[name for name in frame.columns if name not in known])
-    return Corpus(tables, read(TEXTS), read(RETIRED), read(UNLINKED))
+    return Corpus(tables, read(TEXTS), read(RETIRED))
 
 
 __all__ = ["Corpus", "read_corpus", "write_corpus"]
