@@ -242,7 +242,8 @@ class ClaimLink(Record):
         default=None, description="Offset just past the signal's last character (exclusive); null unless explicit."
     )
     justification: str = Field(
-        min_length=10, description="Why the text supports the link, in our own words; for an inferred link, why it is kept."
+        min_length=10,
+        description="Why the text supports the link, in our own words; for an inferred link, why it is kept.",
     )
 
 
@@ -286,7 +287,9 @@ class SecondSegment(Record):
     source_id: str = Field(pattern=SOURCE_ID, description="The source segmented (sources.source_id).")
     char_start: Offset = Field(description="Offset of the span's first character in the source text.")
     char_end: Offset = Field(description="Offset just past the span's last character (exclusive).")
-    quote: str = Field(min_length=1, description="The span verbatim; equals the source text from char_start to char_end.")
+    quote: str = Field(
+        min_length=1, description="The span verbatim; equals the source text from char_start to char_end."
+    )
     kind: Kind = Field(description="The second coder's kind for the span.")
 
 
@@ -301,8 +304,12 @@ class SecondLink(Record):
     signal_quote: str | None = Field(
         default=None, min_length=1, description="The signal the second coder saw, verbatim; null when none."
     )
-    signal_start: Offset | None = Field(default=None, description="Offset of the signal's first character; null when none.")
-    signal_end: Offset | None = Field(default=None, description="Offset just past the signal (exclusive); null when none.")
+    signal_start: Offset | None = Field(
+        default=None, description="Offset of the signal's first character; null when none."
+    )
+    signal_end: Offset | None = Field(
+        default=None, description="Offset just past the signal (exclusive); null when none."
+    )
 
 
 class ActorPair(Record):

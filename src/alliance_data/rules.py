@@ -372,7 +372,9 @@ def _disagreements_decided(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     for field in CODED_FIELDS:
         first = frame["claim_id"].map(_attribute(dataset, "claims", "claim_id", field))
         agrees = ((first == frame[field]) | first.isna()).astype(bool)
-        has_decision = _isin(frame["claim_id"], [claim for claim, decided_field, _ in decided if decided_field == field])
+        has_decision = _isin(
+            frame["claim_id"], [claim for claim, decided_field, _ in decided if decided_field == field]
+        )
         ok &= agrees | has_decision
     return ok
 
@@ -475,7 +477,9 @@ def _cue_issues(row: dict[str, Any], dataset: Dataset) -> list[str]:
     if not 0 <= row["char_start"] < row["char_end"] <= len(text):
         issues.append(f"offsets {row['char_start']}..{row['char_end']} are empty, reversed or outside the text")
     elif normalized_cue(text[row["char_start"] : row["char_end"]]) != row["cue"]:
-        issues.append(f"the text at {row['char_start']}..{row['char_end']} is {text[row['char_start'] : row['char_end']]!r}, not the cue")
+        issues.append(
+            f"the text at {row['char_start']}..{row['char_end']} is {text[row['char_start'] : row['char_end']]!r}, not the cue"
+        )
     inside = claim["char_start"] <= row["char_start"] and row["char_end"] <= claim["char_end"]
     if row["scope"] == "governing" and inside:
         issues.append("a governing cue stands inside the claim's quote, where the build finds it already")
@@ -511,7 +515,11 @@ def _period_issue(row: dict[str, Any], dataset: Dataset) -> str | None:
 def _added_after_blind_coding(dataset: Dataset) -> set[str]:
     """Claims a critical reading added after the blind second coding (decision field 'claim')."""
     decisions = _decisions(dataset)
-    return {claim for (claim, field, _), row in decisions.items() if field == "claim" and row["raised_by"] == "critical_reading"}
+    return {
+        claim
+        for (claim, field, _), row in decisions.items()
+        if field == "claim" and row["raised_by"] == "critical_reading"
+    }
 
 
 def _second_segment_issues(row: dict[str, Any], dataset: Dataset) -> list[tuple[str, str]]:
@@ -553,7 +561,9 @@ ARGUMENT_RULES: tuple[Rule, ...] = (
         "claim_links",
         "basis",
         _rowwise(_signal_listed),
-        lambda row, ds: f"the signal {row['signal_quote']!r} at {row['signal_start']} is not listed as a link in link_signals",
+        lambda row, ds: (
+            f"the signal {row['signal_quote']!r} at {row['signal_start']} is not listed as a link in link_signals"
+        ),
         "list the signal in data/link_signals.yaml with decision 'link' and what it joins",
     ),
     Rule(

@@ -14,7 +14,7 @@ REPORT = Path("docs") / "reliability.md"
 @click.option("--write/--print", default=True, show_default=True, help=f"Write {REPORT} or print to stdout.")
 @reports_errors
 def reliability(data_dir: Path, write: bool) -> None:
-    """Report agreement between the two coders (Cohen's kappa per field) and every resolved disagreement.
+    """Report agreement between the two codings (kappa per field, claim spans, links) and every decision.
 
     \b
     Examples:
@@ -25,7 +25,16 @@ def reliability(data_dir: Path, write: bool) -> None:
     from ..validate import validate
 
     dataset = validate(data_dir)
-    text = report(dataset.rows["claims"], dataset.rows["second_coding"], dataset.rows["coding_decisions"])
+    rows = dataset.rows
+    text = report(
+        rows["claims"],
+        rows["second_coding"],
+        rows["coding_decisions"],
+        segments=rows["second_segmentation"],
+        sections=rows["sections"],
+        links=rows["claim_links"],
+        second_links=rows["second_links"],
+    )
     if write:
         REPORT.parent.mkdir(exist_ok=True)
         REPORT.write_text(text, encoding="utf-8")

@@ -284,8 +284,12 @@ def signal_at_offsets(corpus: Corpus) -> Any:
 def signal_decided(corpus: Corpus) -> Any:
     F = _f()
     links = _links_with_source(corpus, "claim_links")
-    links = links.filter((F.col("basis") == "explicit") & F.col("signal_start").isNotNull() & F.col("source_id").isNotNull())
-    decided = corpus["link_signals"].filter(F.col("decision") == "link").select("source_id", "signal_start", "signal_end")
+    links = links.filter(
+        (F.col("basis") == "explicit") & F.col("signal_start").isNotNull() & F.col("source_id").isNotNull()
+    )
+    decided = (
+        corpus["link_signals"].filter(F.col("decision") == "link").select("source_id", "signal_start", "signal_end")
+    )
     return links.join(decided, ["source_id", "signal_start", "signal_end"], "left_anti")
 
 
@@ -345,7 +349,12 @@ def second_link_signal_at_offsets(corpus: Corpus) -> Any:
     links = _with_text(_links_with_source(corpus, "second_links"), corpus)
     parts = [F.col(name).isNotNull() for name in ("signal_quote", "signal_start", "signal_end")]
     none_given = ~parts[0] & ~parts[1] & ~parts[2]
-    matches = parts[0] & parts[1] & parts[2] & _span_ok(F.col("text"), F.col("signal_start"), F.col("signal_end"), F.col("signal_quote"))
+    matches = (
+        parts[0]
+        & parts[1]
+        & parts[2]
+        & _span_ok(F.col("text"), F.col("signal_start"), F.col("signal_end"), F.col("signal_quote"))
+    )
     return _fails(links, none_given | F.col("text").isNull() | matches)
 
 
