@@ -190,15 +190,15 @@ def _pair(link: dict[str, Any]) -> frozenset[str]:
 def link_agreement(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> LinkAgreement:
     """Links of the second coding against the first's. For the claim pairs both link, kappa
     compares the relation and the basis (the first link of a pair in key order stands for it)."""
-    strict_first = {(l["from_claim"], l["to_claim"], l["relation"]) for l in first}
-    strict_second = {(l["from_claim"], l["to_claim"], l["relation"]) for l in second}
+    strict_first = {(link["from_claim"], link["to_claim"], link["relation"]) for link in first}
+    strict_second = {(link["from_claim"], link["to_claim"], link["relation"]) for link in second}
     strict = Scores(
         len(strict_second & strict_first), len(strict_second), len(strict_first & strict_second), len(strict_first)
     )
 
     def by_pair(links: list[dict[str, Any]]) -> dict[frozenset[str], dict[str, Any]]:
         out: dict[frozenset[str], dict[str, Any]] = {}
-        for link in sorted(links, key=lambda l: (l["from_claim"], l["to_claim"], l["relation"])):
+        for link in sorted(links, key=lambda link: (link["from_claim"], link["to_claim"], link["relation"])):
             out.setdefault(_pair(link), link)
         return out
 
@@ -225,7 +225,7 @@ def _segmentation_lines(claims, segments, sections) -> list[str]:
     lines = [
         "## Segmentation",
         "",
-        f"A second coder segmented the article into claims from the text and the codebook alone, without",
+        "A second coder segmented the article into claims from the text and the codebook alone, without",
         f"seeing the first coding's claims ({len(segments)} spans, `second_segmentation`), against the",
         f"{len(claims)} claims of `claims`. A span is found by the other coding when one of its spans overlaps it",
         f"by at least {SPAN_OVERLAP:.0%} of their union (Jaccard index); the first coding nests the items of a list",
@@ -255,7 +255,8 @@ def _segmentation_lines(claims, segments, sections) -> list[str]:
         f"Character level: of the {chars.characters:,} characters of the section bodies, the two codings agree",
         f"on {chars.agreements:,} ({chars.percent:.1f}%) about whether a character is in a claim; Cohen's kappa",
         f"{chars.kappa:.3f}. Kind of the matched spans (each second span and the claim that overlaps it most,",
-        f"at least {SPAN_OVERLAP:.0%}): {sum(a == b for a, b in kinds)} of {len(kinds)} agree, Cohen's kappa {kind_kappa:.3f}.",
+        f"at least {SPAN_OVERLAP:.0%}): {sum(a == b for a, b in kinds)} of {len(kinds)} agree, "
+        f"Cohen's kappa {kind_kappa:.3f}.",
         "",
     ]
     return lines
@@ -266,7 +267,7 @@ def _link_lines(links, second_links) -> list[str]:
     return [
         "## Links",
         "",
-        f"The second coder drew links among the first coding's claims without seeing `claim_links`",
+        "The second coder drew links among the first coding's claims without seeing `claim_links`",
         f"({len(second_links)} links, `second_links`), against the {len(links)} links of `claim_links`.",
         "Strict: the same from_claim, to_claim and relation. Pairs: the same two claims linked, in",
         "either direction and whatever the relation; for the pairs both link, Cohen's kappa compares the",

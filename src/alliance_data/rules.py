@@ -477,9 +477,8 @@ def _cue_issues(row: dict[str, Any], dataset: Dataset) -> list[str]:
     if not 0 <= row["char_start"] < row["char_end"] <= len(text):
         issues.append(f"offsets {row['char_start']}..{row['char_end']} are empty, reversed or outside the text")
     elif normalized_cue(text[row["char_start"] : row["char_end"]]) != row["cue"]:
-        issues.append(
-            f"the text at {row['char_start']}..{row['char_end']} is {text[row['char_start'] : row['char_end']]!r}, not the cue"
-        )
+        found = text[row["char_start"] : row["char_end"]]
+        issues.append(f"the text at {row['char_start']}..{row['char_end']} is {found!r}, not the cue")
     inside = claim["char_start"] <= row["char_start"] and row["char_end"] <= claim["char_end"]
     if row["scope"] == "governing" and inside:
         issues.append("a governing cue stands inside the claim's quote, where the build finds it already")
@@ -501,7 +500,7 @@ def _period_issue(row: dict[str, Any], dataset: Dataset) -> str | None:
     claim's period (period_start, else period_end); None when it can. A period that begins
     after several events begins with the last of them, so its actors exist then."""
     claim = _record(dataset, "claims", "claim_id", row["claim_id"])
-    if claim is None or claim["period_start"] is None and claim["period_end"] is None:
+    if claim is None or (claim["period_start"] is None and claim["period_end"] is None):
         return None
     start = claim["period_start"] if claim["period_start"] is not None else claim["period_end"]
     active_from, active_until = _actor_years(dataset).get(row["actor_id"], (None, None))

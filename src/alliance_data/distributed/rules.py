@@ -9,7 +9,6 @@ source text. `SPARK_RULES` has one entry per rule in `alliance_data.rules.RULES`
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
