@@ -1,6 +1,6 @@
 """The dataset's name, version and citation: the one place they are written."""
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"
 
 NAME = "alliance-data"
 TITLE = "alliance-data: the claims of “Iran And Russia: A Deepening Alliance”"

@@ -196,6 +196,11 @@ class SignalDecision(DescribedEnum):
     """What was decided about a connective or anaphor that could join two claims."""
 
     LINK = "link", "It signals a link: an explicit claim link carries it as its signal."
+    IMPLICIT_LINK = (
+        "implicit_link",
+        "It joins two claims but names an entity or adds an item, not the relation, so the link it goes with is "
+        "implicit and carries no signal (the reason names the link).",
+    )
     NO_LINK = "no_link", "It joins no two claims (the reason says why)."
 
 
