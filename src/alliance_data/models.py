@@ -322,8 +322,8 @@ class ActorPair(Record):
 
 
 class SecondCoding(Record):
-    """An independent second coding of a claim's kind, topic and certainty, made from the quote and
-    the codebook without seeing the first coder's values; the basis of the reliability report."""
+    """A blind second coding of a claim's kind, topic and certainty, made from the quote and the
+    codebook without seeing the first coder's values; the basis of the agreement report."""
 
     claim_id: str = Field(pattern=CLAIM_ID, description="The claim coded (claims.claim_id).")
     kind: Kind = Field(description="The second coder's kind.")

@@ -7,6 +7,18 @@ import click
 from .common import data_dir_argument, reports_errors
 
 REPORT = Path("docs") / "reliability.md"
+# The links the blind second coding is also compared with: those of the first release, coded
+# before the critical reading (published, so never changed).
+FIRST_RELEASE = Path("releases") / "v1.0.0"
+
+
+def _first_release_links() -> tuple[list[dict], str]:
+    path = FIRST_RELEASE / "claim_links.parquet"
+    if not path.is_file():
+        return [], ""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).to_pylist(), f"release {FIRST_RELEASE.name}"
 
 
 @click.command()
@@ -26,6 +38,7 @@ def reliability(data_dir: Path, write: bool) -> None:
 
     dataset = validate(data_dir)
     rows = dataset.rows
+    earlier, label = _first_release_links()
     text = report(
         rows["claims"],
         rows["second_coding"],
@@ -34,6 +47,8 @@ def reliability(data_dir: Path, write: bool) -> None:
         sections=rows["sections"],
         links=rows["claim_links"],
         second_links=rows["second_links"],
+        earlier_links=earlier,
+        earlier_label=label,
     )
     if write:
         REPORT.parent.mkdir(exist_ok=True)
