@@ -223,7 +223,9 @@ class ClaimActor(Record):
 class ClaimLink(Record):
     """A link between two claims: what the text signals or plainly implies (basis 'explicit' or
     'implicit'), or a reading of the curators (basis 'inferred'). Filter on basis != 'inferred'
-    for what the author argued."""
+    for what the author argued. Links are not required: a claim may have none (the rule of
+    release 1.0.0 that every driver, outlook and risk be linked, and its exemption list
+    unlinked_claims.yaml, were removed in 2.0.0); `alliance-data coverage` lists claims in no link."""
 
     from_claim: str = Field(pattern=CLAIM_ID, description="The claim the link starts from (claims.claim_id).")
     to_claim: str = Field(pattern=CLAIM_ID, description="The claim the link points to (claims.claim_id).")
