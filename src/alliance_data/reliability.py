@@ -266,12 +266,13 @@ def _earlier_lines(earlier: list[dict[str, Any]], second_links, label: str) -> l
     """The same scores for the links of an earlier release (which had no basis)."""
     with_basis = [{**link, "basis": link.get("basis") or "unknown"} for link in earlier]
     result = link_agreement(with_basis, second_links)
+    strict, pairs = result.strict, result.pairs
     return [
         f"The links of {label} ({len(earlier)}), before the critical reading re-curated them, against the same",
-        f"second coding: strict precision {result.strict.precision:.3f}, recall {result.strict.recall:.3f}, F1 "
-        f"{result.strict.f1:.3f}; claim pairs precision {result.pairs.precision:.3f}, recall {result.pairs.recall:.3f},",
-        f"F1 {result.pairs.f1:.3f}; relation agrees on {result.relation_agreements} of the {result.shared} pairs both link",
-        f"(Cohen's kappa {result.relation_kappa:.3f}). That release recorded no basis.",
+        f"second coding: strict precision {strict.precision:.3f}, recall {strict.recall:.3f}, F1 "
+        f"{strict.f1:.3f}; claim pairs precision {pairs.precision:.3f}, recall {pairs.recall:.3f},",
+        f"F1 {pairs.f1:.3f}; relation agrees on {result.relation_agreements} of the {result.shared} pairs both",
+        f"link (Cohen's kappa {result.relation_kappa:.3f}). That release recorded no basis.",
         "",
     ]
 
