@@ -315,6 +315,7 @@ class _Builder:
             "certainty": implied_certainty(quote).value,
             "hedge_note": None,
             "hedge_cues": None,
+            "booster_cues": None,
             "time_frame": time_frame,
             "period_start": period_start,
             "period_end": period_end,
@@ -336,6 +337,10 @@ class _Builder:
                     "from_claim": from_claim,
                     "to_claim": to_claim,
                     "relation": relation,
+                    "basis": "inferred",
+                    "signal_quote": None,
+                    "signal_start": None,
+                    "signal_end": None,
                     "justification": f"Synthetic link: {from_claim} {relation} {to_claim}.",
                 }
             )
@@ -362,7 +367,7 @@ def _origins(rows: dict[str, list[dict[str, Any]]]) -> dict[str, list[Origin]]:
     keys = {table.name: table.primary_key[0] for table in TABLES}
     origins: dict[str, list[Origin]] = {}
     for name, table_rows in rows.items():
-        if name == "claim_links":
+        if name in ("claim_links", "second_links"):
             ids = [f"{row['from_claim']}->{row['to_claim']}" for row in table_rows]
         else:
             ids = [row[keys[name]] for row in table_rows]
@@ -409,15 +414,19 @@ def write_data_dir(dataset: Dataset, path: str | Path) -> Path:
     rows = dataset.rows
     for source in rows["sources"]:
         (root / "sources" / source["file_name"]).write_bytes(dataset.texts[source["source_id"]].encode("utf-8"))
-    for name in ("sources", "sections", "topics", "actors", "claim_links", "second_coding", "coding_decisions"):
+    authored = ("sources", "sections", "topics", "actors", "claim_links", "second_coding", "coding_decisions")
+    for name in (*authored, "link_signals", "second_segmentation", "second_links"):
         _dump(root / f"{name}.yaml", rows.get(name, []))
+    # The cues the build finds in quotes are derived; only governing cues are authored.
+    _dump(root / "certainty_cues.yaml", [row for row in rows.get("certainty_cues", []) if row.get("scope") != "quote"])
     _dump(root / "retired_ids.yaml", [])
     actors: dict[str, list[dict[str, Any]]] = {}
     for row in rows["claim_actors"]:
         actors.setdefault(row["claim_id"], []).append({"actor_id": row["actor_id"], "role": row["role"]})
     by_section: dict[str, list[dict[str, Any]]] = {}
     for claim in rows["claims"]:
-        record = {key: value for key, value in claim.items() if key != "hedge_cues"}  # derived: never authored
+        derived = ("hedge_cues", "booster_cues")  # never authored
+        record = {key: value for key, value in claim.items() if key not in derived}
         record["actors"] = actors.get(claim["claim_id"], [])
         by_section.setdefault(claim["section_id"], []).append(record)
     for section_id, records in by_section.items():
@@ -430,13 +439,17 @@ def write_data_dir(dataset: Dataset, path: str | Path) -> Path:
 
 
 def derive(dataset: Dataset) -> None:
-    """Fill claims.hedge_cues and the actor_pairs table, as `alliance_data.validate.validate` does
-    (column-wise, through `alliance_data.derive`), and mirror them into the rows."""
+    """Fill claims.hedge_cues and booster_cues and the certainty_cues and actor_pairs tables, as
+    `alliance_data.validate.validate` does (column-wise, through `alliance_data.derive`), and
+    mirror them into the rows."""
     from alliance_data.derive import derive as derive_columns
 
     derive_columns(dataset)
-    for claim, cues in zip(dataset.rows["claims"], dataset.table("claims")["hedge_cues"].to_pylist(), strict=True):
-        claim["hedge_cues"] = cues
+    claims = dataset.table("claims")
+    columns = zip(claims["hedge_cues"].to_pylist(), claims["booster_cues"].to_pylist(), strict=True)
+    for claim, (cues, boosters) in zip(dataset.rows["claims"], columns, strict=True):
+        claim["hedge_cues"], claim["booster_cues"] = cues, boosters
+    dataset.rows["certainty_cues"] = dataset.table("certainty_cues").to_pylist()
     dataset.rows["actor_pairs"] = dataset.table("actor_pairs").to_pylist()
 
 

@@ -189,22 +189,6 @@ def test_an_id_retired_twice_is_refused(data_copy):
 # Exemptions from the link requirement
 
 
-@pytest.mark.parametrize(
-    ("claim", "message", "fix"),
-    [
-        ("irda-s9-001", "'irda-s9-001' is not a known claims.claim_id", "use an existing claims.claim_id"),
-        ("irda-s2-004", "has a link from it to an area, implication or outlook claim it drives", "remove the entry"),
-        ("irda-s1-001", "is a history claim, which needs no link, so it needs no exemption", "remove the entry"),
-    ],
-    ids=["unknown", "linked", "needs-none"],
-)
-def test_an_unneeded_exemption_is_refused(data_copy, claim, message, fix):
-    path = data_copy / "unlinked_claims.yaml"
-    path.write_text(f"- claim_id: {claim}\n  reason: The text gives it no link at all.\n", encoding="utf-8")
-    problem = only(problems_of(data_copy), record_id=claim, file="data/unlinked_claims.yaml", field="claim_id")
-    assert problem.line == 1 and message in problem.message and fix in problem.fix
-
-
 # ---------------------------------------------------------------------------------------
 # Actors, files, statements
 

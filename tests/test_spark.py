@@ -93,7 +93,7 @@ def test_a_failing_pandera_validation_becomes_a_failure(spark):
     ]
     topics = spark.createDataFrame(rows, "topic_id string, kind string, label string, description string")
     assert pandera_errors(topics, table)  # pandera found something, without raising
-    corpus = Corpus({"topics": topics}, texts=None, retired_ids=None, unlinked=None)
+    corpus = Corpus({"topics": topics}, texts=None, retired_ids=None)
     failures = [tuple(row) for part in schema_failures(spark, corpus, table) for row in part.collect()]
     located = {(record, field, check) for _, record, field, check, _ in failures}
     assert located == {
@@ -118,19 +118,12 @@ def _break_tables(dataset):
     actors = {row["actor_id"]: row for row in rows["actors"]}
     actors["IRN"]["wikidata_qid"] = actors["RUS"]["wikidata_qid"] = "Q794"
     claim = rows["claims"][0]["claim_id"]
-    driver = next(row["claim_id"] for row in rows["claims"] if row["kind"] == "driver")
-    history = next(row["claim_id"] for row in rows["claims"] if row["kind"] == "history")
     rows["retired_ids"] = [
         {"id": claim, "table": "claims", "reason": "merged"},
         {"id": "IRN", "table": "actors", "reason": "renamed"},
         {"id": "gone-1", "table": "claimz", "reason": "typo in the table"},
         {"id": "twice", "table": "topics", "reason": "first"},
         {"id": "twice", "table": "topics", "reason": "second"},
-    ]
-    rows["unlinked_claims"] = [
-        {"claim_id": "syn999999-s0-001", "reason": "No such claim at all."},
-        {"claim_id": driver, "reason": "It is linked all the same."},
-        {"claim_id": history, "reason": "History needs no link."},
     ]
     return {
         ("sections", "syn000001-s2", "rule:sections_do_not_overlap"),
@@ -143,9 +136,6 @@ def _break_tables(dataset):
         ("actors", "IRN", "rule:id_not_retired"),
         ("retired_ids", "gone-1", "rule:retired_id_table_known"),
         ("retired_ids", "twice", "unique"),
-        ("unlinked_claims", "syn999999-s0-001", "fk:claims.claim_id"),
-        ("unlinked_claims", driver, "rule:unlinked_claim_needs_exemption"),
-        ("unlinked_claims", history, "rule:unlinked_claim_needs_exemption"),
     }
 
 

@@ -1,6 +1,6 @@
 """The dataset's name, version and citation: the one place they are written."""
 
-__version__ = "1.0.0"
+__version__ = "2.0.0"
 # The day this version was released (ISO 8601): its year is the year of the citation.
 RELEASED = "2026-12-01"
 

@@ -42,21 +42,34 @@ def anchor(text: str, quote: str, occurrence: int = 1) -> Anchor:
     return anchor_at(text, start, start + len(quote))
 
 
+def span_matches(text: str, quote: str, char_start: int, char_end: int) -> bool:
+    """Whether `quote` is exactly text[char_start:char_end], a non-empty span inside the text."""
+    return 0 <= char_start < char_end <= len(text) and text[char_start:char_end] == quote
+
+
+def span_problems(text: str, quote: str, char_start: int, char_end: int) -> list[tuple[str, str]]:
+    """What is wrong with a quoted span (a claim's quote, a link's signal), as (field, message)
+    pairs naming the offsets ('char_start') or the text ('quote'); empty when it verifies."""
+    if not 0 <= char_start < char_end <= len(text):
+        return [
+            ("char_start", f"offsets {char_start}..{char_end} are empty, reversed or outside the text (0..{len(text)})")
+        ]
+    found_text = text[char_start:char_end]
+    if quote == found_text:
+        return []
+    found = text.find(quote)
+    hint = f"; the quote occurs at {found}..{found + len(quote)}" if found >= 0 else _near_miss(text, quote)
+    return [("quote", f"quote is not the text at {char_start}..{char_end} ({found_text[:60]!r}){hint}")]
+
+
 def anchor_problems(
     text: str, quote: str, char_start: int, char_end: int, prefix: str, suffix: str
 ) -> list[tuple[str, str]]:
     """What is wrong with a stored anchor, as (field, message) pairs; empty when it verifies."""
-    problems: list[tuple[str, str]] = []
-    if not 0 <= char_start < char_end <= len(text):
-        problems.append(
-            ("char_start", f"offsets {char_start}..{char_end} are empty, reversed or outside the text (0..{len(text)})")
-        )
+    problems = span_problems(text, quote, char_start, char_end)
+    if problems and problems[0][0] == "char_start":
         return problems
     expected = anchor_at(text, char_start, char_end)
-    if quote != expected.quote:
-        found = text.find(quote)
-        hint = f"; the quote occurs at {found}..{found + len(quote)}" if found >= 0 else _near_miss(text, quote)
-        problems.append(("quote", f"quote is not the text at {char_start}..{char_end} ({expected.quote[:60]!r}){hint}"))
     if prefix != expected.prefix:
         problems.append(
             ("prefix", f"prefix must be the {len(expected.prefix)} characters before the quote: {expected.prefix!r}")

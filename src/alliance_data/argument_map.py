@@ -4,7 +4,8 @@ Columns follow the argument: history → drivers → areas of cooperation → im
 outlook and risks. The topic-level map collapses claims to their topics (an edge's weight is
 the number of claim links behind it); the claim-level map keeps every linked claim. Both
 render as deterministic SVG (each node a link to its page in Datasette) and as Mermaid for
-the README.
+the README. Links the text makes (basis explicit or implicit) are drawn solid, the curators'
+inferences (basis inferred) dashed, with a legend.
 """
 
 from __future__ import annotations
@@ -33,7 +34,13 @@ RELATION_COLOURS = {
     LinkRelation.POSES_RISK_TO: "#d62728",
     LinkRelation.QUALIFIES: "#7f7f7f",
     LinkRelation.CONTRADICTS: "#ff7f0e",
+    LinkRelation.ELABORATES: "#17becf",
+    LinkRelation.EXEMPLIFIES: "#bcbd22",
+    LinkRelation.RESTATES: "#8c564b",
 }
+# How an edge is drawn by the basis of its links: in the text (solid) or inferred (dashed).
+DASH = "6,4"
+BASIS_LEGEND = (("in the text (explicit or implicit)", None), ("inferred by the curators", DASH))
 KIND_FILL = {
     Kind.HISTORY: "#f2f2f2",
     Kind.DRIVER: "#dbe9f6",
@@ -59,6 +66,7 @@ class Edge:
     target: str
     relation: LinkRelation
     weight: int
+    inferred: bool = False  # every link behind the edge has basis 'inferred'
 
 
 @dataclass(frozen=True)
@@ -74,13 +82,18 @@ def _first_position(claims: list[dict[str, Any]], key: str) -> dict[str, int]:
     return first
 
 
+def _inferred(link: dict[str, Any]) -> bool:
+    return link.get("basis") == "inferred"
+
+
 def topic_graph(claims: list[dict[str, Any]], links: list[dict[str, Any]], topics: list[dict[str, Any]]) -> Graph:
-    """Topics as nodes; one edge per (topic, topic, relation) weighted by its claim links."""
+    """Topics as nodes; one edge per (topic, topic, relation, inferred or not) weighted by its claim links."""
     topic_of = {claim["claim_id"]: claim["topic_id"] for claim in claims}
     weights = Counter(
-        (topic_of[link["from_claim"]], topic_of[link["to_claim"]], LinkRelation(link["relation"])) for link in links
+        (topic_of[link["from_claim"]], topic_of[link["to_claim"]], LinkRelation(link["relation"]), _inferred(link))
+        for link in links
     )
-    edges = [Edge(a, b, relation, n) for (a, b, relation), n in sorted(weights.items()) if a != b]
+    edges = [Edge(a, b, relation, n, inferred) for (a, b, relation, inferred), n in sorted(weights.items()) if a != b]
     used = {edge.source for edge in edges} | {edge.target for edge in edges}
     first = _first_position(claims, "topic_id")
     nodes = [
@@ -108,7 +121,10 @@ def claim_graph(claims: list[dict[str, Any]], links: list[dict[str, Any]], label
         for claim_id in used
     ]
     edges = sorted(
-        (Edge(link["from_claim"], link["to_claim"], LinkRelation(link["relation"]), 1) for link in links),
+        (
+            Edge(link["from_claim"], link["to_claim"], LinkRelation(link["relation"]), 1, _inferred(link))
+            for link in links
+        ),
         key=lambda edge: (edge.source, edge.target, edge.relation.value),
     )
     return Graph(sorted(nodes, key=lambda n: (COLUMN_ORDER.index(n.kind), n.order, n.id)), edges)
@@ -129,7 +145,8 @@ def to_mermaid(graph: Graph) -> str:
         lines.append("  end")
     for edge in graph.edges:
         text = edge.relation.value.replace("_", " ") + (f" ×{edge.weight}" if edge.weight > 1 else "")
-        lines.append(f"  {ids[edge.source]} -->|{text}| {ids[edge.target]}")
+        arrow = "-.->" if edge.inferred else "-->"  # dotted: inferred by the curators
+        lines.append(f"  {ids[edge.source]} {arrow}|{text}| {ids[edge.target]}")
     for kind in COLUMN_ORDER:
         lines.append(f"  style {kind.value} fill:{KIND_FILL[kind]}")
     return "\n".join(lines) + "\n"
@@ -164,7 +181,7 @@ def to_svg(graph: Graph, title: str, link_prefix: str = "") -> str:
             y += height + ROW_GAP
         heights.append(y)
     width = LEFT * 2 + len(columns) * NODE_WIDTH + (len(columns) - 1) * COLUMN_GAP
-    height = max(heights, default=TOP) + 60
+    height = max(heights, default=TOP) + 85
     max_weight = max((edge.weight for edge in graph.edges), default=1)
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
@@ -200,9 +217,10 @@ def to_svg(graph: Graph, title: str, link_prefix: str = "") -> str:
         label = f"{edge.source} {edge.relation.value} {edge.target}" + (
             f" ({edge.weight} links)" if edge.weight > 1 else ""
         )
-        out.append(
-            f'<path d="{path}" stroke="{colour}" stroke-width="{stroke:.2f}"><title>{escape(label)}</title></path>'
-        )
+        label += " (inferred)" if edge.inferred else ""
+        dash = f' stroke-dasharray="{DASH}"' if edge.inferred else ""
+        width = f'stroke-width="{stroke:.2f}"'
+        out.append(f'<path d="{path}" stroke="{colour}" {width}{dash}><title>{escape(label)}</title></path>')
     out.append("</g>")
     for node in graph.nodes:
         x, y, w, h = boxes[node.id]
@@ -217,12 +235,17 @@ def to_svg(graph: Graph, title: str, link_prefix: str = "") -> str:
                 f'font-size="11.5" fill="#111">{escape(line)}</text>'
             )
         out.append("</a>")
-    legend_y = height - 30
+    legend_y = height - 55
     for index, (relation, colour) in enumerate(RELATION_COLOURS.items()):
-        x = LEFT + index * 150
+        x = LEFT + index * 140
         out.append(f'<line x1="{x}" y1="{legend_y}" x2="{x + 30}" y2="{legend_y}" stroke="{colour}" stroke-width="3"/>')
         out.append(
             f'<text x="{x + 36}" y="{legend_y + 4}" font-size="11">{escape(relation.value.replace("_", " "))}</text>'
         )
+    for index, (meaning, dash) in enumerate(BASIS_LEGEND):
+        x, y = LEFT + index * 300, legend_y + 25
+        pattern = f' stroke-dasharray="{dash}"' if dash else ""
+        out.append(f'<line x1="{x}" y1="{y}" x2="{x + 30}" y2="{y}" stroke="#333" stroke-width="2"{pattern}/>')
+        out.append(f'<text x="{x + 36}" y="{y + 4}" font-size="11">link {escape(meaning)}</text>')
     out.append("</svg>")
     return "\n".join(out) + "\n"

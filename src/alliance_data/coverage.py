@@ -6,6 +6,10 @@ periods, so this simple rule splits it correctly; a new source may need a better
 Headings, and the title and byline before the first section, are units of their own and
 excluded automatically. A sentence is covered when at least one claim's quote overlaps it;
 otherwise it must be listed in data/coverage_exclusions.yaml with a reason.
+
+Links are not required: a claim may stand alone, and the report lists the claims in no link.
+Every candidate link signal of a section body (signals.py) must be decided in
+data/link_signals.yaml; the report lists those never decided.
 """
 
 from __future__ import annotations
@@ -101,20 +105,39 @@ def stale_exclusions(units: list[Sentence], exclusions: dict[tuple[str, str], st
 
 
 def unlinked_claims(dataset) -> list[dict[str, str]]:
-    """Claims that take part in no link at all, each with the reason."""
-    from .rules import LINK_REQUIREMENTS
-
+    """Claims that take part in no link at all (allowed: links exist where the text has them)."""
     linked = {link[end] for link in dataset.rows["claim_links"] for end in ("from_claim", "to_claim")}
+    return [
+        {"claim_id": claim["claim_id"], "kind": claim["kind"], "reason": "no link in claim_links"}
+        for claim in sorted(dataset.rows["claims"], key=lambda c: c["claim_id"])
+        if claim["claim_id"] not in linked
+    ]
+
+
+def undecided_signals(dataset) -> list[dict[str, Any]]:
+    """Candidate link signals in section bodies that no entry of link_signals overlaps."""
+    from .signals import candidates
+
+    decided: dict[str, list[tuple[int, int]]] = {}
+    for row in dataset.rows["link_signals"]:
+        decided.setdefault(row["source_id"], []).append((row["signal_start"], row["signal_end"]))
     out = []
-    for claim in sorted(dataset.rows["claims"], key=lambda c: c["claim_id"]):
-        if claim["claim_id"] in linked:
+    for section in sorted(dataset.rows["sections"], key=lambda s: (s["source_id"], s["ordinal"])):
+        text = dataset.texts.get(section["source_id"])
+        if text is None:
             continue
-        reason = dataset.unlinked.get(claim["claim_id"]) or (
-            f"no link stated in the text; only {', '.join(LINK_REQUIREMENTS)} claims require one"
-            if claim["kind"] not in LINK_REQUIREMENTS
-            else "missing"
-        )
-        out.append({"claim_id": claim["claim_id"], "kind": claim["kind"], "reason": reason})
+        spans = decided.get(section["source_id"], [])
+        for start, end, words in candidates(text, section["body_start"], section["char_end"]):
+            if not any(a < end and start < b for a, b in spans):
+                out.append(
+                    {
+                        "source_id": section["source_id"],
+                        "section_id": section["section_id"],
+                        "signal_start": start,
+                        "signal_end": end,
+                        "signal_quote": words,
+                    }
+                )
     return out
 
 
@@ -133,6 +156,7 @@ def summary(units: list[Sentence]) -> list[dict[str, Any]]:
 def as_json(units: list[Sentence], dataset) -> dict[str, Any]:
     return {
         "unlinked_claims": unlinked_claims(dataset),
+        "undecided_signals": undecided_signals(dataset),
         "rule": __doc__.strip().splitlines()[2:6],
         "sections": summary(units),
         "uncovered": [asdict(u) for u in units if u.status == "uncovered"],

@@ -1,7 +1,8 @@
 """Columns and tables the build computes from authored records, defined once here.
 
-`derive(dataset)` adds them column-wise: claims.hedge_cues from each quote, and the
-actor_pairs table from claim_actors. `hedge_cues(quote)` is the definition for one quote.
+`derive(dataset)` adds them column-wise: claims.hedge_cues and claims.booster_cues from each
+quote, the cues in quotes to the certainty_cues table (beside the authored governing cues),
+and the actor_pairs table from claim_actors. `hedge_cues(quote)` is the definition for one quote.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from functools import cache
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .hedging import HEDGE_CUES, find_cues
+from .hedging import BOOSTER_CUES, HEDGE_CUES, find_boosters, find_cue_spans, find_cues
 from .reading import Dataset
 from .registry import TABLES_BY_NAME
 
@@ -22,26 +23,67 @@ def hedge_cues(quote: str) -> str | None:
     return "; ".join(find_cues(quote)) or None
 
 
+def booster_cues(quote: str) -> str | None:
+    """The claims.booster_cues value of a quote."""
+    return "; ".join(find_boosters(quote)) or None
+
+
 @cache
-def _cue_prefilter() -> str:
-    """An RE2 pattern that matches every quote in which `find_cues` can find a cue (and some
-    more). RE2's \\b, \\W and case folding treat every non-ASCII character as a non-word
-    character, so its word boundaries are a superset of Python's; whitespace inside a cue is
-    loosened to any non-word run for the same reason. Only the quotes it matches go through
-    Python's `re`: most claims are assertions, and RE2 scans a million quotes in C++."""
-    cues = sorted(HEDGE_CUES, key=len, reverse=True)
+def _prefilter(words: tuple[str, ...]) -> str:
+    """An RE2 pattern that matches every quote in which the Python pattern of `words` can find
+    one (and some more). RE2's \\b, \\W and case folding treat every non-ASCII character as a
+    non-word character, so its word boundaries are a superset of Python's; whitespace inside a
+    cue is loosened to any non-word run for the same reason. Only the quotes it matches go
+    through Python's `re`: most claims are assertions, and RE2 scans a million quotes in C++."""
+    cues = sorted(words, key=len, reverse=True)
     alternatives = "|".join(re.escape(cue).replace(r"\ ", r"\W+") for cue in cues)
     return rf"(?i)\b(?:{alternatives})\b"
 
 
+def _candidates(quotes: pa.ChunkedArray | pa.Array, words: tuple[str, ...]) -> tuple[list[int], list[str]]:
+    """Positions and values of the quotes in which one of `words` may occur."""
+    candidates = pc.fill_null(pc.match_substring_regex(quotes, _prefilter(words)), False)
+    positions = pc.indices_nonzero(candidates)
+    return positions.to_pylist(), pc.take(quotes, positions).to_pylist()
+
+
+def _found_column(quotes: pa.ChunkedArray | pa.Array, words: tuple[str, ...], found) -> pa.Array:
+    values: list[str | None] = [None] * len(quotes)
+    for position, quote in zip(*_candidates(quotes, words), strict=True):
+        values[position] = found(quote)
+    return pa.array(values, pa.string())
+
+
 def hedge_cues_column(quotes: pa.ChunkedArray | pa.Array) -> pa.Array:
     """claims.hedge_cues for a column of quotes: `hedge_cues` of each, nulls kept."""
-    candidates = pc.fill_null(pc.match_substring_regex(quotes, _cue_prefilter()), False)
-    positions = pc.indices_nonzero(candidates)
-    values: list[str | None] = [None] * len(quotes)
-    for position, quote in zip(positions.to_pylist(), pc.take(quotes, positions).to_pylist(), strict=True):
-        values[position] = hedge_cues(quote)
-    return pa.array(values, pa.string())
+    return _found_column(quotes, tuple(HEDGE_CUES), hedge_cues)
+
+
+def booster_cues_column(quotes: pa.ChunkedArray | pa.Array) -> pa.Array:
+    """claims.booster_cues for a column of quotes: `booster_cues` of each, nulls kept."""
+    return _found_column(quotes, BOOSTER_CUES, booster_cues)
+
+
+def certainty_cues_table(claims: pa.Table, governing: pa.Table) -> pa.Table:
+    """The certainty_cues table: the authored governing cues, then every cue in a quote, with
+    its offsets in the source text; each with its scope and the certainty the table gives it."""
+    columns = TABLES_BY_NAME["certainty_cues"].column_names
+    rows = {name: governing[name].to_pylist() for name in columns}
+    rows["scope"] = ["governing"] * governing.num_rows
+    rows["effect"] = [HEDGE_CUES[cue].value if cue in HEDGE_CUES else None for cue in rows["cue"]]
+    ids, starts = claims["claim_id"], claims["char_start"]
+    positions, quotes = _candidates(claims["quote"], tuple(HEDGE_CUES))
+    for position, quote in zip(positions, quotes, strict=True):
+        claim_id, offset = ids[position].as_py(), starts[position].as_py()
+        if quote is None or offset is None:
+            continue
+        for cue, start, end in find_cue_spans(quote):
+            found = {"claim_id": claim_id, "cue": cue, "char_start": offset + start, "char_end": offset + end}
+            found |= {"scope": "quote", "effect": HEDGE_CUES[cue].value, "reason": None}
+            for name in columns:
+                rows[name].append(found[name])
+    schema = pa.schema([(name, pa.int64() if name in ("char_start", "char_end") else pa.string()) for name in columns])
+    return pa.table(rows, schema=schema)
 
 
 def _cow_codes(pairs: pa.Table, actors: pa.Table) -> tuple[pa.Array, pa.Array]:
@@ -79,13 +121,25 @@ def derive_actor_pairs(dataset: Dataset) -> None:
 
 def derive_hedge_cues(dataset: Dataset) -> None:
     claims = dataset.table("claims")
-    cues = hedge_cues_column(claims["quote"])
-    dataset.columns["claims"] = claims.set_column(claims.schema.get_field_index("hedge_cues"), "hedge_cues", cues)
+    for name, column in (
+        ("hedge_cues", hedge_cues_column(claims["quote"])),
+        ("booster_cues", booster_cues_column(claims["quote"])),
+    ):
+        claims = claims.set_column(claims.schema.get_field_index(name), name, column)
+    dataset.columns["claims"] = claims
+
+
+def derive_certainty_cues(dataset: Dataset) -> None:
+    dataset.columns["certainty_cues"] = certainty_cues_table(dataset.table("claims"), dataset.table("certainty_cues"))
 
 
 # Each step of `derive` and the table it completes, in order: the build starts writing a table
 # as soon as it is complete, the claims (the longest to write) first.
-DERIVE_STEPS = (("claims", derive_hedge_cues), ("actor_pairs", derive_actor_pairs))
+DERIVE_STEPS = (
+    ("claims", derive_hedge_cues),
+    ("certainty_cues", derive_certainty_cues),
+    ("actor_pairs", derive_actor_pairs),
+)
 DERIVED_TABLES = tuple(table for table, _ in DERIVE_STEPS)
 
 

@@ -35,8 +35,12 @@ from .vocabulary import (
     Attribution,
     Certainty,
     CodedField,
+    CueScope,
+    DecisionSource,
     Kind,
+    LinkBasis,
     LinkRelation,
+    SignalDecision,
     TimeFrame,
 )
 
@@ -160,6 +164,16 @@ class Actor(Record):
     identifier_source: Text | None = Field(
         default=None, description="Where the identifiers were taken from and checked."
     )
+    active_from: Year | None = Field(
+        default=None,
+        description="First year the actor existed as this entity (e.g. 1991 for the Russian Federation); null "
+        "when it needs no bound. A historical claim's period must overlap it.",
+    )
+    active_until: Year | None = Field(
+        default=None,
+        description="Last year the actor existed as this entity (e.g. 1991 for the Soviet Union); null while "
+        "it exists.",
+    )
 
 
 class Claim(Record):
@@ -190,14 +204,22 @@ class Claim(Record):
         description=f"Up to {CONTEXT_CHARS} characters of source text just after the quote "
         "(W3C TextQuoteSelector suffix), for re-anchoring."
     )
-    certainty: Certainty = Field(description="How firmly the author puts the claim, read from hedge cues.")
+    certainty: Certainty = Field(
+        description="How firmly the author puts the claim: the weakest level among the cues that decide it "
+        "(certainty_cues: those in the quote and those governing it), 'asserted' when there is none."
+    )
     hedge_note: Text | None = Field(
         default=None,
         min_length=1,
-        description="Why certainty departs from what the hedge cue table implies for the quote; null when it does not.",
+        description="Why certainty departs from what its cues in certainty_cues imply; null when it does not.",
     )
     hedge_cues: str | None = derived(
-        "Hedge cues found in the quote by the cue table, '; '-separated in order of appearance; null when none."
+        "Hedge cues found in the quote by the cue table, '; '-separated in order of appearance; null when none. "
+        "Every cue that decides the certainty, in the quote or governing it, is in certainty_cues."
+    )
+    booster_cues: str | None = derived(
+        "Boosters found in the quote ('undoubtedly', 'definitely', 'clearly', 'pretty clear', 'absolutely'), "
+        "'; '-separated in order of appearance; null when none. They mark emphasis and do not change certainty."
     )
     time_frame: TimeFrame = Field(description="When the claimed situation holds.")
     period_start: Year | None = Field(
@@ -225,12 +247,97 @@ class ClaimActor(Record):
 
 
 class ClaimLink(Record):
-    """A link the text states or plainly implies between two claims."""
+    """A link between two claims: what the text signals or plainly implies (basis 'explicit' or
+    'implicit'), or a reading of the curators (basis 'inferred'). Filter on basis != 'inferred'
+    for what the author argued. Links are not required: a claim may have none (the rule of
+    release 1.0.0 that every driver, outlook and risk be linked, and its exemption list
+    unlinked_claims.yaml, were removed in 2.0.0); `alliance-data coverage` lists claims in no link."""
 
     from_claim: str = Field(pattern=CLAIM_ID, description="The claim the link starts from (claims.claim_id).")
     to_claim: str = Field(pattern=CLAIM_ID, description="The claim the link points to (claims.claim_id).")
     relation: LinkRelation = Field(description="How the first claim bears on the second.")
-    justification: Text = Field(min_length=10, description="Why the text supports the link, in our own words.")
+    basis: LinkBasis = Field(description="What in the text the link rests on.")
+    signal_quote: str | None = Field(
+        default=None,
+        min_length=1,
+        description="The connective or reference that signals an explicit link, verbatim; equals the source text "
+        "of from_claim from signal_start to signal_end. Null exactly when basis is not 'explicit'.",
+    )
+    signal_start: Offset | None = Field(
+        default=None, description="Offset of the signal's first character in the source text; null unless explicit."
+    )
+    signal_end: Offset | None = Field(
+        default=None, description="Offset just past the signal's last character (exclusive); null unless explicit."
+    )
+    justification: Text = Field(
+        min_length=10,
+        description="Why the text supports the link, in our own words; for an inferred link, why it is kept.",
+    )
+
+
+class CertaintyCue(Record):
+    """A cue that decides a claim's certainty, anchored in the source text: each hedge cue in the
+    claim's quote (found by the build) and each cue outside it whose scope covers the claim (a
+    curator's decision, authored in data/certainty_cues.yaml with its reason)."""
+
+    claim_id: str = Field(pattern=CLAIM_ID, description="The claim whose certainty the cue decides (claims.claim_id).")
+    cue: str = Field(min_length=1, description="The cue as the cue table (hedging.py) writes it, e.g. 'expect'.")
+    char_start: Offset = Field(description="Offset of the cue's first character in the claim's source text.")
+    char_end: Offset = Field(description="Offset just past the cue's last character (exclusive).")
+    scope: CueScope | None = derived("Whether the cue stands in the claim's quote or governs it from outside.")
+    effect: Certainty | None = derived("The certainty the cue table gives the cue.")
+    reason: Text | None = Field(
+        default=None,
+        min_length=10,
+        description="For a governing cue: why its scope covers the claim; null for a cue in the quote.",
+    )
+
+
+class LinkSignal(Record):
+    """A connective or anaphor of a source that could join two claims ('This means', 'driven by',
+    'For instance', 'As …', 'By …ing'), with what was decided about it; `alliance-data coverage`
+    lists the candidates in the text that were never decided."""
+
+    source_id: str = Field(pattern=SOURCE_ID, description="The source holding the signal (sources.source_id).")
+    signal_start: Offset = Field(description="Offset of the signal's first character in the source text.")
+    signal_end: Offset = Field(description="Offset just past the signal's last character (exclusive).")
+    signal_quote: str = Field(
+        min_length=1, description="The signal verbatim; equals the source text from signal_start to signal_end."
+    )
+    decision: SignalDecision = Field(description="Whether the signal carries a link.")
+    reason: Text = Field(min_length=10, description="Why: what it joins, or why it joins no two claims.")
+
+
+class SecondSegment(Record):
+    """A span of the source that a second coder, working from the text and the codebook alone,
+    took for one claim, with its kind: the basis of the agreement figures on segmentation."""
+
+    source_id: str = Field(pattern=SOURCE_ID, description="The source segmented (sources.source_id).")
+    char_start: Offset = Field(description="Offset of the span's first character in the source text.")
+    char_end: Offset = Field(description="Offset just past the span's last character (exclusive).")
+    quote: str = Field(
+        min_length=1, description="The span verbatim; equals the source text from char_start to char_end."
+    )
+    kind: Kind = Field(description="The second coder's kind for the span.")
+
+
+class SecondLink(Record):
+    """A link among the claims that a second coder drew without seeing the claim_links table:
+    the basis of the agreement figures on links."""
+
+    from_claim: str = Field(pattern=CLAIM_ID, description="The claim the link starts from (claims.claim_id).")
+    to_claim: str = Field(pattern=CLAIM_ID, description="The claim the link points to (claims.claim_id).")
+    relation: LinkRelation = Field(description="The second coder's relation.")
+    basis: LinkBasis = Field(description="The second coder's basis.")
+    signal_quote: str | None = Field(
+        default=None, min_length=1, description="The signal the second coder saw, verbatim; null when none."
+    )
+    signal_start: Offset | None = Field(
+        default=None, description="Offset of the signal's first character; null when none."
+    )
+    signal_end: Offset | None = Field(
+        default=None, description="Offset just past the signal (exclusive); null when none."
+    )
 
 
 class ActorPair(Record):
@@ -257,8 +364,8 @@ class ActorPair(Record):
 
 
 class SecondCoding(Record):
-    """An independent second coding of a claim's kind, topic and certainty, made from the quote and
-    the codebook without seeing the first coder's values; the basis of the reliability report."""
+    """A blind second coding of a claim's kind, topic and certainty, made from the quote and the
+    codebook without seeing the first coder's values; the basis of the agreement report."""
 
     claim_id: str = Field(pattern=CLAIM_ID, description="The claim coded (claims.claim_id).")
     kind: Kind = Field(description="The second coder's kind.")
@@ -268,22 +375,28 @@ class SecondCoding(Record):
 
 
 class CodingDecision(Record):
-    """How a disagreement between the two coders of a claim was resolved, or why a review changed a
-    value both coders agreed on."""
+    """How a question about a claim's coding was settled: a disagreement between the two coders of
+    a claim, or a point a critical reading of the records against the text raised (a field, the
+    claim itself, or one of its links), with the value kept and why."""
 
     claim_id: str = Field(pattern=CLAIM_ID, description="The claim coded (claims.claim_id).")
-    field: CodedField = Field(description="The field decided.")
-    first_coder: Text = Field(min_length=1, description="The first coder's value.")
-    second_coder: Text = Field(min_length=1, description="The second coder's value, given without seeing the first.")
-    resolved: Text = Field(min_length=1, description="The value kept in the claims table.")
+    field: CodedField = Field(description="What was decided.")
+    other_claim: str | None = Field(
+        default=None,
+        pattern=CLAIM_ID,
+        description="For a decision about a link: the claim at its other end (claims.claim_id); null otherwise.",
+    )
+    raised_by: DecisionSource = Field(
+        default=DecisionSource.SECOND_CODER, description="Who raised the question the decision settles."
+    )
+    first_coder: Text = Field(min_length=1, description="The value before the decision (the first coding).")
+    second_coder: Text = Field(
+        min_length=1,
+        description="The value proposed without writing the first: the blind second coder's, or the critical "
+        "reader's proposal.",
+    )
+    resolved: Text = Field(min_length=1, description="The value kept in the data.")
     reason: Text = Field(min_length=10, description="Why that value was kept.")
-
-
-class UnlinkedClaim(Record):
-    """A driver, risk or outlook claim that has no link of the kind its role requires, with why."""
-
-    claim_id: str = Field(pattern=CLAIM_ID, description="The claim (claims.claim_id).")
-    reason: Text = Field(min_length=10, description="Why the text supports no link for it.")
 
 
 class RetiredId(Record):

@@ -29,7 +29,6 @@ MAX_SOURCE_BYTES = 64 * 1024 * 1024
 # Values shown in a message are cut to this many characters.
 _SHOWN_CHARS = 80
 RETIRED_IDS_FILE = "retired_ids.yaml"
-UNLINKED_FILE = "unlinked_claims.yaml"
 # The key an entry nested in a claim (its `actors:`) takes from the claim it is written in.
 INHERITED_KEY = "claim_id"
 
@@ -62,8 +61,6 @@ class Dataset:
     origins: dict[str, list[Origin]]
     texts: dict[str, str]
     retired_ids: dict[str, str]
-    # Claims exempt from the link requirements, with the reason.
-    unlinked: dict[str, str] = field(default_factory=dict)
     # Primary keys of records that failed record-level checks, by table.
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
     # Files that could not be read to their end: the tables are incomplete.
@@ -71,7 +68,10 @@ class Dataset:
     # Arrow form of each table, in row order, enumerations as text (see exports.arrow.plain_table).
     columns: dict[str, Any] = field(default_factory=dict, repr=False)
     # Tables whose rows stand for rows of another table: an actor pair is reported at its claim.
-    reported_at: dict[str, tuple[str, str]] = field(default_factory=lambda: {"actor_pairs": ("claims", "claim_id")})
+    # The certainty cues the build finds in quotes come after the authored (governing) ones.
+    reported_at: dict[str, tuple[str, str]] = field(
+        default_factory=lambda: {"actor_pairs": ("claims", "claim_id"), "certainty_cues": ("claims", "claim_id")}
+    )
 
     def add(self, table: str, row: dict[str, Any], origin: Origin) -> None:
         self.rows.setdefault(table, []).append(row)
@@ -266,11 +266,18 @@ def _read_table_file(dataset: Dataset, table_name: str, path: Path, problems: Pr
 
 
 def _record_id(table_name: str) -> Callable[[dict[str, Any]], str | None]:
-    """How a record of the table is named in messages: its key (a link: 'from->to')."""
-    if table_name == "claim_links":
-        return lambda data: f"{data.get('from_claim')}->{data.get('to_claim')}"
+    """How a record of the table is named in messages: its key (a link: 'from->to'; a span of
+    the text: 'source@offset')."""
+    if table_name in ("claim_links", "second_links"):
+        return lambda data: f"{_shown_id(data.get('from_claim'))}->{_shown_id(data.get('to_claim'))}"
+    if table_name in ("link_signals", "second_segmentation"):
+        return lambda data: f"{_shown_id(data.get('source_id'))}@{_shown_id(_span_start(data))}"
     key = TABLES_BY_NAME[table_name].primary_key[0]
     return lambda data: _shown_id(data.get(key))
+
+
+def _span_start(data: dict[str, Any]) -> Any:
+    return data.get("signal_start", data.get("char_start"))
 
 
 def _shown_id(value: Any) -> str | None:
@@ -330,21 +337,20 @@ def _read_claim_actors(
 
 
 def _read_curation_lists(dataset: Dataset, problems: ProblemList) -> None:
-    """Retired ids and claims exempt from the link rules: curation inputs, not published tables."""
+    """Retired ids: a curation input, not a published table."""
     for name, file_name, model, key, target in (
         ("retired_ids", RETIRED_IDS_FILE, models.RetiredId, "id", dataset.retired_ids),
-        ("unlinked_claims", UNLINKED_FILE, models.UnlinkedClaim, "claim_id", dataset.unlinked),
     ):
         path = dataset.data_dir / file_name
         if not os.path.lexists(path):
             continue
         display = _display(path, dataset.data_dir)
-        name = lambda data, key=key: _shown_id(data.get(key))  # noqa: E731
+        identify = lambda data, key=key: _shown_id(data.get(key))  # noqa: E731
         records = read_records(
-            path, problems, display, root=dataset.data_dir, record_id=name, unread=dataset.unread_files
+            path, problems, display, root=dataset.data_dir, record_id=identify, unread=dataset.unread_files
         )
         for record in records:
-            row = validate_record(model, record.data, record, display, name(record.data), problems)
+            row = validate_record(model, record.data, record, display, identify(record.data), problems)
             if row is not None:
                 target[row[key]] = row["reason"]
                 # Also as rows, so the table checks see every entry (repeats too) with its line.

@@ -1,5 +1,10 @@
-"""Inter-coder reliability: Cohen's kappa per coded field, between the first coder (the values
-before resolution) and the independent second coder."""
+"""Agreement between two codings under one codebook: Cohen's kappa per coded field (kind, topic,
+certainty), agreement on claim spans (segmentation) and on links.
+
+Both codings were made with automated assistance under the same codebook, so the figures measure
+how consistently the codebook is applied, not inter-coder reliability between independent
+experts.
+"""
 
 from __future__ import annotations
 
@@ -36,9 +41,11 @@ class FieldAgreement:
 
 
 def first_coder_values(claims: list[dict[str, Any]], decisions: list[dict[str, Any]], field: str) -> dict[str, str]:
-    """The first coder's values: the resolved value, unless a decision records another."""
+    """The first coder's values: the resolved value, unless a decision records another (a
+    decision between the blind coders wins over a later critical reading's)."""
     values = {claim["claim_id"]: claim[field] for claim in claims}
-    for decision in decisions:
+    ordered = sorted(decisions, key=lambda d: d.get("raised_by", "second_coder") == "second_coder")
+    for decision in ordered:
         if decision["field"] == field:
             values[decision["claim_id"]] = decision["first_coder"]
     return values
@@ -66,18 +73,272 @@ def agreement(
     return results
 
 
-def report(claims: list[dict[str, Any]], second: list[dict[str, Any]], decisions: list[dict[str, Any]]) -> str:
-    """docs/reliability.md, generated."""
+# ---------------------------------------------------------------------------------------
+# Segmentation: claim spans of the two codings
+
+# Two spans match when their overlap is at least this share of their union (Jaccard index).
+SPAN_OVERLAP = 0.5
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Precision and recall of one coding against another (the first as reference)."""
+
+    found_second: int  # items of the second coding that match one of the first
+    second: int
+    found_first: int  # items of the first coding that match one of the second
+    first: int
+
+    @property
+    def precision(self) -> float:
+        return self.found_second / self.second if self.second else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.found_first / self.first if self.first else 0.0
+
+    @property
+    def f1(self) -> float:
+        total = self.precision + self.recall
+        return 2 * self.precision * self.recall / total if total else 0.0
+
+
+def jaccard(a: tuple[int, int], b: tuple[int, int]) -> float:
+    """Overlap of two half-open character spans as a share of their union."""
+    inter = min(a[1], b[1]) - max(a[0], b[0])
+    if inter <= 0:
+        return 0.0
+    return inter / (max(a[1], b[1]) - min(a[0], b[0]))
+
+
+def span_scores(first: list[tuple[int, int]], second: list[tuple[int, int]], threshold: float = SPAN_OVERLAP) -> Scores:
+    """A span is found when a span of the other coding overlaps it by at least `threshold` of
+    their union (several spans of one coding may match one of the other: the first coding
+    nests the items of a list inside the span of the whole list)."""
+
+    def found(spans: list[tuple[int, int]], others: list[tuple[int, int]]) -> int:
+        return sum(any(jaccard(span, other) >= threshold for other in others) for span in spans)
+
+    return Scores(found(second, first), len(second), found(first, second), len(first))
+
+
+@dataclass(frozen=True)
+class CharacterAgreement:
+    characters: int  # characters of the section bodies compared
+    agreements: int  # characters both codings put in a claim, or both leave out
+    kappa: float
+    scores: Scores  # character-level precision and recall of "in a claim"
+
+    @property
+    def percent(self) -> float:
+        return 100 * self.agreements / self.characters if self.characters else 0.0
+
+
+def _covered(spans: list[tuple[int, int]], regions: list[tuple[int, int]]) -> list[bool]:
+    marks = {position for start, end in spans for position in range(start, end)}
+    return [position in marks for start, end in regions for position in range(start, end)]
+
+
+def character_agreement(
+    first: list[tuple[int, int]], second: list[tuple[int, int]], regions: list[tuple[int, int]]
+) -> CharacterAgreement:
+    """Each character of `regions` is in a claim or not, in each coding; agreement and kappa of
+    those two labellings, and precision and recall of the second coding's claim characters."""
+    a, b = _covered(first, regions), _covered(second, regions)
+    both = sum(x and y for x, y in zip(a, b, strict=True))
+    return CharacterAgreement(
+        characters=len(a),
+        agreements=sum(x == y for x, y in zip(a, b, strict=True)),
+        kappa=cohens_kappa([str(x) for x in a], [str(y) for y in b]),
+        scores=Scores(both, sum(b), both, sum(a)),
+    )
+
+
+def matched_kinds(
+    claims: list[dict[str, Any]], segments: list[dict[str, Any]], threshold: float = SPAN_OVERLAP
+) -> list[tuple[str, str]]:
+    """(first kind, second kind) for each second-coding span and the claim that overlaps it
+    most, where that overlap reaches `threshold`."""
+    pairs = []
+    for segment in segments:
+        span = (segment["char_start"], segment["char_end"])
+        best = max(claims, key=lambda c: jaccard(span, (c["char_start"], c["char_end"])), default=None)
+        if best is not None and jaccard(span, (best["char_start"], best["char_end"])) >= threshold:
+            pairs.append((best["kind"], segment["kind"]))
+    return pairs
+
+
+# ---------------------------------------------------------------------------------------
+# Links
+
+
+@dataclass(frozen=True)
+class LinkAgreement:
+    strict: Scores  # same from_claim, to_claim and relation
+    pairs: Scores  # same two claims, in either direction, whatever the relation
+    shared: int  # claim pairs both codings link
+    relation_agreements: int
+    relation_kappa: float
+    basis_agreements: int
+    basis_kappa: float
+
+
+def _pair(link: dict[str, Any]) -> frozenset[str]:
+    return frozenset((link["from_claim"], link["to_claim"]))
+
+
+def link_agreement(first: list[dict[str, Any]], second: list[dict[str, Any]]) -> LinkAgreement:
+    """Links of the second coding against the first's. For the claim pairs both link, kappa
+    compares the relation and the basis (the first link of a pair in key order stands for it)."""
+    strict_first = {(link["from_claim"], link["to_claim"], link["relation"]) for link in first}
+    strict_second = {(link["from_claim"], link["to_claim"], link["relation"]) for link in second}
+    strict = Scores(
+        len(strict_second & strict_first), len(strict_second), len(strict_first & strict_second), len(strict_first)
+    )
+
+    def by_pair(links: list[dict[str, Any]]) -> dict[frozenset[str], dict[str, Any]]:
+        out: dict[frozenset[str], dict[str, Any]] = {}
+        for link in sorted(links, key=lambda link: (link["from_claim"], link["to_claim"], link["relation"])):
+            out.setdefault(_pair(link), link)
+        return out
+
+    a, b = by_pair(first), by_pair(second)
+    shared = sorted(a.keys() & b.keys(), key=sorted)
+    pairs = Scores(len(shared), len(b), len(shared), len(a))
+    relations = ([a[p]["relation"] for p in shared], [b[p]["relation"] for p in shared])
+    bases = ([a[p]["basis"] for p in shared], [b[p]["basis"] for p in shared])
+    return LinkAgreement(
+        strict=strict,
+        pairs=pairs,
+        shared=len(shared),
+        relation_agreements=sum(x == y for x, y in zip(*relations, strict=True)),
+        relation_kappa=cohens_kappa(*relations) if shared else 0.0,
+        basis_agreements=sum(x == y for x, y in zip(*bases, strict=True)),
+        basis_kappa=cohens_kappa(*bases) if shared else 0.0,
+    )
+
+
+def _segmentation_lines(claims, segments, sections) -> list[str]:
+    first = [(c["char_start"], c["char_end"]) for c in claims]
+    second = [(s["char_start"], s["char_end"]) for s in segments]
+    regions = [(s["body_start"], s["char_end"]) for s in sections]
     lines = [
-        "# Inter-coder reliability",
+        "## Segmentation",
+        "",
+        "A second coder segmented the article into claims from the text and the codebook alone, without",
+        f"seeing the first coding's claims ({len(segments)} spans, `second_segmentation`), against the",
+        f"{len(claims)} claims of `claims`. A span is found by the other coding when one of its spans overlaps it",
+        f"by at least {SPAN_OVERLAP:.0%} of their union (Jaccard index); the first coding nests the items of a list",
+        "inside the span of the whole list, so several of its claims can match one span of the second.",
+        "Precision is the share of the second coding's spans the first also has; recall the share of the",
+        "first coding's claims the second also has.",
+        "",
+        "| measure | precision | recall | F1 |",
+        "|---|---:|---:|---:|",
+    ]
+    for threshold in (SPAN_OVERLAP, 0.8):
+        score = span_scores(first, second, threshold)
+        lines.append(
+            f"| spans, overlap ≥ {threshold:.0%} ({score.found_second}/{score.second} second, "
+            f"{score.found_first}/{score.first} first) | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} |"
+        )
+    chars = character_agreement(first, second, regions)
+    lines.append(
+        f"| characters in a claim ({chars.scores.found_first:,} shared of {chars.scores.first:,} first, "
+        f"{chars.scores.second:,} second) | {chars.scores.precision:.3f} | {chars.scores.recall:.3f} "
+        f"| {chars.scores.f1:.3f} |"
+    )
+    kinds = matched_kinds(claims, segments)
+    kind_kappa = cohens_kappa([k for k, _ in kinds], [k for _, k in kinds]) if kinds else 0.0
+    lines += [
+        "",
+        f"Character level: of the {chars.characters:,} characters of the section bodies, the two codings agree",
+        f"on {chars.agreements:,} ({chars.percent:.1f}%) about whether a character is in a claim; Cohen's kappa",
+        f"{chars.kappa:.3f}. Kind of the matched spans (each second span and the claim that overlaps it most,",
+        f"at least {SPAN_OVERLAP:.0%}): {sum(a == b for a, b in kinds)} of {len(kinds)} agree, "
+        f"Cohen's kappa {kind_kappa:.3f}.",
+        "",
+    ]
+    return lines
+
+
+def _earlier_lines(earlier: list[dict[str, Any]], second_links, label: str) -> list[str]:
+    """The same scores for the links of an earlier release (which had no basis)."""
+    with_basis = [{**link, "basis": link.get("basis") or "unknown"} for link in earlier]
+    result = link_agreement(with_basis, second_links)
+    strict, pairs = result.strict, result.pairs
+    return [
+        f"The links of {label} ({len(earlier)}), before the critical reading re-curated them, against the same",
+        f"second coding: strict precision {strict.precision:.3f}, recall {strict.recall:.3f}, F1 "
+        f"{strict.f1:.3f}; claim pairs precision {pairs.precision:.3f}, recall {pairs.recall:.3f},",
+        f"F1 {pairs.f1:.3f}; relation agrees on {result.relation_agreements} of the {result.shared} pairs both",
+        f"link (Cohen's kappa {result.relation_kappa:.3f}). That release recorded no basis.",
+        "",
+    ]
+
+
+def _link_lines(links, second_links, earlier=None, earlier_label: str = "") -> list[str]:
+    result = link_agreement(links, second_links)
+    return [
+        "## Links",
+        "",
+        "The second coder drew links among the first coding's claims without seeing `claim_links`",
+        f"({len(second_links)} links, `second_links`), against the {len(links)} links of `claim_links`.",
+        "Strict: the same from_claim, to_claim and relation. Pairs: the same two claims linked, in",
+        "either direction and whatever the relation; for the pairs both link, Cohen's kappa compares the",
+        "relation and the basis.",
+        "",
+        "| measure | precision | recall | F1 |",
+        "|---|---:|---:|---:|",
+        f"| strict ({result.strict.found_second} shared) | {result.strict.precision:.3f} | "
+        f"{result.strict.recall:.3f} | {result.strict.f1:.3f} |",
+        f"| claim pairs ({result.pairs.found_second} shared) | {result.pairs.precision:.3f} | "
+        f"{result.pairs.recall:.3f} | {result.pairs.f1:.3f} |",
+        "",
+        f"For the {result.shared} claim pairs both codings link: relation agrees on {result.relation_agreements} "
+        f"(Cohen's kappa {result.relation_kappa:.3f}), basis on {result.basis_agreements} "
+        f"(Cohen's kappa {result.basis_kappa:.3f}).",
+        "",
+        "How independent the two are: the second coding was made before the links were re-curated and",
+        "without seeing them; the re-curation worked from a critical reader's review of the text, who",
+        "did not see the second coding either. The curators had both in hand when they decided, so the",
+        "figures above are an upper bound on what two independent codings would reach.",
+        "",
+        *(_earlier_lines(earlier, second_links, earlier_label) if earlier else []),
+    ]
+
+
+def report(
+    claims: list[dict[str, Any]],
+    second: list[dict[str, Any]],
+    decisions: list[dict[str, Any]],
+    segments: list[dict[str, Any]] = (),
+    sections: list[dict[str, Any]] = (),
+    links: list[dict[str, Any]] = (),
+    second_links: list[dict[str, Any]] = (),
+    earlier_links: list[dict[str, Any]] = (),
+    earlier_label: str = "",
+) -> str:
+    """docs/reliability.md, generated."""
+    coded = {row["claim_id"] for row in second}
+    lines = [
+        "# Agreement between two codings",
         "",
         "<!-- Generated by `alliance-data reliability`; do not edit. A test fails when it is stale. -->",
         "",
-        "Every claim was coded twice for `kind`, `topic_id` and `certainty`. The first coder curated the",
-        "claims; the second coder worked independently from the quote, its context and the codebook",
-        "(the kinds, the topics with their descriptions and the certainty rule), without seeing the",
-        "first coder's values. Agreement is Cohen's kappa between the first coder's values (before",
-        "resolution) and the second coder's.",
+        "What these figures measure: both codings were made with automated assistance, under the same",
+        "codebook and the same curation guide. They are a consistency check of the codebook (do two",
+        "codings that follow it reach the same values?), not inter-coder reliability between independent",
+        "expert coders, and they say nothing about whether either coding reads the author rightly.",
+        "",
+        "## Kind, topic and certainty",
+        "",
+        f"{len(coded)} claims were coded twice for `kind`, `topic_id` and `certainty`. The first coding",
+        "curated the claims; the second worked from the quote, its context and the codebook (the kinds,",
+        "the topics with their descriptions and the certainty rule), without seeing the first coding's",
+        "values. Agreement is Cohen's kappa between the first coding's values (before resolution) and",
+        "the second's. Claims added by the critical reading after the second coding was made are coded",
+        "once and not counted.",
         "",
         "| field | claims | agreements | percent agreement | Cohen's kappa | categories used |",
         "|---|---:|---:|---:|---:|---:|",
@@ -91,21 +352,26 @@ def report(claims: list[dict[str, Any]], second: list[dict[str, Any]], decisions
         "",
         "Reading the numbers: `certainty` is set by an explicit cue table (`src/alliance_data/hedging.py`),",
         "so near-perfect agreement is expected and shows the rule is applied consistently, not that the",
-        "judgement is easy. `kind` and `topic_id` are judgements; both coders shared the codebook, and",
+        "judgement is easy. `kind` and `topic_id` are judgements; both codings shared the codebook, and",
         "the article's sections map closely onto the kinds, which keeps agreement high.",
         "",
+        *(_segmentation_lines(claims, segments, sections) if segments else []),
+        *(_link_lines(links, second_links, earlier_links, earlier_label) if second_links else []),
         f"## Decisions ({len(decisions)})",
         "",
-        "Every disagreement between the coders, and every value a later review changed although both",
-        "coders agreed, with the value kept and why. Each is kept in the `coding_decisions` table",
-        "(`data/coding_decisions.yaml`); kappa above is computed before these decisions.",
+        "Every disagreement between the two codings of kind, topic and certainty, and every point the",
+        "critical reading of the records against the text raised (a field, a claim added, a link kept,",
+        "recoded or dropped), with the value before, the value proposed, the value kept and why. Each is",
+        "kept in the `coding_decisions` table (`data/coding_decisions.yaml`); kappa above is computed",
+        "before these decisions. For a critical reading, 'second coder' is the reader's proposal.",
         "",
-        "| claim | field | first coder | second coder | resolved | reason |",
-        "|---|---|---|---|---|---|",
+        "| claim | field | other claim | raised by | first coder | second coder | resolved | reason |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    for d in sorted(decisions, key=lambda d: (d["claim_id"], d["field"])):
+    for d in sorted(decisions, key=lambda d: (d["claim_id"], d["field"], d.get("other_claim") or "")):
+        other = f"`{d['other_claim']}`" if d.get("other_claim") else ""
         lines.append(
-            f"| `{d['claim_id']}` | {d['field']} | {d['first_coder']} | {d['second_coder']} "
-            f"| **{d['resolved']}** | {d['reason']} |"
+            f"| `{d['claim_id']}` | {d['field']} | {other} | {d.get('raised_by', 'second_coder')} "
+            f"| {d['first_coder']} | {d['second_coder']} | **{d['resolved']}** | {d['reason']} |"
         )
     return "\n".join(lines) + "\n"

@@ -25,9 +25,9 @@ import pyarrow
 import pyarrow.compute as pc
 
 from . import plain_text
-from .anchoring import anchor_problems
+from .anchoring import anchor_problems, span_matches, span_problems
 from .columns import Column
-from .hedging import certainty_of_cues, implied_certainty
+from .hedging import HEDGE_CUES, certainty_of_cues, normalized_cue
 from .identifiers import CONTEXT_CHARS
 from .problems import ProblemList
 from .reading import Dataset
@@ -214,11 +214,12 @@ def _section_of(row: dict[str, Any], dataset: Dataset) -> dict[str, Any] | None:
 
 
 def _certainty_message(row: dict[str, Any], dataset: Dataset) -> str:
-    implied = implied_certainty(row["quote"]).value
+    cues = _cues_of_claims(dataset).get(row["claim_id"], [])
+    implied = certainty_of_cues(cues).value if all(cue in HEDGE_CUES for cue in cues) else "unknown"
     if row["hedge_note"]:
-        return f"hedge_note given but certainty '{row['certainty']}' already follows the cue table ('{implied}')"
-    cues = row.get("hedge_cues") or "no cue"
-    return f"certainty is '{row['certainty']}' but the quote's hedge cues ({cues}) give '{implied}'"
+        return f"hedge_note given but certainty '{row['certainty']}' already follows its cues ('{implied}')"
+    listed = "; ".join(cues) or "no cue"
+    return f"certainty is '{row['certainty']}' but its cues in certainty_cues ({listed}) give '{implied}'"
 
 
 def _normalized(value: str) -> str:
@@ -295,17 +296,29 @@ def _topic_kinds_match(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     return _or_unknown(kind == frame["kind"], kind)
 
 
-def _certainty_of_cues(cues: str | None) -> str:
-    """The certainty of a claims.hedge_cues value ('; '-joined cues, or null)."""
-    return certainty_of_cues(cues.split("; ") if isinstance(cues, str) and cues else []).value
+def _cues_of_claims(dataset: Dataset) -> dict[str, list[str]]:
+    """Each claim's deciding cues (certainty_cues: in its quote and governing it), in text order."""
+
+    def cues() -> dict[str, list[str]]:
+        table = dataset.table("certainty_cues").sort_by([("claim_id", "ascending"), ("char_start", "ascending")])
+        found: dict[str, list[str]] = {}
+        for claim_id, cue in zip(table["claim_id"].to_pylist(), table["cue"].to_pylist(), strict=True):
+            found.setdefault(claim_id, []).append(cue)
+        return found
+
+    return _cached(dataset, "cues_of_claims", cues)
 
 
 def _certainties_follow_cues(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
-    # hedge_cues is derived from the quote before the rules run (derive.py). It has few distinct
-    # values, so each is looked up once.
-    cues = frame["hedge_cues"].fillna("")
-    implied = cues.map({value: _certainty_of_cues(value) for value in cues.unique()})
-    return (frame["certainty"].astype(object) == implied) != frame["hedge_note"].notna()
+    # certainty_cues is derived from the quotes (and the authored governing cues) before the
+    # rules run (derive.py). Distinct cue lists are few, so each is looked up once.
+    by_claim = {claim: "; ".join(cues) for claim, cues in _cues_of_claims(dataset).items()}
+    cues = frame["claim_id"].map(by_claim).fillna("")
+    implied = {}
+    for value in cues.unique():
+        listed = value.split("; ") if value else []
+        implied[value] = certainty_of_cues(listed).value if all(c in HEDGE_CUES for c in listed) else None
+    return (frame["certainty"].astype(object) == cues.map(implied)) != frame["hedge_note"].notna()
 
 
 # Among ASCII characters: the punctuation and symbols (Unicode's P and S categories are RE2's
@@ -394,10 +407,10 @@ def _section_span_ok(row: dict[str, Any], dataset: Dataset) -> bool:
     return heading_ok and bounds_ok
 
 
-def _decisions(dataset: Dataset) -> dict[tuple[str, str], dict[str, Any]]:
-    def decisions() -> dict[tuple[str, str], dict[str, Any]]:
+def _decisions(dataset: Dataset) -> dict[tuple[str, str, str | None], dict[str, Any]]:
+    def decisions() -> dict[tuple[str, str, str | None], dict[str, Any]]:
         rows = _records(_frame(dataset, TABLES_BY_NAME["coding_decisions"]))
-        return {(row["claim_id"], row["field"]): row for row in rows}
+        return {(row["claim_id"], row["field"], row["other_claim"]): row for row in rows}
 
     return _cached(dataset, "decisions", decisions)
 
@@ -409,7 +422,7 @@ def _undecided_disagreements(row: dict[str, Any], dataset: Dataset) -> list[str]
     decisions = _decisions(dataset)
     missing = []
     for field in CODED_FIELDS:
-        decision = decisions.get((row["claim_id"], field))
+        decision = decisions.get((row["claim_id"], field, None))
         if decision is None and row[field] != claim[field]:
             missing.append(f"{field} ('{claim[field]}' in the claim, '{row[field]}' by the second coder)")
     return missing
@@ -421,7 +434,9 @@ def _disagreements_decided(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
     for field in CODED_FIELDS:
         first = frame["claim_id"].map(_attribute(dataset, "claims", "claim_id", field))
         agrees = ((first == frame[field]) | first.isna()).astype(bool)
-        has_decision = _isin(frame["claim_id"], [claim for claim, decided_field in decided if decided_field == field])
+        has_decision = _isin(
+            frame["claim_id"], [claim for claim, decided_field, _ in decided if decided_field == field]
+        )
         ok &= agrees | has_decision
     return ok
 
@@ -429,77 +444,24 @@ def _disagreements_decided(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
 def _decision_issues(row: dict[str, Any], dataset: Dataset) -> list[str]:
     claim = _record(dataset, "claims", "claim_id", row["claim_id"])
     second = _record(dataset, "second_coding", "claim_id", row["claim_id"])
+    coded = row["field"] in CODED_FIELDS
     issues = []
-    if claim is not None and row["resolved"] != claim[row["field"]]:
+    if coded and claim is not None and row["resolved"] != claim[row["field"]]:
         issues.append(f"resolved is '{row['resolved']}' but the claim has '{claim[row['field']]}'")
-    if second is not None and row["second_coder"] != second[row["field"]]:
+    blind = row["raised_by"] == "second_coder"
+    if not coded and blind:
+        issues.append(f"the blind second coding codes {', '.join(CODED_FIELDS)} only, not {row['field']}")
+    if coded and blind and second is not None and row["second_coder"] != second[row["field"]]:
         issues.append(f"second_coder is '{row['second_coder']}' but second_coding has '{second[row['field']]}'")
+    if (row["field"] == "link") != (row["other_claim"] is not None):
+        issues.append("other_claim names the other end of a link decision, and only of one")
     if row["first_coder"] == row["second_coder"] == row["resolved"]:
         issues.append("the coders agree and the value was kept, so there is nothing to decide")
     return issues
 
 
-# What each kind must be linked to, where the text supports it (else data/unlinked_claims.yaml).
-LINK_REQUIREMENTS = {
-    "driver": "a link from it to an area, implication or outlook claim it drives",
-    "risk": "a poses_risk_to link from it to what it endangers",
-    "outlook": "a drives or implies link to it from what it follows from",
-}
-
-
-def _requirement_met(dataset: Dataset) -> dict[str, pd.Series]:
-    """For each kind that needs a link (LINK_REQUIREMENTS), the ids of the claims that have the
-    link a claim of that kind needs."""
-
-    def met() -> dict[str, pd.Series]:
-        claims = _frame(dataset, TABLES_BY_NAME["claims"])
-        links = _frame(dataset, TABLES_BY_NAME["claim_links"])
-        kind_of = claims.drop_duplicates("claim_id").set_index("claim_id")["kind"]
-        target_kind = links["to_claim"].map(kind_of)
-        return {
-            "driver": links.loc[target_kind.isin(["area", "implication", "outlook"]), "from_claim"],
-            "risk": links.loc[links["relation"] == "poses_risk_to", "from_claim"],
-            "outlook": links.loc[links["relation"].isin(["drives", "implies"]), "to_claim"],
-        }
-
-    return _cached(dataset, "requirement_met", met)
-
-
-def _has_required_link(ids: pd.Series, kinds: pd.Series, dataset: Dataset) -> pd.Series:
-    """Whether each claim (id and kind) needs a link by its kind and has it."""
-    met = _requirement_met(dataset)
-    assert set(met) == set(LINK_REQUIREMENTS), "a kind's link requirement has no check"
-    has = pd.Series(False, index=ids.index)
-    for kind, linked in met.items():
-        has |= (kinds == kind).fillna(False).astype(bool) & _isin(ids, linked)
-    return has
-
-
-def _unlinked_ids(dataset: Dataset) -> pd.Series:
-    return _frame(dataset, TABLES_BY_NAME["unlinked_claims"])["claim_id"]
-
-
-def _linked_as_required(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
-    ids = frame["claim_id"]
-    ok = ~frame["kind"].isin(list(LINK_REQUIREMENTS)) | _isin(ids, _unlinked_ids(dataset))
-    return ok | _has_required_link(ids, frame["kind"], dataset)
-
-
 # ---------------------------------------------------------------------------------------
-# Exemptions from the link requirement: only for claims that need one.
-
-
-def _exemption_needed(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
-    kind = frame["claim_id"].map(_attribute(dataset, "claims", "claim_id", "kind"))
-    needed = kind.isin(list(LINK_REQUIREMENTS)) & ~_has_required_link(frame["claim_id"], kind, dataset)
-    return _or_unknown(needed, kind)
-
-
-def _exemption_message(row: dict[str, Any], dataset: Dataset) -> str:
-    kind = (_record(dataset, "claims", "claim_id", row["claim_id"]) or {}).get("kind")
-    if kind not in LINK_REQUIREMENTS:
-        return f"claim {row['claim_id']} is a {kind} claim, which needs no link, so it needs no exemption"
-    return f"claim {row['claim_id']} has {LINK_REQUIREMENTS[kind]}, so it needs no exemption"
+# The argument layer: link signals, certainty cues, periods and the second coding.
 
 
 # ---------------------------------------------------------------------------------------
@@ -733,6 +695,276 @@ def _not_causal_and_contradicting(frame: pd.DataFrame, dataset: Dataset) -> pd.S
     return ok
 
 
+def _link_text(row: dict[str, Any], dataset: Dataset) -> str | None:
+    """The source text of a link's from_claim (where its signal stands); None when unknown."""
+    claim = _record(dataset, "claims", "claim_id", row["from_claim"])
+    return None if claim is None else dataset.texts.get(claim["source_id"])
+
+
+def _signal_presence_ok(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    given = frame[["signal_quote", "signal_start", "signal_end"]].notna()
+    explicit = frame["basis"] == "explicit"
+    return (given.all(axis=1) & explicit) | (~given.any(axis=1) & ~explicit)
+
+
+def _signal_issues(row: dict[str, Any], dataset: Dataset) -> list[tuple[str, str]]:
+    text = _link_text(row, dataset)
+    if text is None or row["signal_quote"] is None or row["signal_start"] is None or row["signal_end"] is None:
+        return []  # an unknown claim or a missing signal is reported by its own check
+    return span_problems(text, row["signal_quote"], row["signal_start"], row["signal_end"])
+
+
+def _decided_signals(dataset: Dataset) -> set:
+    """(source_id, start, end) of every signal data/link_signals.yaml decides as a link."""
+
+    def decided() -> set:
+        rows = _records(_frame(dataset, TABLES_BY_NAME["link_signals"]))
+        return {(r["source_id"], r["signal_start"], r["signal_end"]) for r in rows if r["decision"] == "link"}
+
+    return _cached(dataset, "decided_signals", decided)
+
+
+def _link_source(row: dict[str, Any], dataset: Dataset) -> str | None:
+    claim = _record(dataset, "claims", "claim_id", row["from_claim"])
+    return None if claim is None else claim["source_id"]
+
+
+def _explicit_signals(dataset: Dataset) -> set:
+    """(source_id, start, end) of every explicit link's signal."""
+
+    def spans() -> set:
+        rows = _records(_frame(dataset, TABLES_BY_NAME["claim_links"]))
+        return {
+            (_link_source(row, dataset), row["signal_start"], row["signal_end"])
+            for row in rows
+            if row["basis"] == "explicit" and row["signal_start"] is not None
+        }
+
+    return _cached(dataset, "explicit_signals", spans)
+
+
+def _signal_listed(row: dict[str, Any], dataset: Dataset) -> bool:
+    if row["basis"] != "explicit" or row["signal_start"] is None or _link_source(row, dataset) is None:
+        return True
+    return (_link_source(row, dataset), row["signal_start"], row["signal_end"]) in _decided_signals(dataset)
+
+
+def _link_signal_issues(row: dict[str, Any], dataset: Dataset) -> list[tuple[str, str]]:
+    text = dataset.texts.get(row["source_id"])
+    return [] if text is None else span_problems(text, row["signal_quote"], row["signal_start"], row["signal_end"])
+
+
+def _link_signal_used(row: dict[str, Any], dataset: Dataset) -> bool:
+    carried = (row["source_id"], row["signal_start"], row["signal_end"]) in _explicit_signals(dataset)
+    return carried == (row["decision"] == "link")
+
+
+def _cue_issues(row: dict[str, Any], dataset: Dataset) -> list[str]:
+    claim = _record(dataset, "claims", "claim_id", row["claim_id"])
+    text = None if claim is None else dataset.texts.get(claim["source_id"])
+    if text is None:
+        return []
+    issues = []
+    if row["cue"] not in HEDGE_CUES:
+        issues.append(f"'{row['cue']}' is not a cue of the cue table (hedging.py)")
+    if not 0 <= row["char_start"] < row["char_end"] <= len(text):
+        issues.append(f"offsets {row['char_start']}..{row['char_end']} are empty, reversed or outside the text")
+    elif normalized_cue(text[row["char_start"] : row["char_end"]]) != row["cue"]:
+        found = text[row["char_start"] : row["char_end"]]
+        issues.append(f"the text at {row['char_start']}..{row['char_end']} is {found!r}, not the cue")
+    inside = claim["char_start"] <= row["char_start"] and row["char_end"] <= claim["char_end"]
+    if row["scope"] == "governing" and inside:
+        issues.append("a governing cue stands inside the claim's quote, where the build finds it already")
+    if (row["scope"] == "governing") != (row["reason"] is not None):
+        issues.append("a governing cue needs the reason its scope covers the claim (and a cue in the quote none)")
+    return issues
+
+
+def _where(column: str, test: Callable[[dict[str, Any], Dataset], bool]) -> Callable[..., pd.Series]:
+    """A row-wise test run only on the rows where `column` is given (the others pass): signals
+    are few beside the links that carry none."""
+
+    def passes(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+        given = frame[column].notna()
+        ok = pd.Series(True, index=frame.index, dtype=bool)
+        if given.any():
+            ok[given] = _rowwise(test)(frame[given], dataset)
+        return ok
+
+    return passes
+
+
+def _cues_anchored(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    """`_cue_issues` is empty, column-wise: there is a cue row for most hedged claims."""
+    source = frame["claim_id"].map(_attribute(dataset, "claims", "claim_id", "source_id"))
+    quote_start = frame["claim_id"].map(_attribute(dataset, "claims", "claim_id", "char_start"))
+    quote_end = frame["claim_id"].map(_attribute(dataset, "claims", "claim_id", "char_end"))
+    columns = (frame["cue"], frame["char_start"], frame["char_end"], frame["scope"], frame["reason"])
+    texts, ok = dataset.texts, []
+    rows = zip(source.tolist(), quote_start.tolist(), quote_end.tolist(), *(_values(c) for c in columns), strict=True)
+    for source_id, q_start, q_end, cue, start, end, scope, reason in rows:
+        text = None if pd.isna(source_id) else texts.get(source_id)
+        if text is None:
+            ok.append(True)
+            continue
+        governing = scope == "governing"
+        ok.append(
+            cue in HEDGE_CUES
+            and 0 <= start < end <= len(text)
+            and normalized_cue(text[start:end]) == cue
+            and not (governing and q_start <= start and end <= q_end)
+            and governing == (reason is not None)
+        )
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def _actors_in_period(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    """`_period_issue` is None, column-wise (one row per claim actor)."""
+    claim_year = {
+        name: frame["claim_id"].map(_attribute(dataset, "claims", "claim_id", name)).astype("Int64")
+        for name in ("period_start", "period_end")
+    }
+    start = claim_year["period_start"].fillna(claim_year["period_end"])
+    active_from = frame["actor_id"].map(_attribute(dataset, "actors", "actor_id", "active_from")).astype("Int64")
+    active_until = frame["actor_id"].map(_attribute(dataset, "actors", "actor_id", "active_until")).astype("Int64")
+    bad = (start < active_from).fillna(False) | (start > active_until).fillna(False)
+    return ~bad.astype(bool)
+
+
+def _actor_years(dataset: Dataset) -> dict[str, tuple[Any, Any]]:
+    def years() -> dict[str, tuple[Any, Any]]:
+        rows = _records(_frame(dataset, TABLES_BY_NAME["actors"]))
+        return {r["actor_id"]: (r["active_from"], r["active_until"]) for r in rows}
+
+    return _cached(dataset, "actor_years", years)
+
+
+def _period_issue(row: dict[str, Any], dataset: Dataset) -> str | None:
+    """Why an actor cannot take part in its claim: it did not exist in the first year of the
+    claim's period (period_start, else period_end); None when it can. A period that begins
+    after several events begins with the last of them, so its actors exist then."""
+    claim = _record(dataset, "claims", "claim_id", row["claim_id"])
+    if claim is None or (claim["period_start"] is None and claim["period_end"] is None):
+        return None
+    start = claim["period_start"] if claim["period_start"] is not None else claim["period_end"]
+    active_from, active_until = _actor_years(dataset).get(row["actor_id"], (None, None))
+    if active_from is not None and start < active_from:
+        return f"{row['actor_id']} exists from {active_from}, but the claim's period begins in {start}"
+    if active_until is not None and start > active_until:
+        return f"{row['actor_id']} existed until {active_until}, but the claim's period begins in {start}"
+    return None
+
+
+def _added_after_blind_coding(dataset: Dataset) -> set[str]:
+    """Claims a critical reading added after the blind second coding (decision field 'claim')."""
+    decisions = _decisions(dataset)
+    return {
+        claim
+        for (claim, field, _), row in decisions.items()
+        if field == "claim" and row["raised_by"] == "critical_reading"
+    }
+
+
+def _second_segment_issues(row: dict[str, Any], dataset: Dataset) -> list[tuple[str, str]]:
+    text = dataset.texts.get(row["source_id"])
+    return [] if text is None else span_problems(text, row["quote"], row["char_start"], row["char_end"])
+
+
+def _second_link_signal_ok(row: dict[str, Any], dataset: Dataset) -> bool:
+    parts = (row["signal_quote"], row["signal_start"], row["signal_end"])
+    if all(part is None for part in parts):
+        return True
+    text = _link_text(row, dataset)
+    return text is None or (None not in parts and span_matches(text, *parts))
+
+
+ARGUMENT_RULES: tuple[Rule, ...] = (
+    Rule(
+        "signal_only_when_explicit",
+        "claim_links",
+        "signal_quote",
+        _signal_presence_ok,
+        lambda row, ds: (
+            "an explicit link needs signal_quote, signal_start and signal_end"
+            if row["basis"] == "explicit"
+            else f"a link of basis '{row['basis']}' has no signal in the text, so its signal fields are null"
+        ),
+        "anchor the signal of an explicit link with `alliance-data anchor`; leave the signal fields out otherwise",
+    ),
+    Rule(
+        "signal_at_offsets",
+        "claim_links",
+        "signal_start",
+        _where("signal_start", lambda row, ds: not _signal_issues(row, ds)),
+        lambda row, ds: "signal: " + "; ".join(message for _, message in _signal_issues(row, ds)),
+        "copy the signal from the source text and recompute its offsets with `alliance-data anchor`",
+    ),
+    Rule(
+        "signal_decided",
+        "claim_links",
+        "basis",
+        _where("signal_start", _signal_listed),
+        lambda row, ds: (
+            f"the signal {row['signal_quote']!r} at {row['signal_start']} is not listed as a link in link_signals"
+        ),
+        "list the signal in data/link_signals.yaml with decision 'link' and what it joins",
+    ),
+    Rule(
+        "link_signal_at_offsets",
+        "link_signals",
+        "signal_quote",
+        _rowwise(lambda row, ds: not _link_signal_issues(row, ds)),
+        lambda row, ds: "; ".join(message for _, message in _link_signal_issues(row, ds)),
+        "copy the signal from the source text and recompute its offsets with `alliance-data anchor`",
+    ),
+    Rule(
+        "link_signal_carries_link",
+        "link_signals",
+        "decision",
+        _rowwise(_link_signal_used),
+        lambda row, ds: (
+            "decided as a link, but no explicit link in claim_links carries this signal"
+            if row["decision"] == "link"
+            else "decided as no link, but an explicit link in claim_links carries this signal"
+        ),
+        "give the explicit link this signal (or decide the signal as no_link with the reason), so both agree",
+    ),
+    Rule(
+        "certainty_cue_anchored",
+        "certainty_cues",
+        "cue",
+        _cues_anchored,
+        lambda row, ds: "; ".join(_cue_issues(row, ds)),
+        "anchor a governing cue at the cue's own words (a cue of hedging.py) outside the quote, with its reason",
+    ),
+    Rule(
+        "actor_exists_in_period",
+        "claim_actors",
+        "actor_id",
+        _actors_in_period,
+        lambda row, ds: f"{_period_issue(row, ds)}",
+        "use the actor that existed then (SOVIET_UNION until 1991, RUS from 1991), or start the period with the "
+        "last of the events it follows (docs/curation.md)",
+    ),
+    Rule(
+        "second_segment_at_offsets",
+        "second_segmentation",
+        "quote",
+        _rowwise(lambda row, ds: not _second_segment_issues(row, ds)),
+        lambda row, ds: "; ".join(message for _, message in _second_segment_issues(row, ds)),
+        "copy the span from the source text and recompute its offsets with `alliance-data anchor`",
+    ),
+    Rule(
+        "second_link_signal_at_offsets",
+        "second_links",
+        "signal_quote",
+        _rowwise(_second_link_signal_ok),
+        lambda row, ds: "the signal is incomplete or is not the source text at its offsets",
+        "give all three signal fields, copied from the source text, or none",
+    ),
+)
+
+
 def _contradiction_message(row: dict[str, Any], dataset: Dataset) -> str:
     causal = _causal_links(dataset)
     pair = {row["from_claim"], row["to_claim"]}
@@ -964,7 +1196,10 @@ RULES: tuple[Rule, ...] = (
         "claim_second_coded",
         "claims",
         "claim_id",
-        lambda frame, ds: _isin(frame["claim_id"], _frame(ds, TABLES_BY_NAME["second_coding"])["claim_id"]),
+        lambda frame, ds: (
+            _isin(frame["claim_id"], _frame(ds, TABLES_BY_NAME["second_coding"])["claim_id"])
+            | _isin(frame["claim_id"], _added_after_blind_coding(ds))
+        ),
         lambda row, ds: "the claim has no independent second coding",
         "have a second coder code kind, topic_id and certainty blind (see docs/curation.md) and add the entry "
         "to data/second_coding.yaml",
@@ -986,14 +1221,6 @@ RULES: tuple[Rule, ...] = (
         "make the decision match the claim (resolved) and data/second_coding.yaml (second_coder)",
     ),
     Rule(
-        "claim_linked_as_its_kind_requires",
-        "claims",
-        "kind",
-        _linked_as_required,
-        lambda row, ds: f"a {row['kind']} claim needs {LINK_REQUIREMENTS[row['kind']]}",
-        "add the link to data/claim_links.yaml, or list the claim in data/unlinked_claims.yaml with the reason",
-    ),
-    Rule(
         "link_not_to_itself",
         "claim_links",
         "to_claim",
@@ -1009,14 +1236,6 @@ RULES: tuple[Rule, ...] = (
         lambda frame, ds: _isin(frame["table"], [table.name for table in id_tables()]),
         lambda row, ds: f"'{row['table']}' is not a table whose records have ids of their own",
         "name the table the id belonged to: " + ", ".join(table.name for table in id_tables()),
-    ),
-    Rule(
-        "unlinked_claim_needs_exemption",
-        "unlinked_claims",
-        "claim_id",
-        _exemption_needed,
-        _exemption_message,
-        "remove the entry from data/unlinked_claims.yaml",
     ),
     Rule(
         "sections_do_not_overlap",
@@ -1068,6 +1287,7 @@ RULES: tuple[Rule, ...] = (
         _section_file_message,
         "move the claim to claims/<section_id>.yaml of its section, or correct its section_id",
     ),
+    *ARGUMENT_RULES,
 )
 
 # A rule may apply to several tables (id_not_retired): looked up by table and check.

@@ -89,36 +89,148 @@ class Attribution(DescribedEnum):
     ATTRIBUTED = "attributed", "A view the author attributes to actors (role 'holder' in claim_actors)."
 
 
-class LinkRelation(DescribedEnum):
+class RelationEnum(DescribedEnum):
+    """A relation between claims: its definition, the signals that typically mark it in a text,
+    and its counterpart in the Argument Interchange Format (AIF): an inference (RA node), a
+    conflict (CA node) or a rephrase (MA node)."""
+
+    signals: tuple[str, ...]
+    aif: str
+
+    def __new__(cls, value: str, description: str, signals: tuple[str, ...] = (), aif: str = "") -> RelationEnum:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.description = description
+        member.signals = signals
+        member.aif = aif
+        return member
+
+
+class LinkRelation(RelationEnum):
     """How one claim bears on another in the article's reasoning."""
 
-    DRIVES = "drives", "The first claim is a reason the second happens."
-    ENABLES = "enables", "The first claim makes the second possible without causing it."
-    IMPLIES = "implies", "The second claim is a consequence the author draws from the first."
-    POSES_RISK_TO = "poses_risk_to", "The first claim (a risk) endangers the second."
-    QUALIFIES = "qualifies", "The first claim limits or nuances the second."
-    CONTRADICTS = "contradicts", "The first claim is at odds with the second."
+    DRIVES = (
+        "drives",
+        "The first claim is a reason the second happens.",
+        ("driven by", "This has led to", "creates a powerful incentive", "As A, B", "because"),
+        "inference",
+    )
+    ENABLES = (
+        "enables",
+        "The first claim makes the second possible without causing it.",
+        ("making them natural partners", "built upon a long foundation", "allows"),
+        "inference",
+    )
+    IMPLIES = (
+        "implies",
+        "The second claim is a consequence the author draws from the first.",
+        ("This means", "This could lead to", "It's a clear signal that", "By strengthening…, they are contributing to"),
+        "inference",
+    )
+    POSES_RISK_TO = (
+        "poses_risk_to",
+        "The first claim (a risk) endangers the second.",
+        ("However, it's not all smooth sailing", "could lead to occasional disagreements", "counter-efforts"),
+        "conflict",
+    )
+    QUALIFIES = (
+        "qualifies",
+        "The first claim limits or nuances the second.",
+        ("though", "while", "albeit", "not just … but"),
+        "conflict",
+    )
+    CONTRADICTS = (
+        "contradicts",
+        "The first claim is at odds with the second.",
+        ("but", "on the other hand", "paradoxically"),
+        "conflict",
+    )
+    ELABORATES = (
+        "elaborates",
+        "The first claim is a component or a specific case of the more general second claim.",
+        ("This includes", "This could involve", "It involves", "Let's break down"),
+        "inference",
+    )
+    EXEMPLIFIES = (
+        "exemplifies",
+        "The first claim is an example of the second.",
+        ("For instance", "a prime example of", "Think about", "Imagine"),
+        "inference",
+    )
+    RESTATES = (
+        "restates",
+        "The first claim states the same proposition as the second again.",
+        ("In essence", "As we touched upon earlier", "So, when you put all these elements together", "So, you see"),
+        "rephrase",
+    )
 
 
-# Each relation's counterpart in the Argument Interchange Format: RA (inference: the first claim
-# supports the second), CA (conflict: it attacks or limits it) or MA (rephrase).
-AIF_SCHEMES = {
-    LinkRelation.DRIVES: "RA",
-    LinkRelation.ENABLES: "RA",
-    LinkRelation.IMPLIES: "RA",
-    LinkRelation.POSES_RISK_TO: "CA",
-    LinkRelation.QUALIFIES: "CA",
-    LinkRelation.CONTRADICTS: "CA",
-}
+class LinkBasis(DescribedEnum):
+    """What in the text a link rests on."""
+
+    EXPLICIT = (
+        "explicit",
+        "A connective or reference in the text signals the link ('This means', 'driven by', 'For instance', "
+        "'As we touched upon earlier'); the signal is anchored in signal_quote, signal_start and signal_end.",
+    )
+    IMPLICIT = "implicit", "Adjacent text plainly connects the two claims without a connective."
+    INFERRED = (
+        "inferred",
+        "The curators' reading, not marked in the text; kept only where it is valuable, and the justification "
+        "says why.",
+    )
+
+
+class CueScope(DescribedEnum):
+    """Where a certainty cue stands relative to the claim it decides."""
+
+    QUOTE = "quote", "Inside the claim's quote; found by the cue table (derived by the build)."
+    GOVERNING = (
+        "governing",
+        "Outside the quote, in the clause that scopes over it ('Expect to see …', 'This includes …'); "
+        "a curator's decision of scope, authored in data/certainty_cues.yaml with its reason.",
+    )
+
+
+class SignalDecision(DescribedEnum):
+    """What was decided about a connective or anaphor that could join two claims."""
+
+    LINK = "link", "It signals a link: an explicit claim link carries it as its signal."
+    IMPLICIT_LINK = (
+        "implicit_link",
+        "It joins two claims but names an entity or adds an item, not the relation, so the link it goes with is "
+        "implicit and carries no signal (the reason names the link).",
+    )
+    NO_LINK = "no_link", "It joins no two claims (the reason says why)."
+
+
+class DecisionSource(DescribedEnum):
+    """Who raised the question a coding decision settles."""
+
+    SECOND_CODER = "second_coder", "The blind second coding of kind, topic and certainty (data/second_coding.yaml)."
+    CRITICAL_READING = (
+        "critical_reading",
+        "A critical reading of the records against the text by a reader who did not write them.",
+    )
+
+
+# The node type of each AIF counterpart: RA (inference), CA (conflict), MA (rephrase).
+AIF_NODE_TYPES = {"inference": "RA", "conflict": "CA", "rephrase": "MA"}
 
 
 def aif_scheme(relation: LinkRelation) -> str:
-    return AIF_SCHEMES[relation]
+    """The AIF scheme node type of a relation (its `aif` counterpart, as an AIF node type)."""
+    return AIF_NODE_TYPES[relation.aif]
 
 
 class CodedField(DescribedEnum):
-    """A field coded independently by two coders."""
+    """What a coding decision is about: a field of a claim, the claim itself, or one of its links."""
 
     KIND = "kind", "The claim's kind."
     TOPIC_ID = "topic_id", "The claim's topic."
     CERTAINTY = "certainty", "The claim's certainty."
+    STATEMENT = "statement", "The claim's statement in our own words."
+    PERIOD = "period", "The claim's period (period_start, period_end, period_label)."
+    ACTORS = "actors", "The claim's actors and their roles."
+    CLAIM = "claim", "Whether the claim is recorded at all (a claim added for a cause or a restatement)."
+    LINK = "link", "A link from the claim to other_claim: its relation and basis, or its removal."

@@ -14,9 +14,10 @@ from .common import data_dir_argument, reports_errors
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON for scripts.")
 @reports_errors
 def coverage(data_dir: Path, as_json: bool) -> None:
-    """How many sentences of each section a claim covers; list the excluded and uncovered ones.
+    """How many sentences of each section a claim covers; list the excluded and uncovered ones,
+    the claims in no link and the candidate link signals never decided.
 
-    Exits 1 when a sentence is uncovered or an exclusion is stale.
+    Exits 1 when a sentence is uncovered, an exclusion is stale or a signal is undecided.
 
     \b
     Examples:
@@ -38,6 +39,7 @@ def coverage(data_dir: Path, as_json: bool) -> None:
     units = report.sentences(dataset, exclusions)
     stale = report.stale_exclusions(units, exclusions)
     uncovered = [u for u in units if u.status == "uncovered"]
+    undecided = report.undecided_signals(dataset)
     if as_json:
         click.echo(
             json.dumps({**report.as_json(units, dataset), "stale_exclusions": stale}, indent=2, ensure_ascii=False)
@@ -59,7 +61,12 @@ def coverage(data_dir: Path, as_json: bool) -> None:
         console.print(f"\n[bold]Claims in no link ({len(unlinked)})[/bold]")
         for row in unlinked:
             console.print(escape(f"  {row['claim_id']} ({row['kind']}): {row['reason']}"))
+        console.print(f"\n[bold]Candidate link signals never decided ({len(undecided)})[/bold]")
+        for row in undecided:
+            console.print(
+                escape(f"  {row['section_id']} {row['signal_start']}..{row['signal_end']} {row['signal_quote']!r}")
+            )
         for message in stale:
             console.print(f"[red]stale exclusion:[/red] {escape(message)}")
-    if uncovered or stale:
+    if uncovered or stale or undecided:
         sys.exit(1)

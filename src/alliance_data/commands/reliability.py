@@ -7,6 +7,18 @@ import click
 from .common import data_dir_argument, reports_errors
 
 REPORT = Path("docs") / "reliability.md"
+# The links the blind second coding is also compared with: those of the first release, coded
+# before the critical reading (published, so never changed).
+FIRST_RELEASE = Path("releases") / "v1.0.0"
+
+
+def _first_release_links() -> tuple[list[dict], str]:
+    path = FIRST_RELEASE / "claim_links.parquet"
+    if not path.is_file():
+        return [], ""
+    import pyarrow.parquet as pq
+
+    return pq.read_table(path).to_pylist(), f"release {FIRST_RELEASE.name}"
 
 
 @click.command()
@@ -14,7 +26,7 @@ REPORT = Path("docs") / "reliability.md"
 @click.option("--write/--print", default=True, show_default=True, help=f"Write {REPORT} or print to stdout.")
 @reports_errors
 def reliability(data_dir: Path, write: bool) -> None:
-    """Report agreement between the two coders (Cohen's kappa per field) and every resolved disagreement.
+    """Report agreement between the two codings (kappa per field, claim spans, links) and every decision.
 
     \b
     Examples:
@@ -25,7 +37,19 @@ def reliability(data_dir: Path, write: bool) -> None:
     from ..validate import validate
 
     dataset = validate(data_dir)
-    text = report(dataset.rows["claims"], dataset.rows["second_coding"], dataset.rows["coding_decisions"])
+    rows = dataset.rows
+    earlier, label = _first_release_links()
+    text = report(
+        rows["claims"],
+        rows["second_coding"],
+        rows["coding_decisions"],
+        segments=rows["second_segmentation"],
+        sections=rows["sections"],
+        links=rows["claim_links"],
+        second_links=rows["second_links"],
+        earlier_links=earlier,
+        earlier_label=label,
+    )
     if write:
         REPORT.parent.mkdir(exist_ok=True)
         REPORT.write_text(text, encoding="utf-8")

@@ -5,7 +5,6 @@
       <table>.parquet                   every other table of the registry
       source_texts.parquet              source_id, text: what quotes are checked against
       retired_ids.parquet               id, table, reason: ids never to be used again
-      unlinked_claims.parquet           claim_id, reason: exempt from the link requirements
 
 Columns keep their model types (text, 64-bit integers; enumerations as text), and every
 field is nullable on disk: the corpus holds the data as it is, invalid values included,
@@ -23,7 +22,6 @@ from ..registry import CHECKED_TABLES, CURATION_LISTS, TABLES
 PARTITIONED = {"claims": "source_id"}
 TEXTS = "source_texts"
 RETIRED = "retired_ids"
-UNLINKED = "unlinked_claims"
 
 
 def _write(table: Any, path: Path, partition: str | None = None) -> None:
@@ -72,7 +70,6 @@ class Corpus:
     tables: dict[str, Any]
     texts: Any
     retired_ids: Any
-    unlinked: Any
 
     def __getitem__(self, name: str) -> Any:
         return self.tables[name]
@@ -93,7 +90,7 @@ def read_corpus(spark: Any, path: str | Path) -> Corpus:
         # Column order as in the model (a partition column comes last when read).
         known = [name for name in table.column_names if name in frame.columns]
         tables[table.name] = frame.select(*known, *[name for name in frame.columns if name not in known])
-    return Corpus(tables, read(TEXTS), tables[RETIRED], tables[UNLINKED])
+    return Corpus(tables, read(TEXTS), tables[RETIRED])
 
 
 __all__ = ["Corpus", "read_corpus", "write_corpus"]

@@ -9,23 +9,22 @@ source text. `SPARK_RULES` has one entry per rule in `alliance_data.rules.RULES`
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable
 from typing import Any
 
-from ..hedging import certainty_of_cues
+from ..hedging import HEDGE_CUES
 from ..identifiers import CONTEXT_CHARS
 from ..registry import CHECKED_TABLES, TABLES_BY_NAME, ForeignKey, Table
 from ..reliability import CODED_FIELDS
 from ..rules import (
     CAUSAL_RELATIONS,
-    LINK_REQUIREMENTS,
     RULES,
     TITLE_BLOCK_LINES,
     Rule,
     causal_cycle_edges,
     id_tables,
 )
+from ..vocabulary import Certainty
 from .corpus import Corpus
 
 
@@ -116,19 +115,21 @@ def topic_kind_matches(corpus: Corpus) -> Any:
 
 
 def certainty_follows_hedge_cues(corpus: Corpus) -> Any:
-    """The certainty each distinct hedge_cues value gives, by the one cue table
-    (`hedging.certainty_of_cues`); there are few distinct values, so they are mapped on the driver."""
+    """The weakest level among each claim's cues in certainty_cues, by the one cue table
+    (`hedging.HEDGE_CUES`, mapped on the driver); a cue that is not in the table implies
+    nothing, so the rule fails unless a hedge_note is given (as on one machine)."""
     F = _f()
-    claims = corpus["claims"]
-    distinct = [row[0] for row in claims.select("hedge_cues").distinct().collect()]
-    implied = {}
-    for cues in distinct:
-        # A value with a word that is not in the cue table implies nothing: the rule fails.
-        with contextlib.suppress(KeyError):
-            implied[cues or ""] = certainty_of_cues(cues.split("; ") if cues else []).value
-    mapping = F.create_map(*[F.lit(part) for pair in implied.items() for part in pair]) if implied else None
-    expected = mapping[F.coalesce(F.col("hedge_cues"), F.lit(""))] if mapping is not None else F.lit(None)
-    return _fails(claims, (F.col("certainty") == expected) != F.col("hedge_note").isNotNull())
+    levels = list(Certainty)
+    ranks = F.create_map(*[F.lit(part) for cue, level in HEDGE_CUES.items() for part in (cue, levels.index(level))])
+    cues = corpus["certainty_cues"].withColumn("_rank", ranks[F.col("cue")])
+    per_claim = cues.groupBy("claim_id").agg(
+        F.max("_rank").alias("_rank"), F.sum(F.when(F.col("_rank").isNull(), 1).otherwise(0)).alias("_unknown")
+    )
+    claims = corpus["claims"].join(per_claim, "claim_id", "left")
+    names = F.array(*[F.lit(level.value) for level in levels])
+    rank = F.coalesce(F.col("_rank"), F.lit(0))
+    expected = F.when(F.coalesce(F.col("_unknown"), F.lit(0)) == 0, F.element_at(names, (rank + 1).cast("int")))
+    return _fails(claims, _false_if_null(F.col("certainty") == expected) != F.col("hedge_note").isNotNull())
 
 
 def _normalized(column: Any) -> Any:
@@ -174,45 +175,11 @@ def id_not_retired(corpus: Corpus, table: str) -> Any:
 
 
 def claim_second_coded(corpus: Corpus) -> Any:
-    return corpus["claims"].join(corpus["second_coding"].select("claim_id"), "claim_id", "left_anti")
-
-
-def _requirement_met(corpus: Corpus) -> Any:
-    """(claim_id, kind) of the claims that need a link by their kind and have it."""
     F = _f()
-    claims, links = corpus["claims"], corpus["claim_links"]
-    kinds = claims.select(F.col("claim_id").alias("to_claim"), F.col("kind").alias("_target_kind"))
-    forward = links.join(kinds, "to_claim").filter(F.col("_target_kind").isin("area", "implication", "outlook"))
-    satisfied = {
-        "driver": forward.select(F.col("from_claim").alias("claim_id")),
-        "risk": links.filter(F.col("relation") == "poses_risk_to").select(F.col("from_claim").alias("claim_id")),
-        "outlook": links.filter(F.col("relation").isin("drives", "implies")).select(
-            F.col("to_claim").alias("claim_id")
-        ),
-    }
-    assert set(satisfied) == set(LINK_REQUIREMENTS), "a kind's link requirement has no Spark form"
-    linked = None
-    for kind, ids in satisfied.items():
-        part = ids.distinct().withColumn("kind", F.lit(kind))
-        linked = part if linked is None else linked.unionByName(part)
-    return claims.select("claim_id", "kind").join(linked, ["claim_id", "kind"], "left_semi")
-
-
-def claim_linked_as_its_kind_requires(corpus: Corpus) -> Any:
-    F = _f()
-    needing = corpus["claims"].filter(F.col("kind").isin(*LINK_REQUIREMENTS))
-    needing = needing.join(corpus["unlinked_claims"].select("claim_id"), "claim_id", "left_anti")
-    return needing.join(_requirement_met(corpus), ["claim_id", "kind"], "left_anti")
-
-
-def unlinked_claim_needs_exemption(corpus: Corpus) -> Any:
-    """Entries for a known claim whose kind needs no link, or that has the link it needs."""
-    F = _f()
-    entries = _lookup(corpus["unlinked_claims"], corpus["claims"], "claim_id", "claim_id", ["kind"], "_c_")
-    met = _requirement_met(corpus).select("claim_id", F.lit(True).alias("_met"))
-    entries = entries.join(met, "claim_id", "left")
-    needed = F.col("_c_kind").isin(*LINK_REQUIREMENTS) & F.col("_met").isNull()
-    return _fails(entries.filter("_c_known"), needed)
+    decisions = corpus["coding_decisions"]
+    added = decisions.filter((F.col("field") == "claim") & (F.col("raised_by") == "critical_reading"))
+    claims = corpus["claims"].join(corpus["second_coding"].select("claim_id"), "claim_id", "left_anti")
+    return claims.join(added.select("claim_id").distinct(), "claim_id", "left_anti")
 
 
 def claim_in_its_section_file(corpus: Corpus) -> Any:
@@ -279,10 +246,15 @@ def decision_consistent(corpus: Corpus) -> Any:
     fields = list(CODED_FIELDS)
     decisions = _lookup(corpus["coding_decisions"], corpus["claims"], "claim_id", "claim_id", fields, "_c_")
     decisions = _lookup(decisions, corpus["second_coding"], "claim_id", "claim_id", fields, "_2_")
-    resolved_ok = ~F.col("_c_known") | _false_if_null(F.col("resolved") == _value_of_field("_c_"))
-    second_ok = ~F.col("_2_known") | _false_if_null(F.col("second_coder") == _value_of_field("_2_"))
+    coded = F.col("field").isin(*fields)
+    blind = F.col("raised_by") == "second_coder"
+    resolved_ok = ~coded | ~F.col("_c_known") | _false_if_null(F.col("resolved") == _value_of_field("_c_"))
+    second_ok = ~(coded & blind) | ~F.col("_2_known") | _false_if_null(F.col("second_coder") == _value_of_field("_2_"))
+    blind_ok = coded | ~blind
+    other_ok = (F.col("field") == "link") == F.col("other_claim").isNotNull()
     nothing_to_decide = (F.col("first_coder") == F.col("second_coder")) & (F.col("second_coder") == F.col("resolved"))
-    return _fails(decisions, resolved_ok & second_ok & ~_false_if_null(nothing_to_decide))
+    ok = resolved_ok & second_ok & blind_ok & other_ok & ~_false_if_null(nothing_to_decide)
+    return _fails(decisions, ok)
 
 
 def link_not_to_itself(corpus: Corpus) -> Any:
@@ -370,6 +342,116 @@ def sections_cover_text(corpus: Corpus) -> Any:
     return _fails(sections, ok)
 
 
+# ---------------------------------------------------------------------------------------
+# The argument layer: link signals, certainty cues, periods and the second coding
+
+
+def _span_ok(text: Any, start: Any, end: Any, quote: Any) -> Any:
+    """`anchoring.span_matches` in Spark: a non-empty span inside the text that is the quote."""
+    F = _f()
+    return (start >= 0) & (start < end) & (end <= F.length(text)) & (text.substr(start + 1, end - start) == quote)
+
+
+def _links_with_source(corpus: Corpus, table: str) -> Any:
+    """A links table with the source_id of its from_claim (null when the claim is unknown)."""
+    F = _f()
+    sources = corpus["claims"].select(F.col("claim_id").alias("from_claim"), "source_id").dropDuplicates(["from_claim"])
+    return corpus[table].join(sources, "from_claim", "left")
+
+
+def signal_only_when_explicit(corpus: Corpus) -> Any:
+    F = _f()
+    parts = [F.col(name).isNotNull() for name in ("signal_quote", "signal_start", "signal_end")]
+    explicit = _false_if_null(F.col("basis") == "explicit")
+    all_given, none_given = parts[0] & parts[1] & parts[2], ~parts[0] & ~parts[1] & ~parts[2]
+    return _fails(corpus["claim_links"], (all_given & explicit) | (none_given & ~explicit))
+
+
+def signal_at_offsets(corpus: Corpus) -> Any:
+    F = _f()
+    links = _with_text(_links_with_source(corpus, "claim_links"), corpus)
+    given = F.col("signal_quote").isNotNull() & F.col("signal_start").isNotNull() & F.col("signal_end").isNotNull()
+    links = links.filter(F.col("text").isNotNull() & given)
+    return _fails(links, _span_ok(F.col("text"), F.col("signal_start"), F.col("signal_end"), F.col("signal_quote")))
+
+
+def signal_decided(corpus: Corpus) -> Any:
+    F = _f()
+    links = _links_with_source(corpus, "claim_links")
+    links = links.filter(
+        (F.col("basis") == "explicit") & F.col("signal_start").isNotNull() & F.col("source_id").isNotNull()
+    )
+    decided = (
+        corpus["link_signals"].filter(F.col("decision") == "link").select("source_id", "signal_start", "signal_end")
+    )
+    return links.join(decided, ["source_id", "signal_start", "signal_end"], "left_anti")
+
+
+def link_signal_at_offsets(corpus: Corpus) -> Any:
+    F = _f()
+    signals = _with_text(corpus["link_signals"], corpus).filter(F.col("text").isNotNull())
+    return _fails(signals, _span_ok(F.col("text"), F.col("signal_start"), F.col("signal_end"), F.col("signal_quote")))
+
+
+def link_signal_carries_link(corpus: Corpus) -> Any:
+    F = _f()
+    links = _links_with_source(corpus, "claim_links")
+    carried = links.filter((F.col("basis") == "explicit") & F.col("signal_start").isNotNull())
+    carried = carried.select("source_id", "signal_start", "signal_end").distinct().withColumn("_carried", F.lit(True))
+    signals = corpus["link_signals"].join(carried, ["source_id", "signal_start", "signal_end"], "left")
+    is_carried = F.coalesce(F.col("_carried"), F.lit(False))
+    return _fails(signals, is_carried == _false_if_null(F.col("decision") == "link"))
+
+
+def certainty_cue_anchored(corpus: Corpus) -> Any:
+    F = _f()
+    claims = corpus["claims"].select(
+        "claim_id", "source_id", F.col("char_start").alias("_q_start"), F.col("char_end").alias("_q_end")
+    )
+    cues = corpus["certainty_cues"].join(claims.dropDuplicates(["claim_id"]), "claim_id", "inner")
+    cues = _with_text(cues, corpus).filter(F.col("text").isNotNull())
+    start, end, text = F.col("char_start"), F.col("char_end"), F.col("text")
+    offsets = (start >= 0) & (start < end) & (end <= F.length(text))
+    words = F.trim(F.regexp_replace(F.lower(text.substr(start + 1, end - start)), r"(?U)\s+", " "))
+    governing = _false_if_null(F.col("scope") == "governing")
+    inside = (F.col("_q_start") <= start) & (end <= F.col("_q_end"))
+    ok = F.col("cue").isin(*HEDGE_CUES) & offsets & (words == F.col("cue"))
+    ok &= ~(governing & inside) & (governing == F.col("reason").isNotNull())
+    return _fails(cues, ok)
+
+
+def actor_exists_in_period(corpus: Corpus) -> Any:
+    F = _f()
+    periods = corpus["claims"].select("claim_id", "period_start", "period_end").dropDuplicates(["claim_id"])
+    years = corpus["actors"].select("actor_id", "active_from", "active_until").dropDuplicates(["actor_id"])
+    rows = corpus["claim_actors"].join(periods, "claim_id", "inner").join(years, "actor_id", "left")
+    rows = rows.filter(F.col("period_start").isNotNull() | F.col("period_end").isNotNull())
+    start = F.coalesce(F.col("period_start"), F.col("period_end"))
+    too_late = _false_if_null(start > F.col("active_until"))
+    too_early = _false_if_null(start < F.col("active_from"))
+    return rows.filter(too_late | too_early)
+
+
+def second_segment_at_offsets(corpus: Corpus) -> Any:
+    F = _f()
+    segments = _with_text(corpus["second_segmentation"], corpus).filter(F.col("text").isNotNull())
+    return _fails(segments, _span_ok(F.col("text"), F.col("char_start"), F.col("char_end"), F.col("quote")))
+
+
+def second_link_signal_at_offsets(corpus: Corpus) -> Any:
+    F = _f()
+    links = _with_text(_links_with_source(corpus, "second_links"), corpus)
+    parts = [F.col(name).isNotNull() for name in ("signal_quote", "signal_start", "signal_end")]
+    none_given = ~parts[0] & ~parts[1] & ~parts[2]
+    matches = (
+        parts[0]
+        & parts[1]
+        & parts[2]
+        & _span_ok(F.col("text"), F.col("signal_start"), F.col("signal_end"), F.col("signal_quote"))
+    )
+    return _fails(links, none_given | F.col("text").isNull() | matches)
+
+
 SPARK_RULES: dict[str, Callable[[Corpus], Any]] = {
     function.__name__: function
     for function in (
@@ -390,16 +472,23 @@ SPARK_RULES: dict[str, Callable[[Corpus], Any]] = {
         claim_second_coded,
         disagreements_resolved,
         decision_consistent,
-        claim_linked_as_its_kind_requires,
         link_not_to_itself,
         retired_id_table_known,
-        unlinked_claim_needs_exemption,
         sections_do_not_overlap,
         sections_cover_text,
         no_causal_cycle,
         not_causal_and_contradicting,
         wikidata_qid_unique,
         claim_in_its_section_file,
+        signal_only_when_explicit,
+        signal_at_offsets,
+        signal_decided,
+        link_signal_at_offsets,
+        link_signal_carries_link,
+        certainty_cue_anchored,
+        actor_exists_in_period,
+        second_segment_at_offsets,
+        second_link_signal_at_offsets,
     )
 }
 # Rules that apply to several tables (e.g. id_not_retired): their Spark form takes the table too.

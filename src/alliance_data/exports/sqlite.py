@@ -41,8 +41,8 @@ INDEX_EXTENSIONS = {
 # derived; the derived actor pairs.
 PARTS = (
     ("sources", "sections", "topics", "actors", "claims", "coding_decisions"),
-    ("claim_actors", "claim_links", "second_coding"),
-    ("actor_pairs",),
+    ("claim_actors", "claim_links", "link_signals", "second_coding", "second_segmentation", "second_links"),
+    ("certainty_cues", "actor_pairs"),
 )
 
 # Rows per executemany call: bounds the Python objects alive at once (about 100 MB at 1M claims).

@@ -47,5 +47,10 @@ def render(version: str = about.__version__) -> str:
         for column in enums:
             ordered = " (ordered, strongest/earliest first)" if column.ordered else ""
             lines += ["", f"Levels of `{column.name}`{ordered}:", ""]
-            lines += [f"- `{member.value}`: {member.description}" for member in column.enum]
+            for member in column.enum:
+                line = f"- `{member.value}`: {member.description}"
+                if getattr(member, "aif", ""):  # relations: typical signals and the AIF counterpart
+                    signals = ", ".join(f"“{signal}”" for signal in member.signals)
+                    line += f" Typical signals: {signals}. Argument Interchange Format: {member.aif}."
+                lines.append(line)
     return "\n".join(lines) + "\n"

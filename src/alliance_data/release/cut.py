@@ -4,6 +4,10 @@ A release directory holds every table as Parquet and CSV, the SQLite database, t
 manifest (with the build environment), datapackage.json, the codebook, release notes
 against the previous release, and SHA256SUMS. It is written atomically, never overwritten,
 and listed in releases/index.json.
+
+The release notes open with what the curators wrote for the version, if anything: the file
+releases/notes/vVERSION.md ("what changed and why", for users of the previous release),
+followed by the generated list of changes by stable id.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from .formats import record_other_files, source_texts, write_release_formats
 RELEASES_DIR = Path("releases")
 INDEX_FILE = "index.json"
 NOTES_FILE = "RELEASE_NOTES.md"
+NOTES_DIR = "notes"  # releases/notes/vVERSION.md: the curators' notes for a version
 CODEBOOK_FILE = "codebook.md"
 RELEASE_ADVICE = "Give --releases the directory of releases, outside the data directory (e.g. --releases releases)."
 
@@ -127,8 +132,7 @@ def release(
         for name, svg in argument_maps(*rows).items():
             (staging / name).write_text(svg, encoding="utf-8")
         (staging / CODEBOOK_FILE).write_text(codebook.render(version), encoding="utf-8")
-        header = f"# alliance-data {version}\n\n{about.citation(version)}\n\n"
-        (staging / NOTES_FILE).write_text(header + notes, encoding="utf-8")
+        (staging / NOTES_FILE).write_text(release_notes(version, releases_dir, notes), encoding="utf-8")
         record_other_files(staging)
         write_descriptor(staging, version, source)
         write_sums(staging)
@@ -169,6 +173,16 @@ def _listed_versions(releases_dir: Path) -> set[str] | None:
         return {entry["version"] for entry in entries}
     except (OSError, ValueError, KeyError, TypeError):
         return None
+
+
+def release_notes(version: str, releases_dir: Path, changes: str) -> str:
+    """RELEASE_NOTES.md: the title and citation, the curators' notes for the version
+    (releases/notes/vVERSION.md) when there are any, then the generated changes."""
+    header = f"# alliance-data {version}\n\n{about.citation(version)}\n\n"
+    written = Path(releases_dir) / NOTES_DIR / f"v{version}.md"
+    if written.is_file():
+        header += written.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    return header + changes
 
 
 def index(releases_dir: Path = RELEASES_DIR) -> dict:

@@ -1,7 +1,8 @@
 """What changed between two versions of the dataset, by stable id, and the version bump it needs.
 
-Removing or renaming a table, a column or an id needs a major version; adding a table, a
-column or records a minor one; changing values of existing records a patch.
+Removing or renaming a table, a column or an id, removing a level of an enumeration or
+changing a table's key needs a major version; adding a table, a column, a level or records a
+minor one; changing values of existing records a patch.
 """
 
 from __future__ import annotations
@@ -24,6 +25,10 @@ class TableDiff:
     added_columns: list[str] = field(default_factory=list)
     removed_columns: list[str] = field(default_factory=list)
     retyped_columns: list[str] = field(default_factory=list)
+    # column -> levels removed from (or added to) its enumeration
+    removed_levels: dict[str, list[str]] = field(default_factory=dict)
+    added_levels: dict[str, list[str]] = field(default_factory=dict)
+    new_key: list[str] = field(default_factory=list)  # the primary key, when it changed
     added: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
     # id -> {column: (old, new)}
@@ -35,6 +40,9 @@ class TableDiff:
             self.added_columns
             or self.removed_columns
             or self.retyped_columns
+            or self.removed_levels
+            or self.added_levels
+            or self.new_key
             or self.added
             or self.removed
             or self.changed
@@ -54,9 +62,11 @@ class DatasetDiff:
     def required_bump(self) -> str | None:
         if self.empty:
             return None
-        if self.removed_tables or any(t.removed_columns or t.retyped_columns or t.removed for t in self.tables):
+        if self.removed_tables or any(
+            t.removed_columns or t.retyped_columns or t.removed_levels or t.new_key or t.removed for t in self.tables
+        ):
             return "major"
-        if self.added_tables or any(t.added_columns or t.added for t in self.tables):
+        if self.added_tables or any(t.added_columns or t.added_levels or t.added for t in self.tables):
             return "minor"
         return "patch"
 
@@ -71,6 +81,11 @@ def _primary_key(table: pa.Table) -> list[str]:
     return json.loads(table.schema.metadata[b"primary_key"])
 
 
+def _levels(table: pa.Table) -> dict[str, list[str]]:
+    """The enumeration levels of each column that has them (from the field metadata)."""
+    return {f.name: json.loads(f.metadata[b"levels"]) for f in table.schema if f.metadata and b"levels" in f.metadata}
+
+
 def _key(row: dict[str, Any], columns: list[str]) -> str:
     return "/".join(str(row[c]) for c in columns)
 
@@ -82,7 +97,15 @@ def diff_table(name: str, old: pa.Table, new: pa.Table) -> TableDiff:
     result.added_columns = [c for c in new_types if c not in old_types]
     result.removed_columns = [c for c in old_types if c not in new_types]
     result.retyped_columns = [c for c in new_types if c in old_types and new_types[c] != old_types[c]]
+    old_levels, new_levels = _levels(old), _levels(new)
+    for column in sorted(old_levels.keys() & new_levels.keys()):
+        if removed := [level for level in old_levels[column] if level not in new_levels[column]]:
+            result.removed_levels[column] = removed
+        if added := [level for level in new_levels[column] if level not in old_levels[column]]:
+            result.added_levels[column] = added
     key = _primary_key(new)
+    if old.schema.metadata and b"primary_key" in old.schema.metadata and _primary_key(old) != key:
+        result.new_key = key
     old_rows = {_key(r, key): r for r in old.to_pylist()} if set(key) <= set(old_types) else {}
     new_rows = {_key(r, key): r for r in new.to_pylist()}
     result.added = sorted(set(new_rows) - set(old_rows))
@@ -143,6 +166,13 @@ def render(result: DatasetDiff, old_label: str, new_label: str) -> str:
             f"| `{t.name}` | {len(t.added)} | {len(t.removed)} | {len(t.changed)} "
             f"| {', '.join(t.added_columns) or ''} | {', '.join(t.removed_columns + t.retyped_columns) or ''} |"
         )
+    for t in result.tables:
+        for column, levels in t.added_levels.items():
+            lines.append(f"- `{t.name}.{column}`: levels added: {', '.join(f'`{v}`' for v in levels)}.")
+        for column, levels in t.removed_levels.items():
+            lines.append(f"- `{t.name}.{column}`: levels removed: {', '.join(f'`{v}`' for v in levels)}.")
+        if t.new_key:
+            lines.append(f"- `{t.name}`: primary key is now ({', '.join(t.new_key)}).")
     for t in result.tables:
         if t.name not in DETAILED_TABLES or t.empty:
             continue

@@ -42,7 +42,7 @@ DEFAULT_FACETS = {
     "actor_pairs": ["dyad"],
     "actors": ["actor_type"],
     "topics": ["kind"],
-    "claim_links": ["relation"],
+    "claim_links": ["relation", "basis"],
     "second_coding": ["kind", "certainty"],
     "coding_decisions": ["field"],
 }
