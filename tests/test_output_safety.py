@@ -122,6 +122,7 @@ BUILD_CASES = {
     "a symlink to a directory": (_link("../elsewhere"), "it is a symbolic link"),
     "a symlink to the data directory": (_link("data"), "it is a symbolic link"),
     "a dangling symlink": (_link("nowhere"), "it is a symbolic link"),
+    "below a loop of symlinks": (lambda root: _link("loop", "loop")(root) + "/x", "cannot be examined (Symlink loop"),
     "a non-empty directory": (_with_files("notes", "a.txt"), "not an earlier build"),
     "another program's manifest": (_with_files("other", manifest={"name": "other"}), "not an earlier build"),
     "an earlier build with a file of the user's": (
