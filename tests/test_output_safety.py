@@ -307,6 +307,20 @@ def test_a_full_disk_in_the_sqlite_processes_is_reported_once(tmp_path, monkeypa
     assert os.listdir(tmp_path) == []
 
 
+def test_a_killed_sqlite_process_is_one_message(tmp_path, monkeypatch, capfd):
+    import signal
+
+    from alliance_data.exports import sqlite
+
+    monkeypatch.setattr(sqlite, "_insert_rows", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
+    result = invoke("build", str(DATA), "--out", str(tmp_path / "out"))
+    captured = capfd.readouterr()
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "its process ended with exit code -9" in result.output
+    assert "Traceback" not in result.output + captured.err + captured.out
+    assert os.listdir(tmp_path) == []
+
+
 def test_a_full_disk_writing_parquet_is_one_message(tmp_path, monkeypatch):
     from alliance_data import build as build_module
 
