@@ -164,16 +164,16 @@ with exclusive_lock(sys.argv[1]):
 """
 
 
+def hold_lock(target):
+    """Another process holding the lock of `target` until a line is written to its stdin."""
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, "-c", HOLD_LOCK, str(target)]
+    return subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, env=env)
+
+
 def test_a_second_run_waits_for_the_lock_and_names_the_holder(tmp_path):
     target = tmp_path / "out"
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
-    holder = subprocess.Popen(
-        [sys.executable, "-c", HOLD_LOCK, str(target)],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
+    holder = hold_lock(target)
     try:
         assert holder.stdout.readline().strip() == "locked"
         heard, done = [], threading.Event()
@@ -222,3 +222,16 @@ def test_the_lock_is_exclusive_across_open_files(tmp_path):
         thread.join(60)
     assert not overlaps and not any(thread.is_alive() for thread in threads)
     assert names(tmp_path) == []
+
+
+def test_the_lock_of_a_killed_run_does_not_block_the_next(tmp_path):
+    target = tmp_path / "out"
+    holder = hold_lock(target)
+    assert holder.stdout.readline().strip() == "locked"
+    holder.kill()  # the kernel releases its lock; its lock file stays behind
+    holder.wait()
+    assert names(tmp_path) == [".out.lock"]
+    heard = []
+    with atomic_directory(target, on_wait=heard.append) as staging:
+        write(staging, "next")
+    assert not heard and names(tmp_path) == ["out"]

@@ -122,6 +122,7 @@ BUILD_CASES = {
     "a symlink to a directory": (_link("../elsewhere"), "it is a symbolic link"),
     "a symlink to the data directory": (_link("data"), "it is a symbolic link"),
     "a dangling symlink": (_link("nowhere"), "it is a symbolic link"),
+    "below a loop of symlinks": (lambda root: _link("loop", "loop")(root) + "/x", "cannot be examined (Symlink loop"),
     "a non-empty directory": (_with_files("notes", "a.txt"), "not an earlier build"),
     "another program's manifest": (_with_files("other", manifest={"name": "other"}), "not an earlier build"),
     "an earlier build with a file of the user's": (
@@ -302,6 +303,20 @@ def test_a_full_disk_in_the_sqlite_processes_is_reported_once(tmp_path, monkeypa
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert "could not write" in result.output and "database or disk is full" in result.output
     assert "free disk space" in result.output
+    assert "Traceback" not in result.output + captured.err + captured.out
+    assert os.listdir(tmp_path) == []
+
+
+def test_a_killed_sqlite_process_is_one_message(tmp_path, monkeypatch, capfd):
+    import signal
+
+    from alliance_data.exports import sqlite
+
+    monkeypatch.setattr(sqlite, "_insert_rows", lambda *args: os.kill(os.getpid(), signal.SIGKILL))
+    result = invoke("build", str(DATA), "--out", str(tmp_path / "out"))
+    captured = capfd.readouterr()
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert "its process ended with exit code -9" in result.output
     assert "Traceback" not in result.output + captured.err + captured.out
     assert os.listdir(tmp_path) == []
 

@@ -70,6 +70,13 @@ def check_target(
         raise OutputRefused(f"refusing to write {target}: {reason}; nothing was touched. {advice}")
 
     target = Path(target)
+    try:
+        _check(target, protected, replaceable, refuse)
+    except (OSError, RuntimeError) as error:  # unreadable, or a loop of symbolic links
+        refuse(f"it cannot be examined ({error})")
+
+
+def _check(target: Path, protected, replaceable, refuse) -> None:
     if target.is_symlink():
         refuse(f"it is a symbolic link (to {os.readlink(target)}), and replacing it would break what links to it")
     resolved = target.resolve()
