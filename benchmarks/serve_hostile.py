@@ -256,7 +256,7 @@ def _ms(figures: dict, key: str) -> str:
 
 def print_results(results: list[dict]) -> None:
     labels = [result["label"] for result in results]
-    print("## Peak memory, the response cap and the cheap page\n")
+    print("### Peak memory, the response cap and the cheap page\n")
     print("| | " + " | ".join(labels) + " |")
     print("|---|" + "---:|" * len(results))
 
@@ -273,7 +273,7 @@ def print_results(results: list[dict]) -> None:
     for phase, name in phases:
         cells = [f"{_ms(r[phase], 'p50_ms')} / {_ms(r[phase], 'p99_ms')}" for r in results]
         row(f"cheap page p50 / p99, {name} (ms)", cells)
-    print("\n## Each worst query alone (status, bytes answered, seconds, server's peak RSS)\n")
+    print("\n### Each worst query alone (status, bytes answered, seconds, server's peak RSS)\n")
     print("| query | " + " | ".join(labels) + " |")
     print("|---|" + "---|" * len(results))
     for name in WORST:
@@ -283,7 +283,7 @@ def print_results(results: list[dict]) -> None:
             answer = f"{_status_text(figures)}, {_mib(figures['bytes'])}"
             cells.append(f"{answer}, {figures['seconds']:.1f} s, {_mib(figures['peak_rss'])}")
         row(name, cells)
-    print("\n## The flood and the background load\n")
+    print("\n### The flood and the background load\n")
     for result in results:
         flood = result["flood"]
         print(
