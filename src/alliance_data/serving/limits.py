@@ -22,7 +22,7 @@ from datasette import hookimpl
 DATABASE_NAME = "alliance"
 
 # The longest text value the dataset may hold, in characters: the build refuses longer values and
-# the server serves any value up to it. Every limit below is derived from this one number.
+# the server serves any value up to it. The value, result and response limits below derive from it.
 MAX_TEXT_LENGTH = 100_000
 
 # SQLite's length limit is in bytes (UTF-8 takes up to 4 a character) and also bounds a whole row
