@@ -10,6 +10,7 @@
 - Under a files mount only a regular file directly in the mounted directory is served; any other
   path, and any path with a `..` segment (Datasette's own static files too), answers exactly as a
   missing file does (Datasette answered 403 for an existing directory outside).
+- A CSV of a failed query is a 400 (Datasette answers 200 with no columns).
 - `/-/databases.json` lists the databases without their path on this machine.
 """
 
@@ -64,6 +65,12 @@ def is_heavy(query_string: bytes) -> bool:
     return not names.isdisjoint(HEAVY_PARAMETERS)
 
 
+def _csv_of_sql(scope) -> bool:
+    """A CSV of a visitor's query with its header row: never empty unless the query failed."""
+    parameters = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
+    return scope["path"].endswith(".csv") and "sql" in parameters and parameters.get("_header") != "off"
+
+
 def served_file(path: str, mounts: list[tuple[str, Path]]) -> bool | None:
     """None when `path` is under no files mount, else whether it names a file we serve."""
     for prefix, directory in mounts:
@@ -82,8 +89,10 @@ class _Capped:
     """The `send` of one response, counting its bytes: passes a response that declares a length
     within the cap straight through, holds any other until complete."""
 
-    def __init__(self, send):
+    def __init__(self, send, csv_of_sql: bool = False):
         self.send = send
+        self.csv_of_sql = csv_of_sql
+        self.failed_query = False
         self.start: dict | None = None
         self.streaming = False
         self.chunks: list[bytes] = []
@@ -115,9 +124,14 @@ class _Capped:
             return
         self.chunks.append(body)
         if not message.get("more_body"):
+            whole, self.chunks = b"".join(self.chunks), []
+            if self.csv_of_sql and self.start["status"] == 200 and not whole.strip():
+                # Datasette's CSV of a failed query is a 200 without a single column (every
+                # result has one): answered as the error it is.
+                self.failed_query = True
+                return
             await self.send(self.start)
-            await self.send({"type": "http.response.body", "body": b"".join(self.chunks)})
-            self.chunks = []
+            await self.send({"type": "http.response.body", "body": whole})
 
     def _refuse(self):
         # Raised through the app: Datasette's own handlers catch Exception, so this stops it.
@@ -154,9 +168,12 @@ def guard(datasette, app):
         if heavy and not await admitted():
             message = "The server is busy with other SQL queries or exports: try again in a few seconds."
             return await send_whole(send, 503, *error_body(503, message, as_json), headers=(("retry-after", "2"),))
-        capped = _Capped(send)
+        capped = _Capped(send, csv_of_sql=_csv_of_sql(scope))
         try:
             await app(scope, receive, capped)
+            if capped.failed_query:
+                message = "The query failed: the same address with .json instead of .csv says why."
+                await send_whole(send, 400, *error_body(400, message, False, "Invalid SQL"))
         except ResultTooLarge as refusal:
             if capped.streaming:  # the length was declared and within the cap, then grew: cut it
                 raise

@@ -2,12 +2,12 @@
 
 Datasette's `sql_time_limit_ms` stops long-running queries, but not huge results. Here, on every
 connection Datasette opens on the dataset:
-- SQLite's own limits cap one value (`zeroblob(1e9)`, `printf('%.*c', 1e9, 'x')`, a gigabyte
-  `group_concat` fail at once) and SQLite's heap is capped process-wide;
+- SQLite's own limits cap one value (`zeroblob(1e9)`, `replace` or a gigabyte `group_concat`
+  fail at once) and SQLite's heap is capped process-wide;
 - a row factory counts the bytes a query returns and stops it past `MAX_RESULT_BYTES`, so rows
   times values (`select zeroblob(…) from claims`) cannot fill memory either;
 - an authorizer refuses ATTACH and the functions that reveal the process (`fts3_tokenizer`
-  returns a memory address).
+  returns a memory address) or that the time limit cannot stop (`printf`).
 Every hook of the plugin is here (Datasette loads this module); `guard` caps what one request may
 cost and reveal, `errors` answers errors without blocking.
 """
@@ -59,8 +59,10 @@ SQL_THREADS = MAX_HEAVY_REQUESTS + 4
 # SQLite's whole heap in this process; the database is under 1 MB.
 HARD_HEAP_LIMIT_BYTES = 256 * 1024 * 1024
 
-# SQL functions no visitor may call: fts3_tokenizer(name) returns a pointer into the process.
-DENIED_FUNCTIONS = frozenset({"fts3_tokenizer"})
+# SQL functions no visitor may call: fts3_tokenizer(name) returns a pointer into the process, and
+# printf (alias format) with `%.*c` and a huge precision runs on for tens of seconds after its
+# result passed the length limit, where the time limit cannot interrupt it (SQLite 3.40).
+DENIED_FUNCTIONS = frozenset({"fts3_tokenizer", "printf", "format"})
 
 
 class ResultTooLarge(BaseException):
