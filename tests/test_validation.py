@@ -277,7 +277,7 @@ def test_a_claim_linked_to_itself(data_copy):
     path = data_copy / "claim_links.yaml"
     with open(path, "a", encoding="utf-8") as handle:
         handle.write(
-            "- from_claim: irda-s3-004\n  to_claim: irda-s3-004\n  relation: qualifies\n"
+            "- from_claim: irda-s3-004\n  to_claim: irda-s3-004\n  relation: qualifies\n  basis: inferred\n"
             "  justification: A link that points back to its own claim.\n"
         )
     problem = only(problems_of(data_copy), field="to_claim", record_id="irda-s3-004->irda-s3-004")
