@@ -162,6 +162,8 @@ def _actor(actor_id: str, name: str, actor_type: str, iso3: str | None) -> dict[
         "cow_code": None,
         "wikidata_qid": None,
         "identifier_source": "synthetic" if iso3 else None,
+        "active_from": None,
+        "active_until": None,
     }
 
 
@@ -345,8 +347,24 @@ class _Builder:
                 }
             )
 
+        quotes = {claim["claim_id"]: claim for claim in claims}
         for driver in drivers:
             link(driver, rng.choice(areas), "drives")
+            # Each driver's first link is explicit, its signal the first word of its quote.
+            claim = quotes[driver]
+            signal = claim["quote"].split(" ", 1)[0]
+            end = claim["char_start"] + len(signal)
+            links[-1].update(basis="explicit", signal_quote=signal, signal_start=claim["char_start"], signal_end=end)
+            self.rows["link_signals"].append(
+                {
+                    "source_id": claim["source_id"],
+                    "signal_start": claim["char_start"],
+                    "signal_end": end,
+                    "signal_quote": signal,
+                    "decision": "link",
+                    "reason": f"Synthetic signal of the link from {driver}.",
+                }
+            )
         for outlook in by_kind.get("outlook", []):
             link(rng.choice(drivers), outlook, "drives")
         for risk in by_kind.get("risk", []):
@@ -594,6 +612,7 @@ def _link_back(claim: dict[str, Any], dataset: Dataset, relation: str) -> bool:
             "from_claim": claim["claim_id"],
             "to_claim": incoming["from_claim"],
             "relation": relation,
+            "basis": "inferred",
             "justification": f"Synthetic link back: {claim['claim_id']} {relation} {incoming['from_claim']}.",
         }
     )
@@ -608,6 +627,26 @@ def _causal_cycle(claim: dict[str, Any], dataset: Dataset) -> bool:
 
 def _causes_and_contradicts(claim: dict[str, Any], dataset: Dataset) -> bool:
     return _link_back(claim, dataset, "contradicts")
+
+
+def _signal_shifted(claim: dict[str, Any], dataset: Dataset) -> bool:
+    for link in dataset.rows["claim_links"]:
+        if link["from_claim"] == claim["claim_id"] and link["basis"] == "explicit":
+            link["signal_start"] += 1
+            link["signal_end"] += 1
+            return True
+    return False
+
+
+def _actor_before_its_years(claim: dict[str, Any], dataset: Dataset) -> bool:
+    if claim["period_start"] is None:
+        return False
+    actor_id = f"LATE{len(dataset.rows['actors'])}"
+    dataset.rows["actors"].append(
+        {**_actor(actor_id, "A late actor", "bloc", None), "active_from": claim["period_start"] + 1}
+    )
+    dataset.rows["claim_actors"].append({"claim_id": claim["claim_id"], "actor_id": actor_id, "role": "partner"})
+    return True
 
 
 MUTATIONS = {
@@ -630,6 +669,8 @@ MUTATIONS = {
     "statement_too_long": _statement_too_long,
     "causal_cycle": _causal_cycle,
     "causes_and_contradicts": _causes_and_contradicts,
+    "signal_shifted": _signal_shifted,
+    "actor_before_its_years": _actor_before_its_years,
 }
 
 

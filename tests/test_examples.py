@@ -50,7 +50,10 @@ def test_risks_include_diverging_interests_and_western_counter_efforts():
     differences = table[table.quote.str.contains("Differences in national interests")]
     assert not differences.empty and set(differences.certainty) == {"possible"}
     assert table.quote.str.contains("counter-efforts from the West").any()
-    assert table.endangers.notna().all()
+    # What they endanger, as the author argues it: the differences spell out the challenges that
+    # the text sets against the partnership's future ("However, it's not all smooth sailing").
+    assert set(differences.endangers) == {"irda-s5-001"}
+    assert table[table.quote.str.contains("counter-efforts from the West")].endangers.notna().all()
 
 
 def test_pandas_duckdb_and_sqlite_agree():

@@ -139,13 +139,7 @@ def test_csv_with_newlines_in_values_reads_back_past_the_reader_block_size(tmp_p
     # a quoted value unless told that values may hold newlines; small files never show this.
     table = TABLES_BY_NAME["claim_links"]
     rows = [
-        {
-            "from_claim": f"x-s0-{i % 999 + 1:03d}",
-            "to_claim": "x-s1-001",
-            "relation": "drives",
-            "basis": "inferred",
-            "justification": "",
-        }
+        {"from_claim": f"x-s0-{i % 999 + 1:03d}", "to_claim": "x-s1-001", "relation": "drives", "basis": "inferred"}
         for i in range(30_000)
     ]
     for i, row in enumerate(rows):

@@ -278,7 +278,9 @@ class ClaimLink(Record):
 class CertaintyCue(Record):
     """A cue that decides a claim's certainty, anchored in the source text: each hedge cue in the
     claim's quote (found by the build) and each cue outside it whose scope covers the claim (a
-    curator's decision, authored in data/certainty_cues.yaml with its reason)."""
+    curator's decision, authored in data/certainty_cues.yaml with its reason). A claim with no row
+    has no cue and is asserted; for a claim with a hedge_note, its rows are the cues the note sets
+    aside."""
 
     claim_id: str = Field(pattern=CLAIM_ID, description="The claim whose certainty the cue decides (claims.claim_id).")
     cue: str = Field(min_length=1, description="The cue as the cue table (hedging.py) writes it, e.g. 'expect'.")

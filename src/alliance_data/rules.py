@@ -724,39 +724,59 @@ def _decided_signals(dataset: Dataset) -> set:
     return _cached(dataset, "decided_signals", decided)
 
 
-def _link_source(row: dict[str, Any], dataset: Dataset) -> str | None:
-    claim = _record(dataset, "claims", "claim_id", row["from_claim"])
-    return None if claim is None else claim["source_id"]
+def _link_sources(frame: pd.DataFrame, dataset: Dataset) -> list[Any]:
+    """The source of each link's from_claim (None when the claim is unknown), column-wise."""
+    sources = frame["from_claim"].map(_attribute(dataset, "claims", "claim_id", "source_id"))
+    return [None if pd.isna(source) else source for source in sources.tolist()]
+
+
+def _signal_spans(frame: pd.DataFrame, dataset: Dataset) -> list[tuple[Any, Any, Any]]:
+    """(source_id, signal_start, signal_end) of each link."""
+    starts, ends = _values(frame["signal_start"]), _values(frame["signal_end"])
+    return list(zip(_link_sources(frame, dataset), starts, ends, strict=True))
 
 
 def _explicit_signals(dataset: Dataset) -> set:
     """(source_id, start, end) of every explicit link's signal."""
 
     def spans() -> set:
-        rows = _records(_frame(dataset, TABLES_BY_NAME["claim_links"]))
-        return {
-            (_link_source(row, dataset), row["signal_start"], row["signal_end"])
-            for row in rows
-            if row["basis"] == "explicit" and row["signal_start"] is not None
-        }
+        links = _frame(dataset, TABLES_BY_NAME["claim_links"])
+        links = links[(links["basis"] == "explicit") & links["signal_start"].notna()]
+        return set(_signal_spans(links, dataset))
 
     return _cached(dataset, "explicit_signals", spans)
 
 
-def _signal_listed(row: dict[str, Any], dataset: Dataset) -> bool:
-    if row["basis"] != "explicit" or row["signal_start"] is None or _link_source(row, dataset) is None:
-        return True
-    return (_link_source(row, dataset), row["signal_start"], row["signal_end"]) in _decided_signals(dataset)
+def _signals_at_offsets(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    """`_signal_issues` is empty, column-wise."""
+    texts, ok = dataset.texts, []
+    quotes = _values(frame["signal_quote"])
+    for (source, start, end), quote in zip(_signal_spans(frame, dataset), quotes, strict=True):
+        text = None if source is None else texts.get(source)
+        ok.append(text is None or None in (quote, start, end) or span_matches(text, quote, start, end))
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def _signals_listed(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    """`_signal_listed`, column-wise."""
+    decided, ok = _decided_signals(dataset), []
+    bases = _values(frame["basis"])
+    for (source, start, end), basis in zip(_signal_spans(frame, dataset), bases, strict=True):
+        ok.append(basis != "explicit" or start is None or source is None or (source, start, end) in decided)
+    return pd.Series(ok, index=frame.index, dtype=bool)
+
+
+def _link_signals_used(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
+    """`_link_signal_used`, column-wise."""
+    carried = _explicit_signals(dataset)
+    columns = (frame["source_id"], frame["signal_start"], frame["signal_end"], frame["decision"])
+    ok = [((s, a, b) in carried) == (d == "link") for s, a, b, d in zip(*(_values(c) for c in columns), strict=True)]
+    return pd.Series(ok, index=frame.index, dtype=bool)
 
 
 def _link_signal_issues(row: dict[str, Any], dataset: Dataset) -> list[tuple[str, str]]:
     text = dataset.texts.get(row["source_id"])
     return [] if text is None else span_problems(text, row["signal_quote"], row["signal_start"], row["signal_end"])
-
-
-def _link_signal_used(row: dict[str, Any], dataset: Dataset) -> bool:
-    carried = (row["source_id"], row["signal_start"], row["signal_end"]) in _explicit_signals(dataset)
-    return carried == (row["decision"] == "link")
 
 
 def _cue_issues(row: dict[str, Any], dataset: Dataset) -> list[str]:
@@ -778,20 +798,6 @@ def _cue_issues(row: dict[str, Any], dataset: Dataset) -> list[str]:
     if (row["scope"] == "governing") != (row["reason"] is not None):
         issues.append("a governing cue needs the reason its scope covers the claim (and a cue in the quote none)")
     return issues
-
-
-def _where(column: str, test: Callable[[dict[str, Any], Dataset], bool]) -> Callable[..., pd.Series]:
-    """A row-wise test run only on the rows where `column` is given (the others pass): signals
-    are few beside the links that carry none."""
-
-    def passes(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
-        given = frame[column].notna()
-        ok = pd.Series(True, index=frame.index, dtype=bool)
-        if given.any():
-            ok[given] = _rowwise(test)(frame[given], dataset)
-        return ok
-
-    return passes
 
 
 def _cues_anchored(frame: pd.DataFrame, dataset: Dataset) -> pd.Series:
@@ -895,7 +901,7 @@ ARGUMENT_RULES: tuple[Rule, ...] = (
         "signal_at_offsets",
         "claim_links",
         "signal_start",
-        _where("signal_start", lambda row, ds: not _signal_issues(row, ds)),
+        _signals_at_offsets,
         lambda row, ds: "signal: " + "; ".join(message for _, message in _signal_issues(row, ds)),
         "copy the signal from the source text and recompute its offsets with `alliance-data anchor`",
     ),
@@ -903,7 +909,7 @@ ARGUMENT_RULES: tuple[Rule, ...] = (
         "signal_decided",
         "claim_links",
         "basis",
-        _where("signal_start", _signal_listed),
+        _signals_listed,
         lambda row, ds: (
             f"the signal {row['signal_quote']!r} at {row['signal_start']} is not listed as a link in link_signals"
         ),
@@ -921,7 +927,7 @@ ARGUMENT_RULES: tuple[Rule, ...] = (
         "link_signal_carries_link",
         "link_signals",
         "decision",
-        _rowwise(_link_signal_used),
+        _link_signals_used,
         lambda row, ds: (
             "decided as a link, but no explicit link in claim_links carries this signal"
             if row["decision"] == "link"

@@ -17,7 +17,7 @@ from typing import Any
 
 
 def _placeholder_pyspark_pandas() -> None:
-    for name in [name for name in sys.modules if name == "pyspark.pandas" or name.startswith("pyspark.pandas.")]:
+    for name in [name for name in list(sys.modules) if name == "pyspark.pandas" or name.startswith("pyspark.pandas.")]:
         del sys.modules[name]  # a half-imported package from the failed attempt
     module = types.ModuleType("pyspark.pandas", "Placeholder: pyspark's pandas API does not import here.")
     module.__path__ = []  # a package, so `pyspark.pandas.extensions` resolves
