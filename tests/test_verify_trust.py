@@ -281,3 +281,23 @@ def test_a_manifest_entry_without_parquet_says_reinstall(package_copy):
         loading.load("actors")
     with pytest.raises(loading.PackagedDataError, match="reinstall"):
         loading.database_path()
+
+
+def test_rewriting_the_index_never_takes_in_a_changed_release(releases):
+    """The index keeps what was published: a release rewritten consistently (file and its
+    SHA256SUMS line) and then an index rewrite (as the next release does) still disagree."""
+    import json as json_module
+
+    from alliance_data.release.cut import write_index
+
+    before = json_module.loads((releases / "index.json").read_text(encoding="utf-8"))
+    directory = release_of(releases)
+    target = directory / "sources.csv"
+    target.write_bytes(target.read_bytes() + b"\n")
+    lines = [
+        f"{digest(target)}  sources.csv" if line.endswith("  sources.csv") else line for line in sums_lines(releases)
+    ]
+    write_sums(releases, lines)
+    write_index(releases)
+    assert json_module.loads((releases / "index.json").read_text(encoding="utf-8")) == before
+    assert_refused(verify(releases), "records SHA-256")

@@ -185,9 +185,25 @@ def release_notes(version: str, releases_dir: Path, changes: str) -> str:
     return header + changes
 
 
+def _listed_entries(releases_dir: Path) -> dict[str, dict]:
+    """The entries releases/index.json holds now, by version (none when it is absent or unreadable)."""
+    try:
+        entries = json.loads((releases_dir / INDEX_FILE).read_text(encoding="utf-8"))["releases"]
+        return {entry["version"]: entry for entry in entries if isinstance(entry, dict) and "version" in entry}
+    except (OSError, ValueError, KeyError, TypeError):
+        return {}
+
+
 def index(releases_dir: Path = RELEASES_DIR) -> dict:
+    """The index of every published release. A release already in the index keeps its entry as
+    it was published: rebuilt from a directory changed since, the index would vouch for the
+    change; only releases it does not list yet are read from their directories."""
     entries = []
+    listed = _listed_entries(releases_dir)
     for item in published(releases_dir):
+        if item.version in listed:
+            entries.append(listed[item.version])
+            continue
         manifest = json.loads((item.directory / "manifest.json").read_text(encoding="utf-8"))
         entries.append(
             {
