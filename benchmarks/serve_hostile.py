@@ -292,7 +292,7 @@ def print_results(results: list[dict]) -> None:
         flood = result["flood"]
         print(
             f"- {result['label']}: flood of {flood['requests']} requests from {flood['clients']} clients in "
-            f"{flood['seconds']:.0f} s, statuses {flood['statuses']}; background statuses with the slow "
+            f"{flood['seconds']:.0f} s, statuses {flood['statuses']} (0: no answer); background statuses with the slow "
             f"queries {result['slow']['background_statuses']}, with the missing pages "
             f"{result['missing']['background_statuses']}; cheap-page requests measured per phase: "
             f"{result['idle']['n']}, {result['slow']['n']}, {result['missing']['n']}."
