@@ -195,3 +195,28 @@ def test_a_link_decision_names_the_other_claim(data_copy):
     )
     found = messages(problems_of(data_copy), "resolved")
     assert any("other_claim names the other end of a link decision" in m for m in found), found
+
+
+def test_coverage_reports_a_candidate_signal_never_decided(data_copy):
+    import json
+
+    from click.testing import CliRunner
+
+    from alliance_data.cli import main
+    from alliance_data.signals import candidates
+
+    start = TEXT.index("For instance")
+    assert (start, start + len("For instance"), "For instance") in candidates(TEXT)
+    path = data_copy / "link_signals.yaml"
+    rows = yaml.safe_load(path.read_text(encoding="utf-8"))
+    kept = [row for row in rows if row["signal_start"] != start]
+    assert len(kept) == len(rows) - 1
+    path.write_text(yaml.safe_dump(kept, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    # The explicit link that carries it now has an undecided signal too: both are reported.
+    links = data_copy / "claim_links.yaml"
+    carried = [row for row in yaml.safe_load(links.read_text(encoding="utf-8")) if row.get("signal_start") != start]
+    links.write_text(yaml.safe_dump(carried, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    result = CliRunner().invoke(main, ["coverage", str(data_copy), "--json"])
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output[result.output.index("{") :])
+    assert [row["signal_quote"] for row in report["undecided_signals"]] == ["For instance"]

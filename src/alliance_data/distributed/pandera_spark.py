@@ -11,14 +11,19 @@ backend runs unchanged. With a pandas that pyspark supports, the real module is 
 from __future__ import annotations
 
 import sys
+import threading
 import types
 import warnings
 from typing import Any
 
+# The corpus checks build their schemas from several threads; one import at a time, so no thread
+# sees another's half-imported pyspark.pandas.
+_IMPORT_LOCK = threading.Lock()
+
 
 def _placeholder_pyspark_pandas() -> None:
     for name in [name for name in list(sys.modules) if name == "pyspark.pandas" or name.startswith("pyspark.pandas.")]:
-        del sys.modules[name]  # a half-imported package from the failed attempt
+        sys.modules.pop(name, None)  # a half-imported package from the failed attempt
     module = types.ModuleType("pyspark.pandas", "Placeholder: pyspark's pandas API does not import here.")
     module.__path__ = []  # a package, so `pyspark.pandas.extensions` resolves
     for name in ("DataFrame", "Series", "Index", "MultiIndex"):
@@ -33,7 +38,7 @@ def _placeholder_pyspark_pandas() -> None:
 
 def import_pandera_pyspark() -> Any:
     """`pandera.pyspark`, importable whatever the pandas version."""
-    with warnings.catch_warnings():
+    with _IMPORT_LOCK, warnings.catch_warnings():
         # pyspark warns that it "does not yet fully support pandas >= 3.0.0"; we use none of
         # its pandas API.
         warnings.filterwarnings("ignore", message=".*PySpark does not yet fully support pandas.*")
