@@ -34,7 +34,8 @@ def frictionless_report(directory: Path) -> dict:
 
 
 def files(directory: Path) -> dict[str, bytes]:
-    return {p.name: p.read_bytes() for p in sorted(directory.iterdir())}
+    """Every file of a release by its path inside it (subfolders such as stata/ included)."""
+    return {p.relative_to(directory).as_posix(): p.read_bytes() for p in sorted(directory.rglob("*")) if p.is_file()}
 
 
 def test_release_holds_every_file(published):

@@ -4,11 +4,22 @@
     >>> alliance_data.tables()
     >>> claims = alliance_data.load("claims")
     >>> alliance_data.describe("claims")
+    >>> text = alliance_data.source_text("irda")  # the article, to check every quote
 
 Importing this package is light: nothing heavy is imported until a table is loaded.
 """
 
 from .about import __version__, citation
-from .loading import PackagedDataError, UnknownTableError, describe, load, tables
+from .loading import PackagedDataError, UnknownSourceError, UnknownTableError, describe, load, source_text, tables
 
-__all__ = ["PackagedDataError", "UnknownTableError", "__version__", "citation", "describe", "load", "tables"]
+__all__ = [
+    "PackagedDataError",
+    "UnknownSourceError",
+    "UnknownTableError",
+    "__version__",
+    "citation",
+    "describe",
+    "load",
+    "source_text",
+    "tables",
+]

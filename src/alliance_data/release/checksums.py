@@ -18,8 +18,17 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def release_files(directory: Path) -> list[str]:
+    """Every regular file under `directory` but SHA256SUMS, as sorted relative POSIX paths."""
+    return sorted(
+        path.relative_to(directory).as_posix()
+        for path in directory.rglob("*")
+        if path.is_file() and not path.is_symlink() and path.relative_to(directory).as_posix() != SUMS_FILE
+    )
+
+
 def write_sums(directory: Path) -> Path:
-    names = sorted(p.name for p in directory.iterdir() if p.is_file() and p.name != SUMS_FILE)
+    names = release_files(directory)
     text = "".join(f"{sha256(directory / name)}  {name}\n" for name in names)
     path = directory / SUMS_FILE
     path.write_text(text, encoding="utf-8")
@@ -50,7 +59,7 @@ def verify(directory: Path) -> list[str]:
             problems.append(f"{target}: SHA-256 differs from SHA256SUMS (changed or truncated)")
         else:
             verified.append(name)
-    unlisted = sorted(p.name for p in directory.iterdir() if p.is_file() and p.name not in listed | {SUMS_FILE})
+    unlisted = [name for name in release_files(directory) if name not in listed]
     problems += [f"{directory / name}: not listed in SHA256SUMS" for name in unlisted]
     if problems:
         raise ChecksumMismatch(

@@ -25,6 +25,7 @@ from . import codebook
 from .checksums import SUMS_FILE, sha256, write_sums
 from .datapackage import write_descriptor
 from .diff import BUMPS, _parse, bump_of, diff, read_tables, render
+from .sources import write_release_sources
 
 RELEASES_DIR = Path("releases")
 INDEX_FILE = "index.json"
@@ -116,6 +117,7 @@ def release(
         header = f"# alliance-data {version}\n\n{about.citation(version)}\n\n"
         (staging / NOTES_FILE).write_text(header + notes, encoding="utf-8")
         write_descriptor(staging, version, source)
+        write_release_sources(staging, Path(data_dir), tables)
         write_sums(staging)
     write_index(releases_dir)
     return Release(version, target)

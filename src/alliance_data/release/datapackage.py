@@ -105,7 +105,7 @@ def descriptor(directory: Path, version: str, source: dict) -> dict:
         }
     )
     described = {resource["path"] for resource in resources} | {DESCRIPTOR_FILE, "SHA256SUMS"}
-    for path in sorted(directory.iterdir()):
+    for path in sorted(p for p in directory.iterdir() if p.is_file()):
         if path.name not in described:
             resources.append(
                 {
