@@ -126,6 +126,9 @@ def make_datasette(database: ServedDatabase, workdir: Path):
     """The same server, in-process (for Datasette's own test client)."""
     from datasette.app import Datasette
 
+    from .reader import register
+
+    register()
     metadata_path, inspect_path = write_config(database, workdir)
     return Datasette(
         immutables=[str(database.path)],
@@ -140,6 +143,9 @@ def make_datasette(database: ServedDatabase, workdir: Path):
 def serve(release: str | None, host: str, port: int, releases_dir: Path = Path("releases")) -> None:
     from datasette.cli import cli
 
+    from .reader import register
+
+    register()
     database = locate(release, releases_dir)
     with tempfile.TemporaryDirectory(prefix="alliance-data-serve-") as workdir:
         cli.main(args=datasette_args(database, Path(workdir), host, port), prog_name="datasette")
