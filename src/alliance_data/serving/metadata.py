@@ -42,6 +42,8 @@ DEFAULT_FACETS = {
     "second_coding": ["kind", "certainty"],
     "coding_decisions": ["field"],
 }
+# Short facet lists, so the first rows show on the first screen ("…" opens the rest).
+FACET_SIZE = {"claims": 6}
 SORT = {"claims": "claim_id", "actors": "name", "topics": "topic_id", "sections": "section_id"}
 
 # Readers' queries: statements wherever there are claim ids (each id links to its row and its
@@ -203,6 +205,8 @@ def metadata(
             entry["label_column"] = table.label_column
         if table.name in DEFAULT_FACETS and counts.get(table.name, 0) <= DEFAULT_FACETS_MAX_ROWS:
             entry["facets"] = DEFAULT_FACETS[table.name]
+        if table.name in FACET_SIZE:
+            entry["facet_size"] = FACET_SIZE[table.name]
         if table.name in SORT:
             entry["sort"] = SORT[table.name]
         tables[table.name] = entry

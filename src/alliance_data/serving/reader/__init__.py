@@ -356,8 +356,8 @@ PARAMETER_SCRIPT = """
 
 
 @hookimpl
-def extra_body_script(database, view_name, datasette):
-    if database != DATABASE or view_name not in ("query", "database"):
+def extra_body_script(template, database, datasette):
+    if database != DATABASE or not (template or "").startswith("query"):
         return None
 
     async def inner():
