@@ -201,6 +201,7 @@ def register_routes():
         (r"^/-/source/(?P<source_id>[a-z][a-z0-9-]*)\.txt$", source_text_page),
         (r"^/argument-map$", argument_map_page),
         (r"^/-/argument-map\.svg$", argument_map_svg),
+        (r"^/-/alliance-reader\.css$", reader_css),
     ]
 
 
@@ -355,14 +356,41 @@ PARAMETER_SCRIPT = """
 """
 
 
+# Datasette 0.65's base template names no language, and its filter form has controls without
+# labels; screen readers need both.
+LANGUAGE_SCRIPT = """
+if (!document.documentElement.lang) document.documentElement.lang = 'en';
+[['select[name=_filter_column]', 'Filter column'], ['select[name=_filter_op]', 'Filter operation'],
+ ['input.filter-value', 'Filter value'], ['select[name=_sort]', 'Sort by']].forEach(function (pair) {
+  document.querySelectorAll(pair[0]).forEach(function (el) { if (!el.labels || !el.labels.length) el.setAttribute('aria-label', pair[1]); });
+});
+"""
+READER_CSS = """
+.rows-and-columns td em { color: #555; }
+.rows-and-columns td a { text-decoration: underline; }
+form input[type=submit], form button[type=button] { background: #0b5cad; border-color: #0b5cad; color: #fff; }
+.in-article { white-space: nowrap; font-size: .9em; }
+.lead { font-size: 1.1em; }
+"""
+
+
+async def reader_css(datasette, request):
+    return Response(READER_CSS, content_type="text/css; charset=utf-8")
+
+
+@hookimpl
+def extra_css_urls():
+    return ["/-/alliance-reader.css"]
+
+
 @hookimpl
 def extra_body_script(template, database, datasette):
     if database != DATABASE or not (template or "").startswith("query"):
-        return None
+        return LANGUAGE_SCRIPT
 
     async def inner():
         choices = await parameter_choices(datasette)
-        return PARAMETER_SCRIPT % json.dumps(choices, ensure_ascii=False).replace("</", "<\\/")
+        return LANGUAGE_SCRIPT + PARAMETER_SCRIPT % json.dumps(choices, ensure_ascii=False).replace("</", "<\\/")
 
     return inner
 
