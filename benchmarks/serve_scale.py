@@ -32,7 +32,7 @@ def _database(size: int, workdir: Path) -> tuple[Path, dict]:
         subprocess.run([*command, "--out", str(corpus)], cwd=ROOT, check=True, capture_output=True)
     dataset = read_corpus(corpus)
     claims = dataset.table("claims")
-    middle = {name: claims[name][claims.num_rows // 2].as_py() for name in ("claim_id", "section_id")}
+    middle = {name: claims[name][claims.num_rows // 2].as_py() for name in ("claim_id", "section_id", "source_id")}
     out = workdir / "data"
     if not (out / DATABASE_FILE).exists():
         started = time.perf_counter()
@@ -59,12 +59,15 @@ def main() -> None:
         "FTS top-N": "/alliance/claims.json?_search=sanctions&_size=10",
         "facet": "/alliance/claims.json?_facet=certainty&_size=0",
     }
-    # Every canned query, as an analyst would call it (up to max_returned_rows rows each).
+    paths["article page (one source)"] = f"/article/{claim['source_id']}"
+    # Every canned query, as a reader calls it: its first page, and a later one where it pages.
     topic = "driver-t1"
     for name in QUERIES:
-        arguments = {"actor_id": "actor_id=IRN", "topic_id": f"topic_id={topic}"}
+        arguments = {"actor_id": "actor_id=IRN", "topic_id": f"topic_id={topic}", "q": "q=sanctions"}
         needed = [value for key, value in arguments.items() if f":{key}" in QUERIES[name]["sql"]]
         paths[f"canned query: {name}"] = f"/alliance/{name}.json" + ("?" + "&".join(needed) if needed else "")
+        if ":page" in QUERIES[name]["sql"]:
+            paths[f"canned query: {name}, page 5"] = f"/alliance/{name}.json?" + "&".join([*needed, "page=5"])
     port = 8790
     config = workdir / "config"
     config.mkdir(exist_ok=True)
