@@ -81,7 +81,7 @@ QUERIES = {
             "  snippet(claims_fts, -1, char(57344), char(57345), '…', 16) as match, c.kind, c.certainty\n"
             "from claims_fts join claims c on c.rowid = claims_fts.rowid\n"
             "where claims_fts match fts_terms(:q)\n"
-            f"order by rank, c.claim_id\n{PAGE}"
+            f"order by rank\n{PAGE}"
         ),
     },
     "drivers_with_evidence": {
