@@ -144,7 +144,7 @@ def _has(rows: list[dict[str, Any]], column: str) -> bool:
 
 
 def link_key(link: dict[str, Any]) -> str:
-    return f"{link['from_claim']}>{link['to_claim']}>{link['relation']}"
+    return f"{link['from_claim']}|{link['to_claim']}|{link['relation']}"
 
 
 def build(
