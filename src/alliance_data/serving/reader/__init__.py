@@ -10,6 +10,7 @@ reader's page can hold.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import re
@@ -27,6 +28,8 @@ from ...identifiers import CLAIM_ID, SOURCE_ID
 DATABASE = "alliance"
 # Above this many claims a source's article page would be megabytes: refuse it plainly.
 MAX_ARTICLE_CLAIMS = 5_000
+# The columns a reader needs first in the claims table; the actors follow them.
+READER_LEAD = ("statement", "kind", "topic_id", "certainty")
 CLAIM_COLUMNS = {"claim_id", "from_claim", "to_claim", "outlook_id", "risk_id"}
 # Search snippets mark the match with two private-use characters; render_cell turns them into <mark>.
 MARK_OPEN, MARK_CLOSE = "\ue000", "\ue001"
@@ -104,10 +107,15 @@ def _page(status: int, title: str, message: str) -> Response:
     return Response.html(body, status=status)
 
 
-async def article_page(datasette, request):
-    source_id = request.url_vars["source_id"]
+async def render_article(datasette, source_id: str) -> Response:
+    """The article page of a source, rendered once per server (one rendering at a time)."""
     memo = _memo(datasette)
-    if ("article", source_id) not in memo:
+    if ("article", source_id) in memo:
+        return Response.html(memo["article", source_id])
+    lock = memo.setdefault("lock", asyncio.Lock())
+    async with lock:
+        if ("article", source_id) in memo:
+            return Response.html(memo["article", source_id])
         db = datasette.get_database(DATABASE)
         count = (await db.execute("select count(*) from claims where source_id = ?", [source_id])).rows[0][0]
         if count > MAX_ARTICLE_CLAIMS:
@@ -137,7 +145,29 @@ async def article_page(datasette, request):
             nav=nav(),
             text_href=f"/-/source/{source_id}.txt",
         )
-    return Response.html(memo["article", source_id])
+        return Response.html(memo["article", source_id])
+
+
+async def article_page(datasette, request):
+    return await render_article(datasette, request.url_vars["source_id"])
+
+
+# A server of a few sources renders their articles as it starts, so no reader waits for one.
+WARM_SOURCES = 10
+
+
+@hookimpl
+def startup(datasette):
+    async def inner():
+        if DATABASE not in datasette.databases:
+            return
+        db = datasette.get_database(DATABASE)
+        sources = [row[0] for row in (await db.execute(f"select source_id from sources limit {WARM_SOURCES + 1}")).rows]
+        if len(sources) <= WARM_SOURCES:
+            for source_id in sources:
+                await render_article(datasette, source_id)
+
+    return inner
 
 
 async def article_index(datasette, request):
@@ -296,16 +326,34 @@ def extra_template_vars(template, database, table, view_name, request, datasette
     if database != DATABASE or request is None:
         return {}
 
-    async def actors_for(rows) -> dict[str, str]:
-        ids = [cell["raw"] for row in rows for cell in row if cell["column"] == "claim_id"]
-        found = await _actors_by_claim(datasette, ids)
+    async def reader_table(columns, rows) -> dict:
+        """The claims table as readers see it: the leading columns first, the actors after
+        certainty, every other column after them (cells as Datasette rendered them)."""
+        names = [column["name"] for column in columns]
+        order = [names.index(name) for name in READER_LEAD if name in names]
+        order += [index for index, name in enumerate(names) if name not in READER_LEAD]
+        cells = [list(getattr(row, "cells", row)) for row in rows]
+        key = names.index("claim_id") if "claim_id" in names else None
+        found = await _actors_by_claim(datasette, [row[key]["raw"] for row in cells] if key is not None else [])
+        actors = {
+            claim_id: ", ".join(f"{a['name']} ({a['role']})" for a in listed) or "none named"
+            for claim_id, listed in found.items()
+        }
+        after = names.index("certainty") if "certainty" in names else None
         return {
-            claim_id: ", ".join(f"{a['name']} ({a['role']})" for a in actors) or "none named"
-            for claim_id, actors in found.items()
+            "columns": [columns[index] for index in order],
+            "actors_after": after,
+            "rows": [
+                {
+                    "cells": [row[index] for index in order],
+                    "actors": actors.get(row[key]["raw"], "") if key is not None else "",
+                }
+                for row in cells
+            ],
         }
 
     async def inner():
-        values = {"actors_for": actors_for, "article_url": article_url}
+        values = {"reader_table": reader_table, "article_url": article_url}
         if view_name == "row" and table == "claims":
             pks = request.url_vars.get("pks", "")
             values["claim"] = await claim_view(datasette, pks.split(",")[0])
