@@ -181,6 +181,12 @@ def home_html(release: str | None) -> str:
     )
 
 
+SEARCH_HINT = (
+    f'<p>Read every claim in its place in <a href="/article">the article</a>; for matches ranked by relevance '
+    f'with your words highlighted, <a href="/{DATABASE_NAME}/search_claims">search the claims</a>.</p>'
+)
+
+
 def columns_html(table: Table) -> str:
     """The column descriptions, folded so they do not push the rows off the first screen."""
     items = "".join(f"<dt>{escape(column.name)}</dt><dd>{escape(column.description)}</dd>" for column in table.columns)
@@ -199,6 +205,7 @@ def metadata(
             "description_html": f"<p>{escape(table.description)}</p>"
             + _files_html(table, release, available)
             + (f"<p>{escape(about.SOURCE_TEXT_STATUS)}</p>" if table.name == "sources" else "")
+            + (SEARCH_HINT if table.name == "claims" else "")
             + columns_html(table),
         }
         if table.label_column:
