@@ -24,8 +24,8 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from ...identifiers import CLAIM_ID, SOURCE_ID
+from ..metadata import DATABASE_NAME as DATABASE
 
-DATABASE = "alliance"
 # Above this many claims a source's article page would be megabytes: refuse it plainly.
 MAX_ARTICLE_CLAIMS = 5_000
 # The columns a reader needs first in the claims table; the actors follow them.
