@@ -41,6 +41,12 @@ def _database(size: int, workdir: Path) -> tuple[Path, dict]:
     return out / DATABASE_FILE, middle
 
 
+SERVE = (
+    "import sys; from alliance_data.serving.reader import register; register(); "
+    "from datasette.cli import cli; cli.main(args=sys.argv[1:], prog_name='datasette')"
+)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1_000_000)
@@ -72,7 +78,9 @@ def main() -> None:
     config = workdir / "config"
     config.mkdir(exist_ok=True)
     argv = datasette_args(ServedDatabase(database, None), config, "127.0.0.1", port)
-    result = load_served([sys.executable, "-m", "datasette", *argv], port, args.requests, paths)
+    # Datasette's command line with this package's plugins, as `alliance-data serve` runs it.
+    command = [sys.executable, "-c", SERVE, *argv]
+    result = load_served(command, port, args.requests, paths)
     result["size"] = args.size
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
