@@ -21,6 +21,10 @@ PATHS = {
     "FTS top-N": "/alliance/claims.json?_search=sanctions&_size=10",
     "facet": "/alliance/claims.json?_facet=certainty&_size=0",
     "canned query": "/alliance/actor_pair_counts.json",
+    "article page": "/article/irda",
+    "source text": "/-/source/irda.txt",
+    "search (canned, ranked, highlighted)": "/alliance/search_claims?q=sanctions",
+    "canned query page (HTML, actor chosen)": "/alliance/claims_by_actor?actor_id=RUS",
 }
 
 

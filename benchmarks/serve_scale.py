@@ -32,13 +32,19 @@ def _database(size: int, workdir: Path) -> tuple[Path, dict]:
         subprocess.run([*command, "--out", str(corpus)], cwd=ROOT, check=True, capture_output=True)
     dataset = read_corpus(corpus)
     claims = dataset.table("claims")
-    middle = {name: claims[name][claims.num_rows // 2].as_py() for name in ("claim_id", "section_id")}
+    middle = {name: claims[name][claims.num_rows // 2].as_py() for name in ("claim_id", "section_id", "source_id")}
     out = workdir / "data"
     if not (out / DATABASE_FILE).exists():
         started = time.perf_counter()
         build_dataset(dataset, ProblemList(), out, formats=("sqlite",))
         print(f"built the database in {time.perf_counter() - started:.0f} s")
     return out / DATABASE_FILE, middle
+
+
+SERVE = (
+    "import sys; from alliance_data.serving.reader import register; register(); "
+    "from datasette.cli import cli; cli.main(args=sys.argv[1:], prog_name='datasette')"
+)
 
 
 def main() -> None:
@@ -59,17 +65,22 @@ def main() -> None:
         "FTS top-N": "/alliance/claims.json?_search=sanctions&_size=10",
         "facet": "/alliance/claims.json?_facet=certainty&_size=0",
     }
-    # Every canned query, as an analyst would call it (up to max_returned_rows rows each).
+    paths["article page (one source)"] = f"/article/{claim['source_id']}"
+    # Every canned query, as a reader calls it: its first page, and a later one where it pages.
     topic = "driver-t1"
     for name in QUERIES:
-        arguments = {"actor_id": "actor_id=IRN", "topic_id": f"topic_id={topic}"}
+        arguments = {"actor_id": "actor_id=IRN", "topic_id": f"topic_id={topic}", "q": "q=sanctions"}
         needed = [value for key, value in arguments.items() if f":{key}" in QUERIES[name]["sql"]]
         paths[f"canned query: {name}"] = f"/alliance/{name}.json" + ("?" + "&".join(needed) if needed else "")
+        if ":page" in QUERIES[name]["sql"]:
+            paths[f"canned query: {name}, page 5"] = f"/alliance/{name}.json?" + "&".join([*needed, "page=5"])
     port = 8790
     config = workdir / "config"
     config.mkdir(exist_ok=True)
     argv = datasette_args(ServedDatabase(database, None), config, "127.0.0.1", port)
-    result = load_served([sys.executable, "-m", "datasette", *argv], port, args.requests, paths)
+    # Datasette's command line with this package's plugins, as `alliance-data serve` runs it.
+    command = [sys.executable, "-c", SERVE, *argv]
+    result = load_served(command, port, args.requests, paths)
     result["size"] = args.size
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")

@@ -25,7 +25,8 @@ def columnar(rows_dataset: Dataset) -> Dataset:
 
 
 def digests(directory):
-    return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(directory.iterdir())}
+    files = sorted(path for path in directory.rglob("*") if path.is_file())
+    return {path.relative_to(directory).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 
 def test_column_wise_and_row_wise_builds_are_byte_identical(tmp_path):

@@ -4,6 +4,7 @@
     >>> alliance_data.tables()
     >>> claims = alliance_data.load("claims")
     >>> alliance_data.describe("claims")
+    >>> text = alliance_data.source_text("irda")  # the article, to check every quote
 
 Importing this package is light: nothing heavy is imported until a table is loaded.
 """
@@ -11,17 +12,20 @@ Importing this package is light: nothing heavy is imported until a table is load
 from .about import __version__, citation
 from .loading import (
     PackagedDataError,
+    UnknownSourceError,
     UnknownTableError,
     database_path,
     describe,
     load,
     load_all,
+    source_text,
     table_attrs,
     tables,
 )
 
 __all__ = [
     "PackagedDataError",
+    "UnknownSourceError",
     "UnknownTableError",
     "__version__",
     "citation",
@@ -29,6 +33,7 @@ __all__ = [
     "describe",
     "load",
     "load_all",
+    "source_text",
     "table_attrs",
     "tables",
 ]

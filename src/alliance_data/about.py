@@ -30,3 +30,11 @@ def citation(version: str = __version__, released: str = RELEASED) -> str:
         f"Alliance” (version {version}) [dataset]. {HOMEPAGE}. Source article: Jhon Lennon, “Iran And Russia: "
         f"A Deepening Alliance”, URL and date unknown."
     )
+
+
+# Stated wherever the source text ships (package, release, Datasette, article page).
+SOURCE_TEXT_STATUS = (
+    "The source text is the author's (Jhon Lennon), not the dataset's: it is not under the dataset's "
+    "CC-BY-4.0 licence and is included unchanged, byte for byte, only so that every quote can be "
+    "verified against it."
+)

@@ -333,12 +333,22 @@ def build_dataset(
             check(dataset, problems)
             tables = published_tables(dataset)
             write_outputs(tables, staging, formats, on_step, sqlite_job=sqlite_job)
+            ship_source_texts(dataset, staging)
         finally:
             if sqlite_job is not None:
                 sqlite_job.stop()
     return BuildResult(
         out, {name: table.num_rows for name, table in tables.items()}, sorted(p.name for p in out.iterdir())
     )
+
+
+def ship_source_texts(dataset: Dataset, directory: Path) -> None:
+    """Each source's text beside the tables, byte for byte, listed in the manifest (UTF-8 text
+    that was read strictly, so encoding it again gives back its exact bytes)."""
+    from .source_texts import add_to_manifest, write_texts
+
+    texts = {source_id: text.encode("utf-8") for source_id, text in dataset.texts.items()}
+    add_to_manifest(directory, write_texts(directory, texts), MANIFEST_FILE)
 
 
 def _start_final_parts(job: _SqliteJob | None, dataset: Dataset, final: set[str]) -> None:

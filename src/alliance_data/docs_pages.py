@@ -83,12 +83,32 @@ def release_history(releases_dir: Path = Path("releases")) -> str:
     return "\n".join(lines) + "\n"
 
 
+ARTICLE_TABLES = ("sources", "sections", "claims", "claim_actors", "actors", "topics", "claim_links")
+
+
+def article_pages() -> dict[str, str]:
+    """The article page of every packaged source (article/<source_id>.html), self-contained."""
+    import alliance_data
+
+    from .article import article_html
+    from .figures import _records
+
+    tables = {name: _records(alliance_data.load(name)) for name in ARTICLE_TABLES}
+    return {
+        f"article/{source['source_id']}.html": article_html(
+            alliance_data.source_text(source["source_id"]), tables, source["source_id"]
+        )
+        for source in tables["sources"]
+    }
+
+
 def pages() -> dict[str, str]:
     """Path under docs/ -> content of every generated page."""
     return {
         "codebook.md": codebook.render(),
         "cli.md": cli_reference(),
         "releases.md": release_history(),
+        **article_pages(),
     }
 
 
@@ -96,6 +116,7 @@ def write_pages(docs_dir: Path = Path("docs")) -> list[Path]:
     written = []
     for name, content in pages().items():
         path = docs_dir / name
+        path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(content, encoding="utf-8")
         written.append(path)
     return written

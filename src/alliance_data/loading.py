@@ -27,12 +27,19 @@ class UnknownTableError(KeyError):
         return str(self.args[0])
 
 
+class UnknownSourceError(KeyError):
+    """A source id that is not in the dataset."""
+
+    def __str__(self) -> str:
+        return str(self.args[0])
+
+
 class PackagedDataError(RuntimeError):
     """The data inside the installed package is missing, truncated or tampered with."""
 
 
 def _resource(name: str):
-    return files("alliance_data").joinpath(_DATA, name)
+    return files("alliance_data").joinpath(_DATA, *name.split("/"))
 
 
 @cache
@@ -222,6 +229,28 @@ def describe(name: str) -> pd.DataFrame:
             "description": [column["description"] for column in columns],
         }
     )
+
+
+def source_text(source_id: str) -> str:
+    """The full text of a source, exactly as the claims' offsets index it, verified against its
+    checksum: `claim.quote == source_text(claim.source_id)[claim.char_start:claim.char_end]`.
+
+    The text is the author's, not under the dataset's licence; it ships unchanged only so that
+    every quote can be verified (see `status` in the manifest's `source_texts`).
+    """
+    entries = manifest().get("source_texts")
+    if entries is None:
+        raise PackagedDataError("the packaged manifest lists no source texts; reinstall alliance-data")
+    by_id = {entry["source_id"]: entry for entry in entries}
+    if source_id not in by_id:
+        raise UnknownSourceError(f"unknown source {source_id!r}; the sources are: {', '.join(by_id)}")
+    try:
+        data = _verified_bytes(by_id[source_id])
+    except OSError as error:
+        raise PackagedDataError(
+            f"packaged source text {by_id[source_id]['path']} is missing ({error}); reinstall alliance-data"
+        ) from error
+    return data.decode("utf-8")
 
 
 def database_path() -> str:

@@ -32,6 +32,7 @@ from .checksums import SUMS_FILE, sha256, write_sums
 from .datapackage import write_descriptor
 from .diff import BUMPS, _parse, bump_of, diff, read_tables, render
 from .formats import record_other_files, source_texts, write_release_formats
+from .sources import write_release_sources
 
 RELEASES_DIR = Path("releases")
 INDEX_FILE = "index.json"
@@ -133,6 +134,7 @@ def release(
             (staging / name).write_text(svg, encoding="utf-8")
         (staging / CODEBOOK_FILE).write_text(codebook.render(version), encoding="utf-8")
         (staging / NOTES_FILE).write_text(release_notes(version, releases_dir, notes), encoding="utf-8")
+        write_release_sources(staging, Path(data_dir), tables)
         record_other_files(staging)
         write_descriptor(staging, version, source)
         write_sums(staging)

@@ -46,6 +46,10 @@ def _other_description(path: str) -> str:
     if path in OTHER_FILES:
         return OTHER_FILES[path]
     folder, _, name = path.partition("/")
+    from .sources import describe_source_file
+
+    if folder == "sources":
+        return describe_source_file(path)
     if folder == "brat":
         kind = "text, byte for byte" if name.endswith(".txt") else "claims, attributes and links (standoff)"
         return f"BRAT standoff: the source {Path(name).stem}'s {kind}."

@@ -36,8 +36,10 @@ SETTINGS = {
 # one facet still fits in facet_time_limit_ms (see docs/benchmarks.md).
 DEFAULT_FACETS_MAX_ROWS = 100_000
 
+# On claims: the short facets a reader uses first, and actors through claim_actors (the actor
+# facet of the reader plugin); the 30 topics are one click away (a column's menu).
 DEFAULT_FACETS = {
-    "claims": ["kind", "topic_id", "certainty", "time_frame", "section_id"],
+    "claims": ["kind", "certainty", "section_id", {"actor": "actor_id"}],
     "claim_actors": ["actor_id", "role"],
     "actor_pairs": ["dyad"],
     "actors": ["actor_type"],
@@ -46,47 +48,73 @@ DEFAULT_FACETS = {
     "second_coding": ["kind", "certainty"],
     "coding_decisions": ["field"],
 }
+# Short facet lists, so the first rows show on the first screen ("…" opens the rest).
+FACET_SIZE = {"claims": 6}
 SORT = {"claims": "claim_id", "actors": "name", "topics": "topic_id", "sections": "section_id"}
 
+# Readers' queries: statements wherever there are claim ids (each id links to its row and its
+# place in the article), pages of PAGE_SIZE rows chosen with :page, SQL hidden (one click away).
+# Lists are in reading order: by source, then offset (sections are consecutive spans of their
+# source). `claims c cross join ...` makes SQLite walk the claims in that order along an index
+# and stop at the page's last row, instead of sorting every match (see exports/sqlite.py).
+# In drivers_with_evidence, '+t.kind' walks topics in id order, not by kind; in
+# outlook_and_risks, '+l.relation' finds links by outlook, then keeps the risks.
+PAGE_SIZE = 50
+PAGE = f"limit {PAGE_SIZE} offset {PAGE_SIZE} * (max(cast(coalesce(nullif(:page, ''), '1') as integer), 1) - 1)"
+PAGE_NOTE = f" {PAGE_SIZE} rows a page: set page to 2, 3, … for the next ones."
+
 QUERIES = {
-    # Lists are in reading order: by source, then offset (sections are consecutive spans of their
-    # source). `claims c cross join ...` makes SQLite walk the claims in that order along an index
-    # and stop at the page's last row, instead of sorting every match (see exports/sqlite.py).
     "claims_by_actor": {
         "title": "Claims involving an actor",
-        "description": "Every claim an actor takes part in, with its role, in reading order. "
-        "Try IRN, RUS, USA, WEST or SOVIET_UNION.",
+        "description": "Every claim an actor takes part in, with its role, in reading order. Choose an actor "
+        "(every claim with its actors when none is chosen)." + PAGE_NOTE,
         "sql": (
-            "select c.claim_id, ca.role, c.kind, t.label as topic, c.certainty, c.time_frame, c.statement, c.quote\n"
-            "from claims c cross join claim_actors ca on ca.claim_id = c.claim_id and ca.actor_id = :actor_id\n"
+            "select c.claim_id, c.statement, a.name as actor, ca.role, c.kind, t.label as topic, c.certainty,\n"
+            "  c.time_frame, c.quote\n"
+            "from claims c cross join claim_actors ca\n"
+            "  on ca.claim_id = c.claim_id and (:actor_id = '' or ca.actor_id = :actor_id)\n"
+            "cross join actors a on a.actor_id = ca.actor_id\n"
             "cross join topics t on t.topic_id = c.topic_id\n"
-            "order by c.source_id, c.char_start, c.char_end"
+            f"order by c.source_id, c.char_start, c.char_end\n{PAGE}"
+        ),
+    },
+    "search_claims": {
+        "title": "Search the claims",
+        "description": "Claims whose statement or quote contains your words, the best matches first, the "
+        "match highlighted." + PAGE_NOTE,
+        "sql": (
+            "select c.claim_id, c.statement,\n"
+            "  snippet(claims_fts, -1, char(57344), char(57345), '…', 16) as match, c.kind, c.certainty\n"
+            "from claims_fts join claims c on c.rowid = claims_fts.rowid\n"
+            "where claims_fts match fts_terms(:q)\n"
+            f"order by rank\n{PAGE}"
         ),
     },
     "drivers_with_evidence": {
         "title": "Every driver with its evidence",
-        "description": "The drivers of the rapprochement, each with the quote that supports it and the "
-        "claims it drives.",
+        "description": "The drivers of the rapprochement, each with the quote that supports it and what it "
+        "leads to." + PAGE_NOTE,
         "sql": (
             "select t.label as driver, c.claim_id, c.statement, c.quote as evidence, c.certainty,\n"
-            "  (select group_concat(l.relation || ' ' || l.to_claim, '; ') from claim_links l\n"
+            "  (select group_concat(replace(l.relation, '_', ' ') || ': ' || o.statement, ' · ')\n"
+            "   from claim_links l join claims o on o.claim_id = l.to_claim\n"
             "   where l.from_claim = c.claim_id) as leads_to\n"
             "from topics t cross join claims c on c.topic_id = t.topic_id\n"
-            "where +t.kind = 'driver' and c.kind = 'driver'  -- '+': walk topics in id order, not by kind\n"
-            "order by t.topic_id, c.source_id, c.char_start, c.char_end"
+            "where +t.kind = 'driver' and c.kind = 'driver'\n"
+            f"order by t.topic_id, c.source_id, c.char_start, c.char_end\n{PAGE}"
         ),
     },
     "outlook_and_risks": {
         "title": "Outlook and risks side by side",
-        "description": "Each forecast next to the risks the author says endanger it.",
+        "description": "Each forecast next to the risks the author says endanger it." + PAGE_NOTE,
         "sql": (
             "select o.claim_id as outlook_id, o.statement as outlook, o.certainty as outlook_certainty,\n"
             "  r.claim_id as risk_id, r.statement as risk, r.certainty as risk_certainty\n"
             "from claims o\n"
-            "left join claim_links l  -- '+': find links by outlook, then keep the risks\n"
-            "  on l.to_claim = o.claim_id and +l.relation = 'poses_risk_to'\n"
+            "left join claim_links l on l.to_claim = o.claim_id and +l.relation = 'poses_risk_to'\n"
             "left join claims r on r.claim_id = l.from_claim\n"
-            "where o.kind = 'outlook'\norder by o.source_id, o.char_start, o.char_end, r.source_id, r.char_start"
+            "where o.kind = 'outlook'\n"
+            f"order by o.source_id, o.char_start, o.char_end, r.source_id, r.char_start\n{PAGE}"
         ),
     },
     "actor_pair_counts": {
@@ -101,25 +129,28 @@ QUERIES = {
     },
     "claims_in_reading_order": {
         "title": "Claims by section, in reading order",
-        "description": "The article's argument as the author makes it, section by section.",
+        "description": "The article's argument as the author makes it, section by section." + PAGE_NOTE,
         "sql": (
-            "select s.ordinal as section, s.short_name, c.claim_id, c.kind, c.certainty, c.statement, c.quote\n"
+            "select s.ordinal as section, s.short_name, c.claim_id, c.statement, c.kind, c.certainty, c.quote\n"
             "from claims c cross join sections s on s.section_id = c.section_id\n"
-            "order by c.source_id, c.char_start, c.char_end"
+            f"order by c.source_id, c.char_start, c.char_end\n{PAGE}"
         ),
     },
     "what_follows_from_a_topic": {
         "title": "What follows from a topic",
-        "description": "Claims the text links from claims of a topic, e.g. driver-shared-pressure "
-        "(what the article says follows from sanctions pressure).",
+        "description": "Claims the text links from claims of a topic: choose a topic, e.g. shared pressure "
+        "and threats (what the article says follows from sanctions pressure)." + PAGE_NOTE,
         "sql": (
-            "select f.claim_id as from_claim, f.statement as cause, l.relation, t.claim_id as to_claim,\n"
-            "  t.kind, t.statement as consequence, l.justification\n"
+            "select f.claim_id as from_claim, f.statement as cause, replace(l.relation, '_', ' ') as relation,\n"
+            "  t.claim_id as to_claim, t.kind, t.statement as consequence, l.justification\n"
             "from claim_links l join claims f on f.claim_id = l.from_claim join claims t on t.claim_id = l.to_claim\n"
-            "where f.topic_id = :topic_id\norder by f.source_id, f.char_start, f.char_end, t.source_id, t.char_start"
+            "where f.topic_id = :topic_id\n"
+            f"order by f.source_id, f.char_start, f.char_end, t.source_id, t.char_start\n{PAGE}"
         ),
     },
 }
+for query in QUERIES.values():
+    query["hide_sql"] = True
 
 
 def _files_html(table: Table, release: str | None, available: set[str]) -> str:
@@ -132,13 +163,40 @@ def _files_html(table: Table, release: str | None, available: set[str]) -> str:
     return f"<p>The whole table, from {where}: {' · '.join(links)}.</p>" if links else ""
 
 
+RELEASES_URL = f"{about.HOMEPAGE}/tree/main/releases"
+
+
 def home_html(release: str | None) -> str:
     version = release or about.__version__
+    download = f"/{FILES_MOUNT}/{DATABASE_NAME}.db"
     return (
-        f"<p>{escape(about.DESCRIPTION)}</p>"
+        '<p class="lead">Every claim of the article “Iran And Russia: A Deepening Alliance”, each tied to the '
+        "author's exact words, with its kind, topic, actors and certainty.<br>Claims are the author's views, not "
+        "established facts: the data records what the article says, how firmly, and where.</p>"
+        '<ul class="ways-in">'
+        '<li><a href="/article"><strong>Read the article</strong></a> with every claim highlighted in place</li>'
+        f'<li><a href="/{DATABASE_NAME}/claims"><strong>Browse the claims</strong></a> '
+        f'or <a href="/{DATABASE_NAME}/search_claims">search them</a></li>'
+        f'<li><a href="{RELEASES_URL}"><strong>Download a release</strong></a> (Parquet, CSV, SQLite, the text) '
+        f'or <a href="{download}">this database</a></li>'
+        "</ul>"
+        '<p><a href="/argument-map"><img src="/-/argument-map.svg" alt="The argument map by topic: drivers lead to '
+        'areas of cooperation, implications, outlook and risks (open the full map)" '
+        'style="width: 100%; max-width: 1100px; height: auto; border: 1px solid #ddd"></a></p>'
         f"<p><strong>Cite:</strong> {escape(about.citation(version))}</p>"
-        '<p>See <a href="/argument-map">the argument map</a>: the article\'s reasoning at a glance.</p>'
     )
+
+
+SEARCH_HINT = (
+    f'<p>Read every claim in its place in <a href="/article">the article</a>; for matches ranked by relevance '
+    f'with your words highlighted, <a href="/{DATABASE_NAME}/search_claims">search the claims</a>.</p>'
+)
+
+
+def columns_html(table: Table) -> str:
+    """The column descriptions, folded so they do not push the rows off the first screen."""
+    items = "".join(f"<dt>{escape(column.name)}</dt><dd>{escape(column.description)}</dd>" for column in table.columns)
+    return f"<details><summary>What each column means</summary><dl>{items}</dl></details>"
 
 
 def metadata(
@@ -150,13 +208,18 @@ def metadata(
     tables = {}
     for table in TABLES:
         entry = {
-            "description_html": f"<p>{escape(table.description)}</p>" + _files_html(table, release, available),
-            "columns": {column.name: column.description for column in table.columns},
+            "description_html": f"<p>{escape(table.description)}</p>"
+            + _files_html(table, release, available)
+            + (f"<p>{escape(about.SOURCE_TEXT_STATUS)}</p>" if table.name == "sources" else "")
+            + (SEARCH_HINT if table.name == "claims" else "")
+            + columns_html(table),
         }
         if table.label_column:
             entry["label_column"] = table.label_column
         if table.name in DEFAULT_FACETS and counts.get(table.name, 0) <= DEFAULT_FACETS_MAX_ROWS:
             entry["facets"] = DEFAULT_FACETS[table.name]
+        if table.name in FACET_SIZE:
+            entry["facet_size"] = FACET_SIZE[table.name]
         if table.name in SORT:
             entry["sort"] = SORT[table.name]
         tables[table.name] = entry

@@ -14,7 +14,11 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .compat import datasette_major, split_for
 from .metadata import FILES_MOUNT, SETTINGS, metadata
+
+# Datasette 1.0's configuration (canned queries, table options); empty on 0.65.
+CONFIG_FILE = "config.json"
 
 
 @dataclass(frozen=True)
@@ -90,8 +94,9 @@ def write_config(database: ServedDatabase, workdir: Path) -> tuple[Path, Path]:
     inspected = json.loads(inspect_path.read_text(encoding="utf-8"))
     counts = {name: info["count"] for db in inspected.values() for name, info in db["tables"].items()}
     metadata_path = workdir / "metadata.json"
-    text = json.dumps(metadata(database.release, database.files, counts), indent=2)
-    metadata_path.write_text(text, encoding="utf-8")
+    described, config = split_for(metadata(database.release, database.files, counts))
+    metadata_path.write_text(json.dumps(described, indent=2), encoding="utf-8")
+    (workdir / CONFIG_FILE).write_text(json.dumps(config, indent=2), encoding="utf-8")
     return metadata_path, inspect_path
 
 
@@ -116,6 +121,8 @@ def datasette_args(database: ServedDatabase, workdir: Path, host: str, port: int
     ]
     for name, value in SETTINGS.items():
         args += ["--setting", name, str(value).lower() if isinstance(value, bool) else str(value)]
+    if datasette_major() >= 1:
+        args += ["--config", str(workdir / CONFIG_FILE)]
     return args
 
 
@@ -123,8 +130,15 @@ def make_datasette(database: ServedDatabase, workdir: Path):
     """The same server, in-process (for Datasette's own test client)."""
     from datasette.app import Datasette
 
+    from .reader import register
+
+    register()
     metadata_path, inspect_path = write_config(database, workdir)
+    config = (
+        {"config": json.loads((workdir / CONFIG_FILE).read_text(encoding="utf-8"))} if datasette_major() >= 1 else {}
+    )
     return Datasette(
+        **config,
         immutables=[str(database.path)],
         inspect_data=json.loads(inspect_path.read_text(encoding="utf-8")),
         metadata=json.loads(metadata_path.read_text(encoding="utf-8")),
@@ -140,6 +154,10 @@ def serve(release: str | None, host: str, port: int, releases_dir: Path = Path("
     # Importing Datasette's command line installs rich tracebacks (with locals) as the process's
     # excepthook; the server reports its errors itself (see errors.py).
     sys.excepthook = sys.__excepthook__
+
+    from .reader import register
+
+    register()
     database = locate(release, releases_dir)
     with tempfile.TemporaryDirectory(prefix="alliance-data-serve-") as workdir:
         cli.main(args=datasette_args(database, Path(workdir), host, port), prog_name="datasette")

@@ -1,0 +1,47 @@
+"""The release's sources/ folder: each source's text byte for byte (sources/<id>.txt) and its
+article page (sources/<id>.html, self-contained), listed in manifest.json and datapackage.json
+with their status: the author's text, not under the dataset's licence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyarrow as pa
+
+from .. import about
+from ..source_texts import SOURCES_DIR, add_to_manifest, file_entry, read_texts, write_texts
+
+ARTICLE_TABLES = ("sources", "sections", "claims", "claim_actors", "actors", "topics", "claim_links")
+
+
+def article_path(source_id: str) -> str:
+    return f"{SOURCES_DIR}/{source_id}.html"
+
+
+def write_release_sources(directory: Path, data_dir: Path, tables: dict[str, pa.Table]) -> None:
+    """Write sources/ into a release being cut, before its manifest's other files are recorded
+    and its datapackage.json is written (which describe them)."""
+    from ..article import article_html
+
+    rows = {name: tables[name].to_pylist() for name in ARTICLE_TABLES}
+    texts = read_texts(Path(data_dir), rows["sources"])
+    entries = write_texts(directory, texts)
+    for entry in entries:
+        source_id = entry["source_id"]
+        page = article_html(texts[source_id].decode("utf-8"), rows, source_id, text_href=f"{source_id}.txt")
+        (directory / article_path(source_id)).write_text(page, encoding="utf-8")
+        entry["article"] = file_entry(directory, article_path(source_id))
+    add_to_manifest(directory, entries)
+
+
+def describe_source_file(path: str) -> str | None:
+    """The datapackage.json description of a file of sources/ (None for any other path)."""
+    folder, _, name = path.partition("/")
+    if folder != SOURCES_DIR:
+        return None
+    source_id, _, suffix = name.rpartition(".")
+    if suffix == "txt":
+        return f"The full text of source {source_id}. " + about.SOURCE_TEXT_STATUS
+    return f"The article {source_id} with every claim highlighted in place (open in a browser). " + (
+        about.SOURCE_TEXT_STATUS
+    )
