@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
 import platform
 import sqlite3
 import sys
@@ -263,13 +264,34 @@ def earlier_build(directory: Path) -> str | None:
         ours = {MANIFEST_FILE} | {entry["path"] for table in manifest["tables"] for entry in table["files"].values()}
         if manifest.get("database"):
             ours.add(manifest["database"]["path"])
+        # Files in folders (the source texts, a release's other files) are listed by their paths.
+        ours |= {entry["path"] for key in ("source_texts", "other_files") for entry in manifest.get(key) or []}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return f"it is a non-empty directory and not an earlier build (no {MANIFEST_FILE} of {about.NAME} in it)"
-    foreign = sorted(p.name for p in directory.iterdir() if p.name not in ours or p.is_symlink() or not p.is_file())
+    foreign = sorted(_entries_not_listed(directory, ours))
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
         return f"it holds an earlier build and also what a build does not write ({shown})"
     return None
+
+
+def _entries_not_listed(directory: Path, listed: set[str]) -> list[str]:
+    """Entries below `directory` (relative POSIX paths) that are not listed regular files: a
+    symlink or a special file anywhere, a file not listed, a folder holding nothing listed."""
+    found = []
+    for root, folders, names in os.walk(directory, followlinks=False):
+        relative = Path(root).relative_to(directory)
+        for name in folders:
+            path = relative / name
+            if os.path.islink(directory / path) or not any(entry.startswith(f"{path.as_posix()}/") for entry in listed):
+                found.append(path.as_posix())
+        folders[:] = [name for name in folders if (relative / name).as_posix() not in found]
+        for name in names:
+            path = (relative / name).as_posix()
+            full = directory / path
+            if path not in listed or full.is_symlink() or not full.is_file():
+                found.append(path)
+    return found
 
 
 def check_output(out_dir: str | Path, data_dir: str | Path | None, advice: str = BUILD_ADVICE) -> None:
