@@ -34,6 +34,7 @@ from .exports.sqlite import PARTS, merge_parts, part_paths, write_part
 from .problems import AllianceDataError, ProblemList
 from .reading import Dataset
 from .registry import TABLES
+from .source_texts import MANIFEST_KEY as SOURCE_TEXTS_KEY
 from .validate import check, read, validate
 
 DATABASE_FILE = "alliance.db"
@@ -265,7 +266,7 @@ def earlier_build(directory: Path) -> str | None:
         if manifest.get("database"):
             ours.add(manifest["database"]["path"])
         # Files in folders (the source texts, a release's other files) are listed by their paths.
-        ours |= {entry["path"] for key in ("source_texts", "other_files") for entry in manifest.get(key) or []}
+        ours |= {entry["path"] for key in (SOURCE_TEXTS_KEY, "other_files") for entry in manifest.get(key) or []}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return f"it is a non-empty directory and not an earlier build (no {MANIFEST_FILE} of {about.NAME} in it)"
     foreign = sorted(_entries_not_listed(directory, ours))
