@@ -142,8 +142,10 @@ def linked_server(tmp_path_factory):
     shutil.copy(database_path(), copy)
     text = alliance_data.source_text("irda")
     db = sqlite3.connect(copy)
+    present = {row[1] for row in db.execute("pragma table_info(claim_links)")}
     for column in ("basis text", "signal_quote text", "signal_start integer", "signal_end integer"):
-        db.execute(f"alter table claim_links add column {column}")
+        if column.split()[0] not in present:  # the data of 1.x had no basis or signals
+            db.execute(f"alter table claim_links add column {column}")
     db.execute("update claim_links set basis = 'implicit'")
     link = db.execute("select from_claim, to_claim, relation from claim_links order by 1, 2, 3 limit 1").fetchone()
     (start,) = db.execute("select char_start from claims where claim_id = ?", [link[0]]).fetchone()

@@ -216,9 +216,11 @@ def statement_of_first_claim(out: Path) -> set[str]:
     against its checksum in the manifest."""
     manifest = json.loads((out / "manifest.json").read_text())
     entries = [entry for table in manifest["tables"] for entry in table["files"].values()] + [manifest["database"]]
+    entries += manifest.get("source_texts", [])
     for entry in entries:
         assert hashlib.sha256((out / entry["path"]).read_bytes()).hexdigest() == entry["sha256"], entry["path"]
-    assert sorted(p.name for p in out.iterdir()) == sorted([e["path"] for e in entries] + ["manifest.json"])
+    on_disk = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+    assert on_disk == sorted([e["path"] for e in entries] + ["manifest.json"])
     found = set()
     for table in (pq.read_table(out / "claims.parquet"), pacsv.read_csv(out / "claims.csv")):
         found |= {row["statement"] for row in table.to_pylist() if row["claim_id"] == "irda-s1-001"}

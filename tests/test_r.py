@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from alliance_data import about
-from alliance_data.registry import TABLES_BY_NAME
+from alliance_data.registry import TABLES, TABLES_BY_NAME
 from alliance_data.release.cut import release
 from conftest import DATA, ROOT
 
@@ -37,7 +37,7 @@ def release_dir(r_output) -> Path:
 
 def test_r_reads_every_table_in_three_formats_with_every_row(r_output):
     counts = {line[1]: [int(n) for n in line[2:5]] for line in r_output if line[0] == "rows"}
-    assert set(counts) == set(TABLES_BY_NAME)
+    assert set(counts) == {table.name for table in TABLES}
     for table, (csv, sqlite, stata) in counts.items():
         expected = pq.read_metadata(release_dir(r_output) / f"{table}.parquet").num_rows
         assert csv == sqlite == stata == expected, table

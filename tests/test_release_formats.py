@@ -282,3 +282,14 @@ def test_a_symlinked_subfolder_fails_verify(published, tmp_path):
     (copy / "stata").symlink_to(elsewhere, target_is_directory=True)
     with pytest.raises(ChecksumMismatch, match="symlinked folder"):
         verify(copy)
+
+
+def test_the_datasette_home_page_embeds_the_dataset_jsonld():
+    import json as json_module
+
+    from alliance_data.release.croissant import dataset_jsonld
+    from alliance_data.serving.metadata import home_html
+
+    page = home_html(None)
+    script = page.split('<script type="application/ld+json">', 1)[1].split("</script>", 1)[0]
+    assert json_module.loads(script) == dataset_jsonld()

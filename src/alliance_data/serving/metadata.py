@@ -6,6 +6,7 @@ from html import escape
 
 from .. import about
 from ..registry import TABLES, Table
+from ..release.citation import dataset_jsonld_block
 from .limits import MAX_RESPONSE_BYTES, SQL_THREADS
 
 DATABASE_NAME = "alliance"
@@ -184,6 +185,8 @@ def home_html(release: str | None) -> str:
         'areas of cooperation, implications, outlook and risks (open the full map)" '
         'style="width: 100%; max-width: 1100px; height: auto; border: 1px solid #ddd"></a></p>'
         f"<p><strong>Cite:</strong> {escape(about.citation(version))}</p>"
+        # The schema.org Dataset that search engines and dataset search read (as docs/index.md has it).
+        f"{dataset_jsonld_block()}"
     )
 
 
