@@ -27,11 +27,12 @@ from ..atomic import check_target, exclusive_lock, write_failed
 from ..build import build_tables, output_directory, protected_directories, write_outputs
 from ..figures import argument_maps
 from ..problems import AllianceDataError
+from ..source_texts import read_texts
 from . import codebook
 from .checksums import SUMS_FILE, sha256, write_sums
 from .datapackage import write_descriptor
 from .diff import BUMPS, _parse, bump_of, diff, read_tables, render
-from .formats import record_other_files, source_texts, write_release_formats
+from .formats import record_other_files, write_release_formats
 from .sources import write_release_sources
 
 RELEASES_DIR = Path("releases")
@@ -122,19 +123,23 @@ def release(
     tables = build_tables(data_dir)
     _, notes = check_version(version, tables, releases_dir)
     source = yaml.safe_load((Path(data_dir) / "sources.yaml").read_text(encoding="utf-8"))[0]
+    try:  # read once, checked against the SHA-256 each source records, for every file that holds it
+        texts = read_texts(Path(data_dir), tables["sources"].to_pylist())
+    except ValueError as error:
+        raise ReleaseError(f"{error}: the text changed since it was validated") from None
     releases_dir.mkdir(parents=True, exist_ok=True)
     with (
         _publishing(releases_dir, target),
         output_directory(target, data_dir, RELEASE_ADVICE, after_swap=lambda: write_index(releases_dir)) as staging,
     ):
         write_outputs(tables, staging, on_step=on_step)
-        write_release_formats(tables, source_texts(tables, Path(data_dir)), staging)
+        write_release_formats(tables, {key: text.decode("utf-8") for key, text in texts.items()}, staging)
         rows = (tables[name].to_pylist() for name in ("claims", "claim_links", "topics"))
         for name, svg in argument_maps(*rows).items():
             (staging / name).write_text(svg, encoding="utf-8")
         (staging / CODEBOOK_FILE).write_text(codebook.render(version), encoding="utf-8")
         (staging / NOTES_FILE).write_text(release_notes(version, releases_dir, notes), encoding="utf-8")
-        write_release_sources(staging, Path(data_dir), tables)
+        write_release_sources(staging, texts, tables)
         record_other_files(staging)
         write_descriptor(staging, version, source)
         write_sums(staging)
@@ -160,21 +165,12 @@ def _index_lock(releases_dir: Path) -> Iterator[None]:
     with ExitStack() as stack:
         try:
             stack.enter_context(exclusive_lock(releases_dir / INDEX_FILE))
-            listed = _listed_versions(releases_dir)
-            if listed is not None and not {r.version for r in published(releases_dir)} <= listed:
+            listed = _listed_entries(releases_dir)
+            if listed is not None and not {r.version for r in published(releases_dir)} <= set(listed):
                 write_index(releases_dir)
         except OSError as error:
             raise write_failed(releases_dir / INDEX_FILE, error) from None
         yield
-
-
-def _listed_versions(releases_dir: Path) -> set[str] | None:
-    """The versions releases/index.json lists, or None if there is no readable index."""
-    try:
-        entries = json.loads((releases_dir / INDEX_FILE).read_text(encoding="utf-8"))["releases"]
-        return {entry["version"] for entry in entries}
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
 
 
 def release_notes(version: str, releases_dir: Path, changes: str) -> str:
@@ -187,13 +183,13 @@ def release_notes(version: str, releases_dir: Path, changes: str) -> str:
     return header + changes
 
 
-def _listed_entries(releases_dir: Path) -> dict[str, dict]:
-    """The entries releases/index.json holds now, by version (none when it is absent or unreadable)."""
+def _listed_entries(releases_dir: Path) -> dict[str, dict] | None:
+    """The entries releases/index.json holds now, by version; None if there is no readable index."""
     try:
         entries = json.loads((releases_dir / INDEX_FILE).read_text(encoding="utf-8"))["releases"]
         return {entry["version"]: entry for entry in entries if isinstance(entry, dict) and "version" in entry}
     except (OSError, ValueError, KeyError, TypeError):
-        return {}
+        return None
 
 
 def index(releases_dir: Path = RELEASES_DIR) -> dict:
@@ -201,7 +197,7 @@ def index(releases_dir: Path = RELEASES_DIR) -> dict:
     it was published: rebuilt from a directory changed since, the index would vouch for the
     change; only releases it does not list yet are read from their directories."""
     entries = []
-    listed = _listed_entries(releases_dir)
+    listed = _listed_entries(releases_dir) or {}
     for item in published(releases_dir):
         if item.version in listed:
             entries.append(listed[item.version])

@@ -5,7 +5,6 @@ Each is written from the published tables, so nothing restates the data."""
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pyarrow as pa
@@ -15,22 +14,10 @@ from ..exports.annotations import ANNOTATIONS_FILE, write_annotations
 from ..exports.brat import BRAT_DIR, write_brat
 from ..exports.spreadsheet import SPREADSHEET_FILE, write_spreadsheet
 from ..exports.stata import write_stata_files
-from ..problems import AllianceDataError
 from ..registry import TABLES
 from .citation import CITATION_FILES, release_name
 from .croissant import write_croissant
 from .dataset_card import write_card
-
-
-def source_texts(tables: dict[str, pa.Table], data_dir: Path) -> dict[str, str]:
-    """Each source's text read from `data_dir/sources/`, checked against its recorded SHA-256."""
-    texts = {}
-    for source in tables["sources"].to_pylist():
-        data = (Path(data_dir) / "sources" / source["file_name"]).read_bytes()
-        if hashlib.sha256(data).hexdigest() != source["sha256"]:
-            raise AllianceDataError(f"the text of source {source['source_id']} changed since it was validated")
-        texts[source["source_id"]] = data.decode("utf-8")
-    return texts
 
 
 def write_release_formats(tables: dict[str, pa.Table], texts: dict[str, str], directory: Path) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from .. import about
-from ..source_texts import SOURCES_DIR, add_to_manifest, file_entry, read_texts, write_texts
+from ..source_texts import SOURCES_DIR, add_to_manifest, file_entry, write_texts
 
 ARTICLE_TABLES = ("sources", "sections", "claims", "claim_actors", "actors", "topics", "claim_links")
 
@@ -18,13 +18,13 @@ def article_path(source_id: str) -> str:
     return f"{SOURCES_DIR}/{source_id}.html"
 
 
-def write_release_sources(directory: Path, data_dir: Path, tables: dict[str, pa.Table]) -> None:
+def write_release_sources(directory: Path, texts: dict[str, bytes], tables: dict[str, pa.Table]) -> None:
     """Write sources/ into a release being cut, before its manifest's other files are recorded
-    and its datapackage.json is written (which describe them)."""
+    and its datapackage.json is written (which describe them). `texts` are the sources' bytes as
+    `source_texts.read_texts` gives them."""
     from ..article import article_html
 
     rows = {name: tables[name].to_pylist() for name in ARTICLE_TABLES}
-    texts = read_texts(Path(data_dir), rows["sources"])
     entries = write_texts(directory, texts)
     for entry in entries:
         source_id = entry["source_id"]
