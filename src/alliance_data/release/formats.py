@@ -45,16 +45,12 @@ def record_other_files(directory: Path) -> None:
     records every file as SHA256SUMS and datapackage.json do."""
     import json
 
-    from .checksums import sha256
+    from .checksums import release_files, sha256
 
     path = directory / MANIFEST_FILE
     manifest = json.loads(path.read_text(encoding="utf-8"))
     listed = {manifest["database"]["path"]} | {f["path"] for t in manifest["tables"] for f in t["files"].values()}
-    others = sorted(
-        file.relative_to(directory).as_posix()
-        for file in directory.rglob("*")
-        if file.is_file() and file.relative_to(directory).as_posix() not in listed | DESCRIPTORS
-    )
+    others = [name for name in release_files(directory) if name not in listed | DESCRIPTORS]
     manifest["other_files"] = [
         {"path": name, "bytes": (directory / name).stat().st_size, "sha256": sha256(directory / name)}
         for name in others
