@@ -56,6 +56,8 @@ MAX_TEXT_LENGTH = 100_000
 # The longest value in bytes, as SQLite counts: UTF-8 takes at most 4 bytes a character.
 MAX_TEXT_BYTES = 4 * MAX_TEXT_LENGTH
 Year = Annotated[StrictInt, Field(ge=-3000, le=2100)]
+# A state number of the Correlates of War or Gleditsch–Ward lists.
+StateNumber = Annotated[StrictInt, Field(ge=2, le=999)]
 
 
 def derived(description: str, **kwargs: Any) -> Any:
@@ -137,17 +139,13 @@ class Actor(Record):
     iso3: str | None = Field(
         default=None, pattern=ISO3, description="ISO 3166-1 alpha-3 code; null where none applies."
     )
-    cow_code: StrictInt | None = Field(
+    cow_code: StateNumber | None = Field(
         default=None,
-        ge=2,
-        le=999,
         description="Correlates of War state number (ccode); null where none applies. COW gives the "
         "Soviet Union and Russia the same number, 365.",
     )
-    gw_code: StrictInt | None = Field(
+    gw_code: StateNumber | None = Field(
         default=None,
-        ge=2,
-        le=999,
         description="Gleditsch–Ward state number (gwcode); null where none applies. Russia and the Soviet "
         "Union share 365, as in COW.",
     )
@@ -349,17 +347,13 @@ class ActorPair(Record):
     dyad: str = Field(pattern=DYAD, description="Sorted dyad key 'A-B' of the two actor ids, e.g. 'IRN-RUS'.")
     actor_a: str = Field(pattern=ACTOR_ID, description="The actor whose id sorts first (actors.actor_id).")
     actor_b: str = Field(pattern=ACTOR_ID, description="The actor whose id sorts second (actors.actor_id).")
-    ccode1: StrictInt | None = Field(
+    ccode1: StateNumber | None = Field(
         default=None,
-        ge=2,
-        le=999,
         description="The lower of the two actors' COW codes, as non-directed dyads are keyed in COW data "
         "(peacesciencer's ccode1); null unless both actors have COW codes and they differ.",
     )
-    ccode2: StrictInt | None = Field(
+    ccode2: StateNumber | None = Field(
         default=None,
-        ge=2,
-        le=999,
         description="The higher of the two actors' COW codes (peacesciencer's ccode2); null unless both "
         "actors have COW codes and they differ.",
     )
