@@ -107,6 +107,11 @@ def _verified_bytes(file: dict[str, Any]) -> bytes:
 BACKENDS = ("pandas", "polars")
 
 
+def _installed(version: str | None) -> bool:
+    """Whether `version` means the data shipped in this package (None: yes)."""
+    return version is None or version == manifest()["version"]
+
+
 def _check_backend(backend: str) -> None:
     if backend not in BACKENDS:
         raise ValueError(unknown_name_message("backend", backend, list(BACKENDS)))
@@ -118,7 +123,7 @@ def _arrow_table(name: str, version: str | None, base_url: str | None):
     import pyarrow.parquet as pq
 
     info = manifest()
-    if version is None or version == info["version"]:
+    if _installed(version):
         entry = _table_entry(name)
         table = pq.read_table(pa.BufferReader(_verified_bytes(_file_entry(entry, "parquet"))))
         expected = [column["name"] for column in entry["columns"]]
@@ -187,7 +192,7 @@ def load(name: str, version: str | None = None, backend: str = "pandas", base_ur
 def table_attrs(name: str, version: str | None = None, base_url: str | None = None) -> dict[str, str]:
     """What `load(name, version).attrs` holds (table, description, version, licence, citation),
     for backends whose frames carry no attributes."""
-    if version is None or version == manifest()["version"]:
+    if _installed(version):
         return _arrow_table_attrs(name)
     return _arrow_table(name, version, base_url)[1]
 
@@ -207,8 +212,9 @@ def _arrow_table_attrs(name: str) -> dict[str, str]:
 def load_all(version: str | None = None, backend: str = "pandas", base_url: str | None = None) -> dict:
     """Every table, by name, as `load` gives it."""
     _check_backend(backend)
-    names = tables() if version is None or version == manifest()["version"] else None
-    if names is None:
+    if _installed(version):
+        names = tables()
+    else:
         from .remote import release_entry
 
         names = list(release_entry(version).get("tables", {}))
