@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -33,9 +34,9 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def served():
-    """A real `alliance-data serve` on loopback, stopped at the end of the session: (url, process)."""
+@contextmanager
+def running_server(stderr=None):
+    """A real `alliance-data serve` on loopback for the block: (url, process); stopped after it."""
     import subprocess
     import sys
     import time
@@ -46,7 +47,7 @@ def served():
         [sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(port)],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=stderr if stderr is not None else subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60
@@ -59,9 +60,18 @@ def served():
                 process.kill()
                 raise RuntimeError("alliance-data serve did not start") from None
             time.sleep(0.2)
-    yield base, process
-    process.terminate()
-    process.wait(timeout=10)
+    try:
+        yield base, process
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def served():
+    """A real `alliance-data serve` on loopback, stopped at the end of the session: (url, process)."""
+    with running_server() as started:
+        yield started
 
 
 @pytest.fixture(scope="session")

@@ -12,8 +12,6 @@ import http.client
 import json
 import shutil
 import sqlite3
-import subprocess
-import sys
 import threading
 import time
 import urllib.error
@@ -28,7 +26,7 @@ from alliance_data.loading import database_path
 from alliance_data.models import MAX_TEXT_LENGTH
 from alliance_data.serving import limits
 from alliance_data.serving.limits import MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_VALUE_BYTES
-from conftest import ROOT, free_port
+from conftest import ROOT, running_server
 
 CHEAP = "/alliance/claims.json?_size=5"
 RUNAWAY = "with recursive r(i) as (select 1 union all select i + 1 from r) select count(*) from r"
@@ -38,28 +36,8 @@ RUNAWAY = "with recursive r(i) as (select 1 union all select i + 1 from r) selec
 def hostile(tmp_path_factory):
     """(base url, process, stderr file) of a server started for this module alone."""
     log = tmp_path_factory.mktemp("hostile") / "stderr.txt"
-    port = free_port()
-    with open(log, "wb") as stderr:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=stderr,
-        )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{base}/-/versions.json", timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None or time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("alliance-data serve did not start") from None
-            time.sleep(0.2)
-    yield base, process, log
-    process.terminate()
-    process.wait(timeout=10)
+    with open(log, "wb") as stderr, running_server(stderr) as (base, process):
+        yield base, process, log
 
 
 @pytest.fixture(scope="module")
