@@ -31,6 +31,9 @@ class Problem:
     field: str | None
     message: str
     fix: str
+    # What was checked, as a stable code: a rule's name (rules/catalog.py), a column check
+    # (enum, pattern, not_nullable, ...), or a record check of reading (missing, extra_forbidden, ...).
+    check: str = ""
 
     def __str__(self) -> str:
         where = self.file + (f":{self.line}" if self.line else "")
@@ -82,13 +85,14 @@ class ProblemList:
         line: int | None = None,
         record_id: str | None = None,
         field: str | None = None,
+        check: str = "",
     ) -> None:
         file = str(file)
         message = _bounded(message)
         key = (file, line or 0, record_id or "", field or "", message)
         kept = self.problems
         if self.limit is None or len(kept) < self.limit or key < _sort_key(kept[-1]):
-            problem = Problem(file, line, record_id, field, message, fix)
+            problem = Problem(file, line, record_id, field, message, fix, check)
             if self.limit is None:
                 kept.append(problem)
             elif problem in kept:

@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from .session import local_session
-from .validate import CorpusInvalid, check_corpus
+from ..problems import ValidationFailed
+from .validate import check_corpus
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -18,7 +19,7 @@ def main(argv: list[str] | None = None) -> int:
     spark = local_session(cores=arguments.cores)
     try:
         check_corpus(spark, arguments.corpus)
-    except CorpusInvalid as error:
+    except ValidationFailed as error:
         print(error, file=sys.stderr)
         return 1
     print("corpus valid")

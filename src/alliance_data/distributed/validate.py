@@ -1,10 +1,11 @@
-"""Validate a corpus on a SparkSession: pandera's pyspark schemas, then every foreign key and rule.
+"""Validate a corpus on a SparkSession with the rules of one machine.
 
-pandera's pyspark backend does not raise on invalid data: it collects its errors on the
-DataFrame (`df.pandera.errors`). They are read here, each traced to the failing records
-where the check is about rows, and returned with the failures of the foreign keys and
-rules as `Failure` rows: table, record key, field, check and message. An empty list is
-the only passing verdict; `check_corpus` raises `CorpusInvalid` otherwise.
+Each table of the corpus becomes a temporary view (with a null `_row`: a corpus's rows have
+keys, not positions). Its column constraints run as one SQL query per table, built from the
+same constraints pandera checks on one machine (`rules.columns`); every rule of
+`alliance_data.rules.RULES` runs as its own query, translated from DuckDB's dialect to Spark's
+by sqlglot. Failing rows become Problems by the rules' own messages (`rules.report`), located
+by table and record key. `check_corpus` raises ValidationFailed on any.
 
     python -m alliance_data.distributed CORPUS_DIR     # exit 1 and a report on any failure
 """
@@ -12,162 +13,196 @@ the only passing verdict; `check_corpus` raises `CorpusInvalid` otherwise.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..problems import AllianceDataError
+from ..problems import MAX_PROBLEMS, ProblemList
 from ..registry import CHECKED_TABLES, TABLES_BY_NAME, Table
+from ..rules import inputs
+from ..rules.catalog import RELATIONS, RULES
+from ..rules.columns import NOT_NULLABLE, UNIQUE_KEY, column_fix, column_message, constraints, sql_fails
+from ..rules.report import record_key, report_rule, report_unchecked
+from ..rules.rule import Rule
 from .corpus import Corpus, read_corpus
-from .rules import foreign_key_failures, foreign_keys, spark_rules
-from .schemas import UNIQUE, failing_rows, table_schema
-
-KEY_SEPARATOR = "|"
 
 
-@dataclass(frozen=True)
-class Failure:
-    """One failed check: the table, the record's primary key ('|'-joined; None when the check
-    is about a whole column), the field, the check (`rule:<name>`, `fk:<table>.<column>`,
-    `unique`, `not_nullable`, `enum`, `pattern`, ...) and what is wrong."""
+@lru_cache(maxsize=None)
+def spark_sql(query: str) -> str:
+    """A query of DuckDB's dialect in Spark's."""
+    import sqlglot
 
-    table: str
-    record: str | None
-    field: str | None
-    check: str
-    message: str
-
-    def __str__(self) -> str:
-        where = f"{self.table}" + (f" record {self.record}" if self.record else "")
-        return f"{where}: field {self.field}: {self.check}: {self.message}"
+    return sqlglot.transpile(query, read="duckdb", write="spark")[0]
 
 
-class CorpusInvalid(AllianceDataError):
-    """The corpus has failures."""
-
-    def __init__(self, failures: list[Failure]):
-        self.failures = failures
-        lines = [f"{len(failures)} failure{'s' if len(failures) != 1 else ''} in the corpus"]
-        super().__init__("\n".join(lines + [str(failure) for failure in failures[:50]]))
+def spark_type(column: Any) -> str:
+    return "bigint" if column.dtype == "integer" else "string"
 
 
-def record_key(table: Table) -> Any:
+class _Context:
+    """What messages look up on Spark: a source's text, fetched once; the run's relations."""
+
+    def __init__(self, spark: Any):
+        self.spark = spark
+        self.texts: dict[str, str | None] = {}
+        self.relations: dict[str, list[tuple[Any, ...]]] = {}
+
+    def text(self, source_id: str | None) -> str | None:
+        if source_id is None:
+            return None
+        if source_id not in self.texts:
+            rows = self.spark.table("source_texts").where(f"source_id = '{source_id.replace(chr(39), '')}'")
+            found = rows.select("text").limit(1).collect()
+            self.texts[source_id] = found[0][0] if found else None
+        return self.texts[source_id]
+
+    def relation(self, name: str) -> list[tuple[Any, ...]]:
+        return self.relations[name]
+
+
+def _register(spark: Any, corpus: Corpus) -> None:
     from pyspark.sql import functions as F
 
-    return F.concat_ws(KEY_SEPARATOR, *[F.col(name).cast("string") for name in table.primary_key])
+    for table in CHECKED_TABLES:
+        corpus[table.name].withColumn("_row", F.lit(None).cast("bigint")).createOrReplaceTempView(table.name)
+    corpus.texts.createOrReplaceTempView("source_texts")
+    empty = {
+        "invalid_ids": inputs.invalid_ids_table({}),
+        "claim_files": inputs.claim_files_table(None),
+        **inputs.vocabulary_tables(),
+    }
+    for name, table in empty.items():
+        spark.createDataFrame(table.to_pandas() if table.num_rows else [], _ddl(table)).createOrReplaceTempView(name)
 
 
-def _labelled(rows: Any, table: Table, field: str | None, check: str, message: str) -> Any:
-    """Failing rows as (table, record, field, check, message)."""
-    from pyspark.sql import functions as F
-
-    return rows.select(
-        F.lit(table.name).alias("table"),
-        record_key(table).alias("record"),
-        F.lit(field).cast("string").alias("field"),
-        F.lit(check).alias("check"),
-        F.lit(message).alias("message"),
-    )
+def _ddl(table: Any) -> str:
+    kinds = {"int64": "bigint", "string": "string"}
+    return ", ".join(f"`{field.name}` {kinds[str(field.type)]}" for field in table.schema)
 
 
-def pandera_errors(frame: Any, table: Table) -> list[dict[str, Any]]:
-    """Run the table's pandera pyspark schema; its collected errors, flattened (empty when valid)."""
-    from pandera.config import ValidationDepth, config_context
-
-    # Data checks always run, whatever PANDERA_VALIDATION_DEPTH says: a schema-only pass
-    # would report a corrupted corpus as valid.
-    with config_context(validation_depth=ValidationDepth.SCHEMA_AND_DATA):
-        validated = table_schema(table).validate(frame, lazy=True)
-    errors = []
-    for scope, by_reason in dict(validated.pandera.errors or {}).items():
-        for reason, items in by_reason.items():
-            errors.extend({**item, "scope": scope, "reason": reason} for item in items)
-    return errors
-
-
-def schema_failures(spark: Any, corpus: Corpus, table: Table) -> list[Any]:
-    """pandera's errors for a table as failure rows: those about rows traced to their records,
-    those about a whole column (type, presence, extra columns) as one failure with no record."""
-    frame = corpus[table.name]
-    parts, whole = [], []
-    for error in pandera_errors(frame, table):
-        column, check = error.get("column"), str(error.get("check"))
-        if check == UNIQUE:
-            column = None  # pandera names the schema there; the key spans several columns
-        message = f"{error['reason'].lower()}: {error.get('error')}"
-        rows = failing_rows(frame, table, column, check)
-        if rows is None:
-            whole.append(Failure(table.name, None, column, check, message))
-        else:
-            parts.append(_labelled(rows, table, column, check, message))
-            # If the trace finds no row, the verdict still stands as a failure with no record.
-            parts.append(_unlocated(spark, rows, Failure(table.name, None, column, check, message)))
-    if whole:
-        parts.append(spark.createDataFrame([tuple(vars(f).values()) for f in whole], _schema()))
-    return parts
-
-
-def _unlocated(spark: Any, rows: Any, failure: Failure) -> Any:
-    """A frame holding `failure` when `rows` is empty, else an empty frame."""
-    from pyspark.sql import functions as F
-
-    marker = spark.createDataFrame([tuple(vars(failure).values())], _schema())
-    return marker.crossJoin(rows.agg(F.count(F.lit(1)).alias("_n"))).filter("_n = 0").drop("_n")
-
-
-def _schema() -> Any:
-    import pyspark.sql.types as T
-
-    return T.StructType(
-        [
-            T.StructField("table", T.StringType()),
-            T.StructField("record", T.StringType()),
-            T.StructField("field", T.StringType()),
-            T.StructField("check", T.StringType()),
-            T.StructField("message", T.StringType()),
-        ]
-    )
-
-
-def rule_failures(corpus: Corpus) -> list[Any]:
+def column_query(table: Table) -> str:
+    """One query for every column constraint of a table: its failing values, by check."""
+    keys = ", ".join(table.primary_key)
     parts = []
-    for table, key in foreign_keys():
-        check = f"fk:{key.table}.{key.other_column}"
-        message = f"not a known {key.table}.{key.other_column}"
-        parts.append(_labelled(foreign_key_failures(corpus, table, key), table, key.column, check, message))
-    for rule, failing in spark_rules():
-        table = TABLES_BY_NAME[rule.table]
-        parts.append(_labelled(failing(corpus), table, rule.field, f"rule:{rule.name}", rule.fix))
-    return parts
+    for column in table.columns:
+        value = column.name
+        parts.append(
+            f"SELECT {keys}, '{NOT_NULLABLE}' AS check, '{value}' AS field, CAST(NULL AS VARCHAR) AS value "
+            f"FROM {table.name} WHERE {value} IS NULL"
+            if not column.nullable
+            else ""
+        )
+        for check, parameter in constraints(column):
+            parts.append(
+                f"SELECT {keys}, '{check}' AS check, '{value}' AS field, CAST({value} AS VARCHAR) AS value "
+                f"FROM {table.name} WHERE {value} IS NOT NULL AND {sql_fails(check, parameter, value)}"
+            )
+    key_match = " AND ".join(f"t.{name} IS NOT DISTINCT FROM d.{name}" for name in table.primary_key)
+    parts.append(
+        f"SELECT {', '.join('t.' + name for name in table.primary_key)}, '{UNIQUE_KEY}' AS check, "
+        "CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS value "
+        f"FROM {table.name} t JOIN (SELECT {keys} FROM {table.name} GROUP BY {keys} HAVING count(*) > 1) d "
+        f"ON {key_match}"
+    )
+    return "\nUNION ALL\n".join(part for part in parts if part)
 
 
-def corpus_failures(spark: Any, corpus: Corpus, threads: int = 4) -> list[Failure]:
-    """Every failure of the corpus, sorted; empty when it is valid.
+def _structure_problems(corpus: Corpus, table: Table, problems: ProblemList) -> bool:
+    """Missing, extra or mistyped columns: each one problem about the whole table. True when
+    the columns are as the model says (only then do the value checks run)."""
+    found = {field.name: field.dataType.simpleString() for field in corpus[table.name].schema.fields}
+    wanted = {column.name: spark_type(column) for column in table.columns}
+    ok = True
+    for name, kind in wanted.items():
+        if name not in found:
+            problems.add(table.name, f"column {name} is missing", f"add the column {name} ({kind})", field=name,
+                         check="column_in_schema")
+            ok = False
+        elif found[name] != kind:
+            problems.add(table.name, f"column {name} is {found[name]}, not {kind}", f"store {name} as {kind}",
+                         field=name, check="dtype")
+            ok = False
+    for name in sorted(set(found) - set(wanted)):
+        problems.add(table.name, f"column {name} is not in the model", "remove the column", field=name,
+                     check="column_in_dataframe")
+        ok = False
+    return ok
 
-    pandera runs one small Spark job per check; the tables are validated from `threads`
-    threads at once so that Spark schedules their jobs side by side instead of one by one.
-    """
+
+def _column_failures(spark: Any, table: Table) -> list[dict[str, Any]]:
+    return [row.asDict() for row in spark.sql(spark_sql(column_query(table))).collect()]
+
+
+def _column_problems(table: Table, failures: list[dict[str, Any]], problems: ProblemList) -> None:
+    by_name = {column.name: column for column in table.columns}
+    for values in failures:
+        check, field = values["check"], values["field"]
+        key = record_key(values[name] for name in table.primary_key)
+        message = (
+            f"duplicate key in {table.name}: "
+            + ", ".join(f"{name}={values[name]}" for name in table.primary_key)
+            if check == UNIQUE_KEY
+            else column_message(check, _typed(by_name[field], values["value"]))
+        )
+        problems.add(
+            table.name, message, column_fix(check, by_name.get(field or ""), table), record_id=key, field=field,
+            check=check,
+        )
+
+
+def _typed(column: Any, value: str | None) -> Any:
+    return int(value) if value is not None and column.dtype == "integer" else value
+
+
+def _failing(spark: Any, rule: Rule) -> list[dict[str, Any]] | Exception:
+    try:
+        return [row.asDict() for row in spark.sql(spark_sql(rule.query)).collect()]
+    except Exception as error:  # noqa: BLE001 - reported as the rule's own problem
+        return error
+
+
+def _locate(table: str, row: dict[str, Any], field: str | None) -> tuple[str, int | None, str | None]:
+    return table, None, record_key(row.get(name) for name in TABLES_BY_NAME[table].primary_key)
+
+
+def corpus_problems(spark: Any, corpus: Corpus, max_problems: int | None = MAX_PROBLEMS, threads: int = 4) -> ProblemList:
+    """Every problem of the corpus (the first `max_problems` in full, the rest counted)."""
+    problems = ProblemList(limit=max_problems)
+    _register(spark, corpus)
+    context = _Context(spark)
+    structured = [table for table in CHECKED_TABLES if _structure_problems(corpus, table, problems)]
+    for relation in RELATIONS:
+        rows = [tuple(row) for row in spark.sql(spark_sql(relation.inputs)).collect()]
+        context.relations[relation.name] = relation.compute(rows)
+        frame = spark.createDataFrame(
+            context.relations[relation.name], ", ".join(f"{n} {spark_type_of(k)}" for n, k in relation.columns)
+        )
+        frame.createOrReplaceTempView(relation.name)
+    # Spark schedules the queries of several threads side by side.
+    # Rules across tables run only on tables of the right shape.
+    rules = RULES if len(structured) == len(CHECKED_TABLES) else ()
     with ThreadPoolExecutor(threads) as pool:
-        per_table = list(pool.map(lambda table: schema_failures(spark, corpus, table), CHECKED_TABLES))
-    parts = [part for table_parts in per_table for part in table_parts]
-    parts += rule_failures(corpus)
-    union = parts[0]
-    for part in parts[1:]:
-        union = union.unionByName(part)
-    failures = {Failure(*row) for row in union.distinct().collect()}
-    return sorted(failures, key=lambda f: (f.table, f.record or "", f.field or "", f.check, f.message))
+        columns = list(pool.map(lambda table: _column_failures(spark, table), structured))
+        results = list(pool.map(lambda rule: _failing(spark, rule), rules))
+    for table, failures in zip(structured, columns, strict=True):
+        _column_problems(table, failures, problems)
+    for rule, result in zip(rules, results, strict=True):
+        if isinstance(result, Exception):
+            report_unchecked(rule, result, problems)
+        else:
+            report_rule(rule, result, _locate, context, problems)
+    return problems
 
 
-def validate_corpus(spark: Any, path: str | Path) -> list[Failure]:
-    """Validate the corpus at `path` (local or object storage) on `spark`; its failures."""
-    return corpus_failures(spark, read_corpus(spark, path))
+def spark_type_of(kind: str) -> str:
+    return {"string": "string", "integer": "bigint"}[kind]
 
 
-def raise_if_any(failures: list[Failure]) -> None:
-    if failures:
-        raise CorpusInvalid(failures)
+def validate_corpus(spark: Any, path: str | Path, max_problems: int | None = MAX_PROBLEMS) -> ProblemList:
+    """Validate the corpus at `path` (local or object storage) on `spark`; its problems."""
+    return corpus_problems(spark, read_corpus(spark, path), max_problems)
 
 
 def check_corpus(spark: Any, path: str | Path) -> None:
-    """Raise `CorpusInvalid` when the corpus at `path` has any failure."""
-    raise_if_any(validate_corpus(spark, path))
+    """Raise ValidationFailed when the corpus at `path` has any problem."""
+    validate_corpus(spark, path).raise_if_any()

@@ -1,0 +1,96 @@
+"""The value constraints of a column (`columns.Column`: enumeration, pattern, lengths, plain
+text, range) and what to do about a broken one. Which columns carry which constraint is
+defined once, in the models; each kind of constraint has its pandera form, which checks the
+columns on one machine (`schema.py`), and its SQL form, which checks them on Spark, side by
+side here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .. import plain_text
+from ..columns import Column
+from ..registry import Table
+from .sql import listed
+
+PLAIN_TEXT_FIX = (
+    "write it as visible text without control, bidirectional or zero-width characters "
+    "(retype it, or paste it as plain text)"
+)
+# pandera's own names for the nullability check and the key's uniqueness.
+NOT_NULLABLE = "not_nullable"
+UNIQUE_KEY = "multiple_fields_uniqueness"
+
+
+def constraints(column: Column) -> list[tuple[str, Any]]:
+    """Each constraint of a column as (check, parameter), in the order they are checked."""
+    found = [
+        ("enum", column.levels if column.enum else None),
+        ("pattern", column.pattern),
+        ("min_length", column.min_length or None),
+        ("max_length", column.max_length or None),
+        ("plain_text", True if column.plain else None),
+        ("ge", column.ge),
+        ("le", column.le),
+    ]
+    return [(check, parameter) for check, parameter in found if parameter is not None]
+
+
+def pandera_check(pa: Any, check: str, parameter: Any, plain: Any) -> Any:
+    """The pandera check of one constraint; `plain` is the plain-text check function."""
+    if check == "enum":
+        return pa.Check.isin(parameter, name=check, error=check)
+    if check == "pattern":
+        return pa.Check.str_matches(parameter, name=check, error=check)
+    if check == "min_length":
+        return pa.Check.str_length(min_value=parameter, name=check, error=check)
+    if check == "max_length":
+        return pa.Check.str_length(max_value=parameter, name=check, error=check)
+    if check == "plain_text":
+        return pa.Check(plain, name=check, error=check)
+    if check == "ge":
+        return pa.Check.ge(parameter, name=check, error=check)
+    return pa.Check.le(parameter, name=check, error=check)
+
+
+def sql_fails(check: str, parameter: Any, value: str) -> str:
+    """The SQL condition a value that breaks one constraint meets (nulls are not values)."""
+    if check == "enum":
+        return f"{value} NOT IN {listed(parameter)}"
+    if check == "pattern":
+        return f"NOT regexp_matches({value}, '{_anchored(parameter)}')"
+    if check == "min_length":
+        return f"length({value}) < {parameter}"
+    if check == "max_length":
+        return f"length({value}) > {parameter}"
+    if check == "plain_text":
+        return f"(regexp_matches({value}, '{plain_text.forbidden_class()}') OR NOT regexp_matches({value}, '{plain_text.visible_class()}'))"
+    if check == "ge":
+        return f"{value} < {parameter}"
+    return f"{value} > {parameter}"
+
+
+def _anchored(pattern: str) -> str:
+    """pandera's str_matches matches at the start of the value, as `re.match` does."""
+    return (pattern if pattern.startswith("^") else "^" + pattern).replace("'", "''")
+
+
+def column_fix(check: str, column: Column | None, table: Table) -> str:
+    """How to mend a value that breaks a column check."""
+    if check == UNIQUE_KEY:
+        return f"make ({', '.join(table.primary_key)}) unique: ids are never shared or reused"
+    if column is None:
+        return "see the codebook"
+    if check == "enum":
+        return f"use one of: {', '.join(column.levels)}"
+    if check == "pattern":
+        return f"write a value matching {column.pattern}"
+    if check == "max_length":
+        return f"shorten it to at most {column.max_length} characters"
+    if check == "plain_text":
+        return PLAIN_TEXT_FIX
+    return f"see the codebook: {column.description}"
+
+
+def column_message(check: str, value: Any) -> str:
+    return f"{check} check failed for value {value!r}"

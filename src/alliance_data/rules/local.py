@@ -1,0 +1,119 @@
+"""The table checks on one machine: pandera over each table's columns, then every rule's query
+in DuckDB over the dataset's Arrow tables (registered, not copied)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+
+from ..problems import ProblemList
+from ..reading import Dataset
+from ..registry import CHECKED_TABLES, TABLES_BY_NAME, Table
+from . import inputs
+from .catalog import RELATIONS, RULES
+from .columns import UNIQUE_KEY, column_fix, column_message
+from .report import record_key, report_rule, report_unchecked
+from .rule import Row
+from .schema import frame, table_schema
+
+
+class _Context:
+    """What messages look up on one machine: the dataset's texts, the run's relations."""
+
+    def __init__(self, texts: dict[str, str]):
+        self.texts = texts
+        self.relations: dict[str, list[tuple[Any, ...]]] = {}
+
+    def text(self, source_id: str | None) -> str | None:
+        return None if source_id is None else self.texts.get(source_id)
+
+    def relation(self, name: str) -> list[tuple[Any, ...]]:
+        return self.relations[name]
+
+
+def check_tables(dataset: Dataset, problems: ProblemList) -> None:
+    """Run every table's column checks and every rule; add a Problem for each failure."""
+    for table in CHECKED_TABLES:
+        check_columns(dataset, table, problems)
+    run_rules(dataset, problems)
+
+
+def check_columns(dataset: Dataset, table: Table, problems: ProblemList) -> None:
+    rows = frame(table, dataset.table(table.name))
+    try:
+        table_schema(table).validate(rows, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        _report_columns(errors.failure_cases, table, rows, dataset, problems)
+
+
+def _report_columns(
+    failures: pd.DataFrame, table: Table, rows: pd.DataFrame, dataset: Dataset, problems: ProblemList
+) -> None:
+    by_name = {column.name: column for column in table.columns}
+    for failure in failures.to_dict("records"):
+        index, check = failure["index"], str(failure["check"])
+        origin = dataset.origin(table.name, int(index)) if index is not None and pd.notna(index) else None
+        field = failure["column"] if failure["column"] in by_name else None
+        if check == UNIQUE_KEY:
+            key = ", ".join(f"{k}={rows.loc[int(index), k]}" for k in table.primary_key)
+            message = f"duplicate key in {table.name}: {key}"
+        else:
+            message = column_message(check, failure["failure_case"])
+        problems.add(
+            origin.file if origin else table.name,
+            message,
+            column_fix(check, by_name.get(field), table),
+            line=origin.line_of(field) if origin else None,
+            record_id=origin.record_id if origin else None,
+            field=field,
+            check=check,
+        )
+
+
+def run_rules(dataset: Dataset, problems: ProblemList) -> None:
+    import duckdb
+
+    context = _Context(dataset.texts)
+    with duckdb.connect() as connection:
+        for name, table in _inputs(dataset).items():
+            connection.register(name, table)
+        for relation in RELATIONS:
+            rows = connection.sql(relation.inputs).fetchall()
+            context.relations[relation.name] = relation.compute(rows)
+            connection.register(relation.name, inputs.relation_table(relation.columns, context.relations[relation.name]))
+        for rule in RULES:
+            try:
+                result = connection.sql(rule.query)
+                names = result.columns
+                failing = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+            except duckdb.Error as error:
+                report_unchecked(rule, error, problems)
+                continue
+            report_rule(rule, failing, _locator(dataset), context, problems)
+
+
+def _inputs(dataset: Dataset) -> dict[str, pyarrow.Table]:
+    tables = {}
+    for table in CHECKED_TABLES:
+        arrow = dataset.table(table.name)
+        tables[table.name] = arrow.append_column("_row", pyarrow.array(range(arrow.num_rows), pyarrow.int64()))
+    tables["source_texts"] = inputs.texts_table(dataset.texts)
+    tables["invalid_ids"] = inputs.invalid_ids_table(dataset.invalid_ids)
+    origins = dataset.origins.get("claims")
+    files = [origin.file for origin in origins] if origins and len(origins) == tables["claims"].num_rows else None
+    tables["claim_files"] = inputs.claim_files_table(files)
+    return {**tables, **inputs.vocabulary_tables()}
+
+
+def _locator(dataset: Dataset):
+    def locate(table: str, row: Row, field: str | None) -> tuple[str, int | None, str | None]:
+        origin = dataset.origin(table, int(row["_row"]))
+        if origin is None:
+            key = TABLES_BY_NAME[table].primary_key
+            return table, None, record_key(row.get(name) for name in key)
+        return origin.file, origin.line_of(field), origin.record_id
+
+    return locate
