@@ -39,4 +39,4 @@ def test_every_table_rule_is_documented_in_the_error_guide():
 
     errors = (ROOT / "docs" / "errors.md").read_text(encoding="utf-8")
     for rule in RULES:
-        assert f"`{rule.name}`" in errors, rule.name
+        assert f"`{rule.check}`" in errors, rule.check

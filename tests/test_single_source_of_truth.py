@@ -22,6 +22,7 @@ from alliance_data.models import MAX_TEXT_LENGTH
 from alliance_data.plain_text import PlainText
 from alliance_data.registry import TABLES
 from alliance_data.rules import table_schema
+from alliance_data.rules.columns import constraints
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGED = ROOT / "src" / "alliance_data" / "data"
@@ -147,9 +148,10 @@ def _plain_in_model(model, name):
 def test_text_constraints_agree(table):
     """The plain-text constraint and the length limit are in the pydantic, pandera, JSON Schema
     and Spark views of every text field, and each view refuses what the model refuses."""
-    from alliance_data.distributed.schemas import column_checks
+    from alliance_data.distributed.validate import column_query
 
     schema = table_schema(table)
+    on_spark = column_query(table)
     properties = json.loads(schema_files()[f"{table.name}.schema.json"])["properties"]
     columns = {column.name: column for column in table.columns}
     for name, base, _, enum, _ in expected_fields(table.model):
@@ -158,13 +160,15 @@ def test_text_constraints_agree(table):
         variants = properties[name].get("anyOf", [properties[name]])
         strings = [v for v in variants if v.get("type") == "string"]
         assert ("plain_text" in checks) is plain, name
-        assert ("plain_text" in {check.name for check in column_checks(columns[name])}) is plain, name
+        assert ("plain_text" in dict(constraints(columns[name]))) is plain, name
+        assert (f"'plain_text' AS check, '{name}' AS field" in on_spark) is plain, name
         if plain:
             assert [v["pattern"] for v in strings] == [plain_text.PATTERN], name
         if base == "string" and not enum:
             assert checks["max_length"].statistics["max_value"] == MAX_TEXT_LENGTH, name
             assert [v["maxLength"] for v in strings] == [MAX_TEXT_LENGTH], name
-            assert "max_length" in {check.name for check in column_checks(columns[name])}, name
+            assert dict(constraints(columns[name]))["max_length"] == MAX_TEXT_LENGTH, name
+            assert f"'max_length' AS check, '{name}' AS field" in on_spark, name
 
 
 HIDDEN = ["a\u202eb", "zero\u200bwidth", "bell\x07", "line\nbreak", "   ", "\u3000\u00a0", "\u2066x\u2069"]
@@ -179,7 +183,10 @@ def test_every_view_of_the_plain_text_constraint_refuses_the_same(value):
     import pydantic
 
     from alliance_data.models import Topic
-    from alliance_data.rules import _plain
+    import duckdb
+
+    from alliance_data.rules.columns import sql_fails
+    from alliance_data.rules.schema import _plain
 
     label = json.loads(schema_files()["topics.schema.json"])["properties"]["label"]
     for text, plain in ((value, False), ("Iran and Russia", True)):
@@ -191,3 +198,6 @@ def test_every_view_of_the_plain_text_constraint_refuses_the_same(value):
         assert jsonschema.Draft202012Validator(label).is_valid(text) is plain
         series = pd.Series([text], dtype=pd.StringDtype("pyarrow", na_value=float("nan")))
         assert bool(_plain(series).iloc[0]) is plain
+        # The SQL form the Spark path runs, here in DuckDB (tests/test_rule_engines.py runs both).
+        refused = duckdb.sql(f"SELECT {sql_fails('plain_text', True, '$value')}", params={"value": text}).fetchall()[0][0]
+        assert refused is not plain, text

@@ -31,10 +31,7 @@ def read(data_dir: str | Path = "data", max_problems: int | None = MAX_PROBLEMS)
 def check(dataset: Dataset, problems: ProblemList) -> Dataset:
     """Run every table check on a derived dataset; the dataset, or ValidationFailed with the
     given problems and every new one."""
-    from .pandera_import import without_pyspark
-
-    with without_pyspark():
-        from .rules import check_tables
+    from .rules import check_tables
 
     # Checked across tables with a file unread, what that file holds would be reported missing.
     if not dataset.unread_files:

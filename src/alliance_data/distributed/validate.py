@@ -63,9 +63,11 @@ class _Context:
 def _register(spark: Any, corpus: Corpus) -> None:
     from pyspark.sql import functions as F
 
+    # Cached: every query reads the same tables, which are read from storage once.
     for table in CHECKED_TABLES:
-        corpus[table.name].withColumn("_row", F.lit(None).cast("bigint")).createOrReplaceTempView(table.name)
-    corpus.texts.createOrReplaceTempView("source_texts")
+        frame = corpus[table.name].withColumn("_row", F.lit(None).cast("bigint")).cache()
+        frame.createOrReplaceTempView(table.name)
+    corpus.texts.cache().createOrReplaceTempView("source_texts")
     empty = {
         "invalid_ids": inputs.invalid_ids_table({}),
         "claim_files": inputs.claim_files_table(None),
@@ -154,11 +156,28 @@ def _typed(column: Any, value: str | None) -> Any:
     return int(value) if value is not None and column.dtype == "integer" else value
 
 
-def _failing(spark: Any, rule: Rule) -> list[dict[str, Any]] | Exception:
-    try:
-        return [row.asDict() for row in spark.sql(spark_sql(rule.query)).collect()]
-    except Exception as error:  # noqa: BLE001 - reported as the rule's own problem
-        return error
+def _failing_rows(spark: Any, rules: tuple[Rule, ...]) -> list[list[dict[str, Any]] | Exception]:
+    """Each rule's failing rows, from one Spark query for all of them: Spark plans and schedules
+    the rules together instead of one job after another. A rule whose query cannot be
+    translated or planned is run alone for its error."""
+    import json
+
+    parts, runnable = [], []
+    results: list[list[dict[str, Any]] | Exception] = []
+    for number, rule in enumerate(rules):
+        try:
+            query = spark_sql(rule.query)
+            spark.sql(query).schema  # noqa: B018 - plans the query: a broken one fails here
+        except Exception as error:  # noqa: BLE001 - reported as the rule's own problem
+            results.append(error)
+            continue
+        results.append([])
+        runnable.append(number)
+        parts.append(f"SELECT {number} AS _rule, to_json(struct(*), map('ignoreNullFields', 'false')) AS _failure FROM ({query})")
+    if parts:
+        for number, failure in spark.sql("\nUNION ALL\n".join(parts)).collect():
+            results[number].append(json.loads(failure))
+    return results
 
 
 def _locate(table: str, row: dict[str, Any], field: str | None) -> tuple[str, int | None, str | None]:
@@ -183,7 +202,7 @@ def corpus_problems(spark: Any, corpus: Corpus, max_problems: int | None = MAX_P
     rules = RULES if len(structured) == len(CHECKED_TABLES) else ()
     with ThreadPoolExecutor(threads) as pool:
         columns = list(pool.map(lambda table: _column_failures(spark, table), structured))
-        results = list(pool.map(lambda rule: _failing(spark, rule), rules))
+    results = _failing_rows(spark, rules)
     for table, failures in zip(structured, columns, strict=True):
         _column_problems(table, failures, problems)
     for rule, result in zip(rules, results, strict=True):

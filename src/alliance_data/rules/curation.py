@@ -8,7 +8,7 @@ from ..hedging import HEDGE_CUES
 from ..registry import TABLES, Table
 from ..reliability import CODED_FIELDS
 from .rule import Row, Rule
-from .sql import listed, literal, words
+from .sql import listed, literal, span_ok, span_text, words
 
 
 def _value_of(alias: str) -> str:
@@ -158,9 +158,8 @@ CURATION_RULES = (
                    k.cue IN {listed(HEDGE_CUES)} AS cue_known,
                    coalesce(k.char_start >= 0 AND k.char_start < k.char_end AND k.char_end <= length(t.text), false)
                        AS offsets_ok,
-                   substring(t.text, k.char_start + 1, k.char_end - k.char_start) AS found,
-                   coalesce({words("substring(t.text, k.char_start + 1, k.char_end - k.char_start)")} = k.cue, false)
-                       AS words_ok,
+                   {span_text("t.text", "k.char_start", "k.char_end")} AS found,
+                   coalesce({words(span_text("t.text", "k.char_start", "k.char_end"))} = k.cue, false) AS words_ok,
                    coalesce(k.scope = 'governing' AND c.char_start <= k.char_start AND k.char_end <= c.char_end, false)
                        AS governing_inside,
                    coalesce(k.scope = 'governing', false) <> (k.reason IS NOT NULL) AS reason_wrong
@@ -176,11 +175,10 @@ CURATION_RULES = (
         "second_segment_at_offsets",
         "second_segmentation",
         "quote",
-        """
+        f"""
         SELECT s._row, s.source_id, s.quote, s.char_start, s.char_end
         FROM second_segmentation s JOIN source_texts t ON t.source_id = s.source_id
-        WHERE NOT coalesce(s.char_start >= 0 AND s.char_start < s.char_end AND s.char_end <= length(t.text)
-                           AND substring(t.text, s.char_start + 1, s.char_end - s.char_start) = s.quote, false)
+        WHERE NOT {span_ok("t.text", "s.char_start", "s.char_end", "s.quote")}
         """,
         lambda row, context: "; ".join(
             message

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 
 from ..problems import ProblemList
@@ -17,7 +16,7 @@ from .catalog import RELATIONS, RULES
 from .columns import UNIQUE_KEY, column_fix, column_message
 from .report import record_key, report_rule, report_unchecked
 from .rule import Row
-from .schema import frame, table_schema
+from .schema import frame, pa, table_schema
 
 
 class _Context:

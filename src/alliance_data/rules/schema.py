@@ -5,13 +5,17 @@ rules across rows and tables are queries (`catalog.py`)."""
 from __future__ import annotations
 
 import pandas as pd
-import pandera.pandas as pa
 import pyarrow
 import pyarrow.compute as pc
 
 from .. import plain_text
+from ..pandera_import import without_pyspark
 from ..registry import Table
 from .columns import constraints, pandera_check
+
+# pandera would import pyspark (seconds) only to register a backend one machine never uses.
+with without_pyspark():
+    import pandera.pandas as pa
 
 # Arrow-backed text columns: pandera's pattern, set and null checks then run in Arrow's C++
 # kernels instead of one Python call per value.

@@ -5,7 +5,7 @@ with the source's title) and the blank lines between sections."""
 from __future__ import annotations
 
 from .rule import Row, Rule
-from .sql import BLANK, BLANK_IN_LINE
+from .sql import BLANK, BLANK_IN_LINE, span_text
 
 # Lines with text in a title block: the title and a byline.
 TITLE_BLOCK_LINES = 2
@@ -58,13 +58,16 @@ SECTION_RULES = (
         "section_span_valid",
         "sections",
         "char_start",
-        """
+        f"""
         SELECT s._row, s.section_id, s.char_start, s.body_start, s.char_end
         FROM sections s JOIN source_texts t ON t.source_id = s.source_id
-        WHERE NOT coalesce(
-            (s.heading IS NULL OR substring(t.text, s.char_start + 1, length(s.heading)) = s.heading)
-            AND 0 <= s.char_start AND s.char_start <= s.body_start AND s.body_start < s.char_end
-            AND s.char_end <= length(t.text), false)
+        WHERE NOT coalesce(CASE
+            WHEN 0 <= s.char_start AND s.char_start <= s.body_start AND s.body_start < s.char_end
+                 AND s.char_end <= length(t.text)
+            THEN s.heading IS NULL
+                 OR {span_text("t.text", "s.char_start", "least(s.char_end, s.char_start + length(s.heading))")}
+                    = s.heading
+            ELSE false END, false)
         """,
         lambda row, context: (
             f"section span {row['char_start']}..{row['body_start']}..{row['char_end']} "
@@ -111,9 +114,9 @@ SECTION_RULES = (
                 substring(tail_all, 1, {_EXCERPT}) AS tail
             FROM (
                 SELECT o.*, src.title, length(t.text) AS text_length,
-                       substring(t.text, 1, o.char_start) AS front_all,
-                       substring(t.text, o.prev_end + 1, o.char_start - o.prev_end) AS gap_all,
-                       substring(t.text, o.char_end + 1, length(t.text)) AS tail_all
+                       {span_text("t.text", "0", "o.char_start")} AS front_all,
+                       {span_text("t.text", "o.prev_end", "o.char_start")} AS gap_all,
+                       {span_text("t.text", "o.char_end", "length(t.text)")} AS tail_all
                 FROM ({_IN_ORDER}) o
                 JOIN source_texts t ON t.source_id = o.source_id
                 LEFT JOIN sources src ON src.source_id = o.source_id

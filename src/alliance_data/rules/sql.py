@@ -26,20 +26,29 @@ def listed(values) -> str:
     return "(" + ", ".join(literal(value) for value in values) + ")"
 
 
+def inside(text: str, start: str, end: str) -> str:
+    """A non-empty span inside the text (null when an offset is null)."""
+    return f"({start} >= 0 AND {start} < {end} AND {end} <= length({text}))"
+
+
+def span_text(text: str, start: str, end: str) -> str:
+    """text[start:end], only for offsets inside the text (null otherwise): offsets as large as
+    2**63 - 1 never reach the arithmetic."""
+    return f"CASE WHEN 0 <= {start} AND {start} <= {end} AND {end} <= length({text}) THEN substring({text}, {start} + 1, {end} - {start}) END"
+
+
 def span_ok(text: str, start: str, end: str, quote: str) -> str:
     """A non-empty span inside the text that is exactly the quote (false when anything is null)."""
-    return (
-        f"coalesce({start} >= 0 AND {start} < {end} AND {end} <= length({text}) "
-        f"AND substring({text}, {start} + 1, {end} - {start}) = {quote}, false)"
-    )
+    return f"coalesce({inside(text, start, end)} AND {span_text(text, start, end)} = {quote}, false)"
 
 
 def context_ok(text: str, start: str, end: str, prefix: str, suffix: str) -> str:
-    """The stored prefix and suffix are the CONTEXT_CHARS characters around the span."""
+    """The stored prefix and suffix are the CONTEXT_CHARS characters around a span inside the text."""
     before = f"greatest(0, {start} - {CONTEXT_CHARS})"
+    after = f"least(length({text}), {end} + {CONTEXT_CHARS})"
     return (
-        f"coalesce(substring({text}, {before} + 1, {start} - {before}) = {prefix} "
-        f"AND substring({text}, {end} + 1, {CONTEXT_CHARS}) = {suffix}, false)"
+        f"coalesce(CASE WHEN {inside(text, start, end)} THEN {span_text(text, before, start)} = {prefix} "
+        f"AND {span_text(text, end, after)} = {suffix} END, false)"
     )
 
 
