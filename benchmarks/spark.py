@@ -2,7 +2,7 @@
 
 For each size: generate a valid corpus (`benchmarks.synthetic`), write it as partitioned
 Parquet (`alliance_data.distributed.corpus`), validate it on a local Spark session
-(pandera pyspark + the rules as Spark joins) and with `alliance_data.rules.check_tables`;
+(the rules' own queries in Spark SQL) and with `alliance_data.rules.check_tables`;
 both must find nothing. Then corrupt some claims (every mutation kind), write and validate
 again; both must report the same failures, compared by (table, record, check).
 Results go to benchmarks/SPARK.md.
@@ -31,10 +31,7 @@ RESULTS = Path(__file__).with_name("SPARK.md")
 KEY_SEPARATOR = "|"  # as alliance_data.distributed.validate joins a record's key
 
 # ---------------------------------------------------------------------------------------
-# One key for a failure on either path: (table, record, check), where check is
-# `rule:<name>`, `fk:<table>.<column>`, `unique`, or `column:<field>` for a value check of a
-# column (enum, pattern, length, range, null). check_tables' problems name the field, not the
-# value check, so value checks compare per field; everything else compares exactly.
+# One key for a problem on either path: (table, record, check), by the checks' own codes.
 
 
 def key_rows_by_table(dataset: Any) -> None:
@@ -48,27 +45,8 @@ def key_rows_by_table(dataset: Any) -> None:
         ]
 
 
-def _rule_by_fix() -> dict[tuple[str, str], str]:
-    from alliance_data.rules import RULES
-
-    return {(rule.field, rule.fix): rule.name for rule in RULES}
-
-
-def problem_key(problem: Any, rules: dict[tuple[str, str], str]) -> tuple[str, str | None, str]:
-    if (problem.field, problem.fix) in rules:
-        check = "rule:" + rules[(problem.field, problem.fix)]
-    elif problem.fix.startswith("use an existing "):
-        check = "fk:" + problem.fix.split()[3]
-    elif problem.fix.startswith("make ("):
-        check = "unique"
-    else:
-        check = f"column:{problem.field}"
-    return (problem.file, problem.record_id, check)
-
-
-def failure_key(failure: Any) -> tuple[str, str | None, str]:
-    exact = failure.check.startswith(("rule:", "fk:")) or failure.check == "unique"
-    return (failure.table, failure.record, failure.check if exact else f"column:{failure.field}")
+def problem_key(problem: Any) -> tuple[str, str | None, str]:
+    return (problem.file, problem.record_id, problem.check)
 
 
 def single_machine_keys(dataset: Any) -> set[tuple[str, str | None, str]]:
@@ -77,12 +55,11 @@ def single_machine_keys(dataset: Any) -> set[tuple[str, str | None, str]]:
 
     problems = ProblemList(limit=None)  # every problem, to compare with Spark's
     check_tables(dataset, problems)
-    rules = _rule_by_fix()
-    return {problem_key(problem, rules) for problem in problems.problems}
+    return {problem_key(problem) for problem in problems.problems}
 
 
-def spark_keys(failures: list[Any]) -> set[tuple[str, str | None, str]]:
-    return {failure_key(failure) for failure in failures}
+def spark_keys(problems: Any) -> set[tuple[str, str | None, str]]:
+    return {problem_key(problem) for problem in problems.problems}
 
 
 # ---------------------------------------------------------------------------------------
@@ -118,20 +95,19 @@ def run_size(spark: Any, n_claims: int, n_corrupt: int) -> dict[str, Any]:
     try:
         _, result["write"] = _timed(write_corpus, dataset, directory / "valid")
         result["files"] = sum(1 for _ in (directory / "valid").rglob("*.parquet"))
-        failures, result["spark"] = _timed(validate_corpus, spark, directory / "valid")
+        found, result["spark"] = _timed(validate_corpus, spark, directory / "valid", None)
         problems, result["single"] = _timed(single_machine_keys, dataset)
-        result["valid_spark_failures"], result["valid_single_problems"] = len(failures), len(problems)
+        result["valid_spark_failures"], result["valid_single_problems"] = found.total, len(problems)
 
-        # The same corpus again (generation is deterministic), then corrupted: a fresh Dataset,
-        # since check_tables caches lookups on the one it has checked.
+        # The same corpus again (generation is deterministic), then corrupted.
         dataset = generate(n_claims)
         mutated = corrupt(dataset, n_corrupt, seed=1)
         derive(dataset)
         key_rows_by_table(dataset)
         write_corpus(dataset, directory / "corrupted")
-        failures, result["spark_corrupted"] = _timed(validate_corpus, spark, directory / "corrupted")
+        found, result["spark_corrupted"] = _timed(validate_corpus, spark, directory / "corrupted", None)
         problems, result["single_corrupted"] = _timed(single_machine_keys, dataset)
-        spark_side, single_side = spark_keys(failures), problems
+        spark_side, single_side = spark_keys(found), problems
         result["mutations"] = len(mutated)
         result["corrupted_keys"] = len(spark_side)
         result["only_spark"] = sorted(spark_side - single_side, key=str)
@@ -165,8 +141,9 @@ def write_results(results: list[dict[str, Any]], started: float, session_seconds
         "serialised with `flock /tmp/bench.lock`.",
         "",
         "`python -m benchmarks.spark --sizes ...`: per size, a valid synthetic corpus is written as Parquet "
-        "(claims partitioned by source, hive style) and validated on Spark (pandera pyspark schemas plus every "
-        "foreign key and rule as Spark joins, reading from disk) and with `check_tables` on the in-memory rows. "
+        "(claims partitioned by source, hive style) and validated on Spark (each table's column constraints as "
+        "one SQL query, every rule's own query translated to Spark SQL, reading from disk) and with "
+        "`check_tables` on the in-memory tables (pandera for the columns, the rules' queries in DuckDB). "
         "Then `corrupt()` mutates claims (every mutation kind), and both paths validate again; their failures "
         "are compared as sets of (table, record, check).",
         "",

@@ -1,4 +1,5 @@
-"""The table rules on Spark (pandera pyspark + Spark joins) give the verdict check_tables gives.
+"""The table rules on Spark (the rules' own queries in Spark SQL, the column constraints as SQL)
+give the verdict check_tables gives on one machine.
 
 One local Spark session for the module. Not skipped when Java or pyspark is missing: CI
 installs both (requirements.lock, .ci/run), so their absence is a failure.
@@ -11,9 +12,9 @@ from benchmarks.spark import key_rows_by_table, single_machine_keys, spark_keys
 from benchmarks.synthetic import MUTATIONS, corrupt, derive, generate
 
 from alliance_data.distributed.corpus import write_corpus
-from alliance_data.distributed.rules import SPARK_RULES, spark_rules
 from alliance_data.distributed.session import local_session
-from alliance_data.distributed.validate import CorpusInvalid, raise_if_any, schema_failures, validate_corpus
+from alliance_data.distributed.validate import spark_sql, validate_corpus
+from alliance_data.problems import ValidationFailed
 from alliance_data.rules import RULES
 
 CLAIMS = 1200  # 5 sources: small, and every table and mutation kind is present
@@ -45,46 +46,45 @@ def _corpus(tmp_path, name, n_corrupt=0):
     return dataset, write_corpus(dataset, tmp_path / name), mutated
 
 
-def test_every_rule_has_a_spark_form():
-    assert {rule.name for rule, _ in spark_rules()} == {rule.name for rule in RULES}
-    assert set(SPARK_RULES) == {rule.name for rule in RULES}
+def test_every_rule_plans_on_spark(spark, tmp_path):
+    """Each rule's one query translates to Spark SQL and plans against the corpus's tables."""
+    _, path, _ = _corpus(tmp_path, "plans")
+    problems = validate_corpus(spark, path)
+    for rule in RULES:
+        assert spark.sql(spark_sql(rule.query)).schema.fieldNames()[0] == "_row", rule.check
+    assert [str(p) for p in problems.problems if "could not be checked" in p.message] == []
 
 
 def test_valid_corpus_passes_on_both_paths(spark, tmp_path):
     dataset, path, _ = _corpus(tmp_path, "valid")
-    failures = validate_corpus(spark, path)
-    assert failures == []
-    raise_if_any(failures)  # does not raise
+    problems = validate_corpus(spark, path)
+    assert problems.total == 0
+    problems.raise_if_any()  # does not raise
     assert single_machine_keys(dataset) == set()
 
 
 def test_corrupted_corpus_gives_the_same_verdict_on_both_paths(spark, tmp_path):
     # Every mutation kind (corrupt() skips a kind where a claim does not fit it). Keys are
-    # (table, record, check); value checks of a column (enum, pattern, length, range, null)
-    # compare per field, since check_tables' problems name the field but not the check;
-    # rules, foreign keys and uniqueness compare exactly.
+    # (table, record, check): the same check codes on both paths.
     dataset, path, mutated = _corpus(tmp_path, "corrupted", 4 * len(MUTATIONS))
     assert set(mutated.values()) == set(MUTATIONS)
-    failures = validate_corpus(spark, path)
-    on_spark, on_one_machine = spark_keys(failures), single_machine_keys(dataset)
+    problems = validate_corpus(spark, path, max_problems=None)
+    on_spark, on_one_machine = spark_keys(problems), single_machine_keys(dataset)
     assert on_spark == on_one_machine
     # Not a vacuous agreement: every mutated claim is reported, by a record-level failure.
     flagged = " ".join(str(record) for _, record, _ in on_spark)
     assert [claim for claim in mutated if claim not in flagged] == []
     assert all(record is not None for _, record, _ in on_spark)
-    kinds = {check.split(":")[0] for _, _, check in on_spark}
-    assert {"rule", "fk", "unique", "column"} <= kinds
-    with pytest.raises(CorpusInvalid, match=f"{len(failures)} failures in the corpus"):
-        raise_if_any(failures)
+    checks = {check for _, _, check in on_spark}
+    assert {"foreign_key", "multiple_fields_uniqueness", "enum", "quote_at_offsets"} <= checks
+    with pytest.raises(ValidationFailed, match=f"{problems.total:,} problems found"):
+        problems.raise_if_any()
 
 
-def test_a_failing_pandera_validation_becomes_a_failure(spark):
-    """pandera's pyspark backend collects errors instead of raising; they must not pass silently."""
+def test_column_constraints_on_spark_locate_their_records(spark):
+    """Each broken value, key and missing value of a table is found with its record and check."""
     from alliance_data.distributed.corpus import Corpus
-    from alliance_data.distributed.validate import pandera_errors
-    from alliance_data.registry import TABLES_BY_NAME
 
-    table = TABLES_BY_NAME["topics"]
     rows = [
         ("area-t1", "area", "Trade", "A valid topic."),
         ("area-t1", "area", "Trade", "The same key again."),
@@ -92,18 +92,42 @@ def test_a_failing_pandera_validation_becomes_a_failure(spark):
         ("Area_T3", "area", None, "A bad id and no label."),
     ]
     topics = spark.createDataFrame(rows, "topic_id string, kind string, label string, description string")
-    assert pandera_errors(topics, table)  # pandera found something, without raising
     corpus = Corpus({"topics": topics}, texts=None, retired_ids=None)
-    failures = [tuple(row) for part in schema_failures(spark, corpus, table) for row in part.collect()]
-    located = {(record, field, check) for _, record, field, check, _ in failures}
+    from alliance_data.distributed import validate
+    from alliance_data.problems import ProblemList
+    from alliance_data.registry import TABLES_BY_NAME
+
+    table = TABLES_BY_NAME["topics"]
+    problems = ProblemList(limit=None)
+    assert validate._structure_problems(corpus, table, problems)
+    topics.createOrReplaceTempView("topics")
+    validate._column_problems(table, validate._column_failures(spark, table), problems)
+    located = {(p.record_id, p.field, p.check) for p in problems.problems}
     assert located == {
-        ("area-t1", None, "unique"),
+        ("area-t1", None, "multiple_fields_uniqueness"),
         ("area-t2", "kind", "enum"),
         ("Area_T3", "topic_id", "pattern"),
         ("Area_T3", "label", "not_nullable"),
     }
-    with pytest.raises(CorpusInvalid):
-        raise_if_any(failures)
+    with pytest.raises(ValidationFailed):
+        problems.raise_if_any()
+
+
+def test_a_table_of_the_wrong_shape_is_reported_not_crashed_on(spark):
+    from alliance_data.distributed.corpus import Corpus
+    from alliance_data.distributed.validate import _structure_problems
+    from alliance_data.problems import ProblemList
+    from alliance_data.registry import TABLES_BY_NAME
+
+    topics = spark.createDataFrame([("area-t1", 3, "x")], "topic_id string, kind bigint, extra string")
+    problems = ProblemList(limit=None)
+    assert not _structure_problems(Corpus({"topics": topics}, None, None), TABLES_BY_NAME["topics"], problems)
+    assert {(p.field, p.check) for p in problems.problems} == {
+        ("kind", "dtype"),
+        ("label", "column_in_schema"),
+        ("description", "column_in_schema"),
+        ("extra", "column_in_dataframe"),
+    }
 
 
 def _break_tables(dataset):
@@ -126,16 +150,16 @@ def _break_tables(dataset):
         {"id": "twice", "table": "topics", "reason": "second"},
     ]
     return {
-        ("sections", "syn000001-s2", "rule:sections_do_not_overlap"),
-        ("sections", "syn000002-s2", "rule:sections_cover_text"),
-        ("sections", "syn000003-s0", "rule:sections_cover_text"),
-        ("sections", "syn000004-s5", "rule:sections_cover_text"),
-        ("actors", "IRN", "rule:wikidata_qid_unique"),
-        ("actors", "RUS", "rule:wikidata_qid_unique"),
-        ("claims", claim, "rule:id_not_retired"),
-        ("actors", "IRN", "rule:id_not_retired"),
-        ("retired_ids", "gone-1", "rule:retired_id_table_known"),
-        ("retired_ids", "twice", "unique"),
+        ("sections", "syn000001-s2", "sections_do_not_overlap"),
+        ("sections", "syn000002-s2", "sections_cover_text"),
+        ("sections", "syn000003-s0", "sections_cover_text"),
+        ("sections", "syn000004-s5", "sections_cover_text"),
+        ("actors", "IRN", "wikidata_qid_unique"),
+        ("actors", "RUS", "wikidata_qid_unique"),
+        ("claims", claim, "id_not_retired"),
+        ("actors", "IRN", "id_not_retired"),
+        ("retired_ids", "gone-1", "retired_id_table_known"),
+        ("retired_ids", "twice", "multiple_fields_uniqueness"),
     }
 
 
@@ -144,7 +168,7 @@ def test_broken_sections_actors_and_curation_lists_give_the_same_verdict_on_both
     expected = _break_tables(dataset)
     derive(dataset)
     key_rows_by_table(dataset)
-    failures = validate_corpus(spark, write_corpus(dataset, tmp_path / "tables"))
-    on_spark, on_one_machine = spark_keys(failures), single_machine_keys(dataset)
+    problems = validate_corpus(spark, write_corpus(dataset, tmp_path / "tables"), max_problems=None)
+    on_spark, on_one_machine = spark_keys(problems), single_machine_keys(dataset)
     assert on_spark == on_one_machine
     assert expected <= on_spark
