@@ -24,21 +24,22 @@ def test_python_examples_run():
         exec(compile(block, "README.md", "exec"), {})
 
 
-def test_readme_lists_every_command():
+def test_readme_lists_every_command_and_no_other():
     from alliance_data.cli import main
 
-    for name in main.commands:
-        assert f"alliance-data {name}" in README, name
+    section = README.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `alliance-data ([a-z]+)", section, re.M))
+    assert listed == set(main.commands)
+
+
+def test_readme_says_how_to_run_every_maintainer_tool():
+    tools = [path for path in (ROOT / "tools").glob("*.py") if 'if __name__ == "__main__"' in path.read_text()]
+    assert tools
+    for path in tools:
+        assert f"python -m tools.{path.stem}" in README or f"python tools/{path.name}" in README, path.name
 
 
 def test_readme_cites_the_current_version():
     from alliance_data import about
 
     assert f"(version {about.__version__}) [dataset]" in README
-
-
-def test_docs_codebook_is_current():
-    from alliance_data.release import codebook
-
-    committed = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
-    assert committed == codebook.render(), "docs/codebook.md is stale: run `alliance-data package`"

@@ -7,7 +7,7 @@ from html import escape
 from .. import about
 from ..registry import TABLES, Table
 from ..release.citation import dataset_jsonld_block
-from .limits import MAX_RESPONSE_BYTES, SQL_THREADS
+from .bounds import MAX_RESPONSE_BYTES, SQL_THREADS
 
 DATABASE_NAME = "alliance"
 FILES_MOUNT = "files"
