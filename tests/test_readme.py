@@ -43,3 +43,17 @@ def test_readme_cites_the_current_version():
     from alliance_data import about
 
     assert f"(version {about.__version__}) [dataset]" in README
+
+
+def test_the_docs_and_messages_name_only_commands_that_exist():
+    from alliance_data.cli import main
+
+    texts = [
+        ROOT / "README.md",
+        *(ROOT / "docs").glob("*.md"),
+        *(ROOT / "src").rglob("*.py"),
+        *(ROOT / "src").rglob("*.md"),
+    ]
+    for path in texts:
+        named = set(re.findall(r"`(?:\.venv/bin/)?alliance-data ([a-z]+)", path.read_text(encoding="utf-8")))
+        assert named <= set(main.commands), f"{path.relative_to(ROOT)} names {sorted(named - set(main.commands))}"
