@@ -18,7 +18,7 @@ from ..models import MAX_TEXT_BYTES
 # rest of the row.
 MAX_VALUE_BYTES = 4 * MAX_TEXT_BYTES
 # Bytes of text and blob values one query may return: a row of the longest values many times
-# over, and far beyond any page of the real data (a 1,000-row page of claims is about 0.3 MB).
+# over, and far beyond any page of the real data (docs/serving.md).
 MAX_RESULT_BYTES = max(8 * 1024 * 1024, 4 * MAX_VALUE_BYTES)
 # Bytes of any response (JSON, CSV streamed or not, HTML, files): a whole result of ordinary text
 # fits four times over; one that escapes to more (`\u0000` is 6 bytes of JSON) is refused with 413.
@@ -42,12 +42,12 @@ MAX_HEAVY_WAITING = 8
 HEAVY_WAIT_SECONDS = 3.0
 SQL_THREADS = MAX_HEAVY_REQUESTS + 4
 
-# SQLite's whole heap in this process; the database is under 1 MB.
+# SQLite's whole heap in this process: many times what the small, read-only database needs.
 HARD_HEAP_LIMIT_BYTES = 256 * 1024 * 1024
 
 # SQL functions no visitor may call: fts3_tokenizer(name) returns a pointer into the process, and
-# printf (alias format) with `%.*c` and a huge precision runs on for tens of seconds after its
-# result passed the length limit, where the time limit cannot interrupt it (SQLite 3.40).
+# printf (alias format) with `%.*c` and a huge precision runs on long after its result passed
+# the length limit, where the time limit cannot interrupt it (SQLite 3.40; docs/benchmarks.md).
 DENIED_FUNCTIONS = frozenset({"fts3_tokenizer", "printf", "format"})
 
 
