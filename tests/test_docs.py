@@ -3,6 +3,7 @@ the MkDocs site builds in strict mode (a broken link fails)."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -81,3 +82,12 @@ def test_json_output_for_scripts(data_copy):
     report = json.loads(bad.output)
     assert bad.exit_code == 1 and report["valid"] is False
     assert {"file", "line", "record_id", "field", "message", "fix"} <= set(report["problems"][0])
+
+
+def test_the_tool_runs_from_the_root_of_a_clone():
+    import alliance_data
+
+    env = {**os.environ, "PYTHONPATH": str(Path(alliance_data.__file__).parents[1])}
+    command = [sys.executable, "-m", "tools.docs", "--check"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]
