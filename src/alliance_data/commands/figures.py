@@ -17,8 +17,9 @@ from .common import reports_errors
 )
 @reports_errors
 def figures(out: Path) -> None:
-    """Write the figures and the argument maps of the packaged data (deterministic SVG, and the
-    map by topic as Mermaid) into a directory.
+    """Draw the figures and argument maps of the packaged data into --out.
+
+    Deterministic SVG (the same data gives the same bytes), and the map by topic as Mermaid.
 
     \b
     Examples:
