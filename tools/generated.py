@@ -7,6 +7,7 @@ A tool gives its files as {path under the repository root: content}.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -33,12 +34,14 @@ def stale_files(files: Files, root: Path = ROOT) -> list[Path]:
 
 
 def write_files(files: Files, root: Path = ROOT) -> list[Path]:
-    """Write every generated file that changed; the paths written."""
+    """Write every generated file that changed, each replaced whole; the paths written."""
     written = []
     for path in stale_files(files, root):
         target = root / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(files[path])
+        temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+        temporary.write_bytes(files[path])
+        os.replace(temporary, target)
         written.append(path)
     return written
 

@@ -28,7 +28,7 @@ SCHEMA = Path("schema")
 PACKAGE_DIR = ROOT / "src" / "alliance_data"
 PACKAGE_DATA_DIR = PACKAGE_DIR / "data"
 PACKAGED_FORMATS = ("parquet", "sqlite")
-PACKAGE_ADVICE = "the package's data directory holds only what a build writes: give the data directory elsewhere."
+PACKAGE_ADVICE = "Keep only a build in the package's data directory, and the data directory outside it."
 
 
 def package(data_dir: str | Path = DATA, out_dir: str | Path = PACKAGE_DATA_DIR) -> BuildResult:
