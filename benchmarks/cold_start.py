@@ -21,9 +21,9 @@ TARGET = 1.10
 
 
 def _commands() -> dict[str, str]:
-    from alliance_data.build import PACKAGE_DATA_DIR
+    from importlib.resources import files
 
-    path = PACKAGE_DATA_DIR / "claims.parquet"
+    path = files("alliance_data").joinpath("data", "claims.parquet")
     return {
         "load": "import alliance_data; alliance_data.load('claims')",
         "floor": f"import pandas, pyarrow.parquet as pq; pq.read_table({str(path)!r}).to_pandas()",

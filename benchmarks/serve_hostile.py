@@ -63,7 +63,7 @@ CHEAP = "/alliance/claims.json?_size=5"
 
 
 def response_cap() -> int:
-    from alliance_data.serving.limits import MAX_RESPONSE_BYTES
+    from alliance_data.serving.bounds import MAX_RESPONSE_BYTES
 
     return MAX_RESPONSE_BYTES
 

@@ -14,8 +14,8 @@ import pytest
 
 import alliance_data
 from alliance_data.article import article_html, build, link_key
-from alliance_data.docs_pages import ARTICLE_TABLES
 from alliance_data.figures import _records
+from alliance_data.release.sources import ARTICLE_TABLES
 
 TEXT = "Title\n\nby Someone\n\nHeading One\n\nAlpha beta gamma delta. Epsilon zeta."
 SOURCE = {"source_id": "tx", "title": "Title", "language": "en", "note": None}

@@ -3,6 +3,8 @@ the MkDocs site builds in strict mode (a broken link fails)."""
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -10,17 +12,31 @@ from pathlib import Path
 import click
 import yaml
 from click.testing import CliRunner
+from tools import docs as docs_tool
 
 from alliance_data.cli import main
-from alliance_data.docs_pages import pages
 from conftest import ROOT
 
 DOCS = ROOT / "docs"
 
 
 def test_generated_pages_are_current():
-    for name, content in pages().items():
-        assert (DOCS / name).read_text(encoding="utf-8") == content, f"docs/{name} is stale: run `alliance-data docs`"
+    assert docs_tool.check() == [], "run `python -m tools.docs`"
+
+
+def test_a_stale_page_is_reported(tmp_path):
+    shutil.copytree(DOCS, tmp_path / "docs")
+    (tmp_path / "docs" / "codebook.md").write_text("an old codebook\n", encoding="utf-8")
+    (tmp_path / "docs" / "article" / "irda.html").unlink()
+    assert docs_tool.check(tmp_path) == ["docs/codebook.md", "docs/article/irda.html"]
+    assert docs_tool.write(tmp_path) == ["docs/codebook.md", "docs/article/irda.html"]
+    assert docs_tool.check(tmp_path) == []
+
+
+def test_the_cli_reference_names_each_command_once():
+    reference = (DOCS / "cli.md").read_text(encoding="utf-8")
+    assert "alliance-data alliance-data" not in reference
+    assert "Usage: alliance-data validate [OPTIONS]" in reference
 
 
 def test_every_command_has_help_with_examples_and_is_documented():
@@ -66,3 +82,12 @@ def test_json_output_for_scripts(data_copy):
     report = json.loads(bad.output)
     assert bad.exit_code == 1 and report["valid"] is False
     assert {"file", "line", "record_id", "field", "message", "fix"} <= set(report["problems"][0])
+
+
+def test_the_tool_runs_from_the_root_of_a_clone():
+    import alliance_data
+
+    env = {**os.environ, "PYTHONPATH": str(Path(alliance_data.__file__).parents[1])}
+    command = [sys.executable, "-m", "tools.docs", "--check"]
+    result = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr[-2000:]

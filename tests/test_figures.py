@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import re
+import shutil
 
 from click.testing import CliRunner
+from tools import figures as figures_tool
+from tools.figures import readme_with_map
 
 import alliance_data
-from alliance_data.argument_map import claim_graph, to_mermaid, topic_graph
+from alliance_data.argument_map import claim_graph, topic_graph
 from alliance_data.cli import main
-from alliance_data.commands.figures import readme_with_map
 from alliance_data.figures import _records
 from conftest import ROOT
 
@@ -20,22 +22,35 @@ def rows(name):
     return _records(alliance_data.load(name))
 
 
-def test_figures_are_current_and_deterministic(tmp_path):
-    for attempt in ("a", "b"):
-        result = CliRunner().invoke(
-            main, ["figures", "--out", str(tmp_path / attempt), "--readme", str(tmp_path / "none")]
-        )
-        assert result.exit_code == 0, result.output
-    first = {p.name: p.read_bytes() for p in (tmp_path / "a").iterdir()}
-    assert first == {p.name: p.read_bytes() for p in (tmp_path / "b").iterdir()}
-    committed = {p.name: p.read_bytes() for p in FIGURES.iterdir()}
-    assert committed == first, "docs/figures is stale: run `alliance-data figures`"
+def test_figures_and_the_readme_map_are_current():
+    assert figures_tool.check() == [], "run `python -m tools.figures`"
 
 
-def test_readme_shows_the_current_map_and_two_figures():
+def test_figures_are_deterministic_and_the_command_draws_the_same(tmp_path):
+    drawn = figures_tool.figures()
+    assert figures_tool.figures() == drawn
+    result = CliRunner().invoke(main, ["figures", "--out", str(tmp_path / "mine")])
+    assert result.exit_code == 0, result.output
+    mine = {p.name: p.read_bytes() for p in (tmp_path / "mine").iterdir()}
+    assert mine == {path.name: content for path, content in drawn.items() if path.parent == FIGURES.relative_to(ROOT)}
+
+
+def test_a_stale_figure_or_map_is_reported(tmp_path):
+    shutil.copytree(FIGURES, tmp_path / "docs" / "figures")
+    (tmp_path / "docs" / "figures" / "actor-network.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "docs" / "figures" / "old.svg").write_text("<svg/>", encoding="utf-8")
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    mermaid = to_mermaid(topic_graph(rows("claims"), rows("claim_links"), rows("topics")))
-    assert readme_with_map(readme, mermaid) == readme, "README map is stale: run `alliance-data figures`"
+    (tmp_path / "README.md").write_text(readme.replace("flowchart LR", "flowchart TD", 1), encoding="utf-8")
+    assert figures_tool.check(tmp_path) == [
+        "docs/figures/actor-network.svg",
+        "README.md",
+        "docs/figures/old.svg (not a figure this tool writes: remove it)",
+    ]
+
+
+def test_readme_shows_the_map_and_two_figures():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme_with_map(readme, "flowchart LR\n") != readme  # the block the tool fills is there
     assert "```mermaid\nflowchart LR" in readme
     assert len(re.findall(r"!\[[^\]]+\]\(docs/figures/[a-z-]+\.svg\)", readme)) >= 2
 

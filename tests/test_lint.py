@@ -14,10 +14,10 @@ def ruff(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_ruff_check_is_clean():
-    result = ruff("check", "src", "tests")
+    result = ruff("check", "src", "tests", "tools")
     assert result.returncode == 0, result.stdout
 
 
 def test_ruff_format_is_clean():
-    result = ruff("format", "--check", "src", "tests")
+    result = ruff("format", "--check", "src", "tests", "tools")
     assert result.returncode == 0, result.stdout

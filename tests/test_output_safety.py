@@ -1,4 +1,4 @@
-"""Where outputs go: `build`, `package` and `release` never delete or mix what they did not
+"""Where outputs go: `build`, `release` and `tools/package.py` never delete or mix what they did not
 create, two runs into one place never mix, and a full disk is one clear message."""
 
 from __future__ import annotations
@@ -183,19 +183,23 @@ def test_release_refuses_an_output_it_must_not_write(repo, case):
     assert snapshot(repo.parent) == before
 
 
-def test_package_refuses_to_replace_what_it_did_not_write(repo, monkeypatch):
-    from alliance_data import build as build_module
+def test_package_refuses_to_replace_what_it_did_not_write(repo):
+    from tools.package import package
+
+    from alliance_data.atomic import OutputRefused
 
     shipped = repo / "src" / "alliance_data" / "data"
     shutil.copytree(repo / "build", shipped)
     (shipped / "notes.txt").write_text("a curator's notes")
-    monkeypatch.setattr(build_module, "PACKAGE_DATA_DIR", shipped)
     before = snapshot(repo.parent)
-    assert_refused(invoke("package", "data"), "also what a build does not write (notes.txt)")
+    with pytest.raises(OutputRefused, match=r"also what a build does not write \(notes.txt\)"):
+        package("data", shipped)
+    assert snapshot(repo.parent) == before
     # A data directory that holds the package's data directory is refused too.
     (shipped / "notes.txt").unlink()
     before = snapshot(repo.parent)
-    assert_refused(invoke("package", "src"), "it lies inside the data directory")
+    with pytest.raises(OutputRefused, match="it lies inside the data directory"):
+        package("src", shipped)
     assert snapshot(repo.parent) == before
 
 

@@ -1,27 +1,35 @@
-"""The data shipped in the package is what data/ builds to today."""
+"""The data shipped in the package is what data/ builds to today (`python -m tools.package`)."""
 
 from __future__ import annotations
 
-import sqlite3
+from tools import package as package_tool
 
-import pyarrow.parquet as pq
-
-from alliance_data.build import DATABASE_FILE, PACKAGE_DATA_DIR, package
-from alliance_data.registry import TABLES
-from conftest import DATA
+from conftest import DATA, replace_in
 
 
-def dump(path):
-    db = sqlite3.connect(path)
-    return list(db.iterdump())
+def test_packaged_data_is_current():
+    assert package_tool.stale_data(DATA) == [], "run `python -m tools.package`"
 
 
-def test_packaged_data_is_current(tmp_path):
-    fresh = package(DATA, tmp_path / "fresh").directory
-    for table in TABLES:
-        packaged = pq.read_table(PACKAGE_DATA_DIR / f"{table.name}.parquet")
-        rebuilt = pq.read_table(fresh / f"{table.name}.parquet")
-        assert packaged.equals(rebuilt, check_metadata=True), (
-            f"packaged {table.name} is stale against data/: run `alliance-data package`"
-        )
-    assert dump(PACKAGE_DATA_DIR / DATABASE_FILE) == dump(fresh / DATABASE_FILE), "run `alliance-data package`"
+def test_packaged_data_of_other_data_is_stale(data_copy):
+    replace_in(
+        data_copy / "topics.yaml", "label: Long roots of the relationship", "label: Old roots of the relationship"
+    )
+    stale = package_tool.stale_data(data_copy)
+    assert "src/alliance_data/data/topics.parquet" in stale
+    assert "src/alliance_data/data/alliance.db" in stale
+    assert "src/alliance_data/data/claims.parquet" not in stale
+
+
+def test_a_refused_output_is_one_message_and_exit_status_2(capsys):
+    from tools.generated import run
+
+    from alliance_data.atomic import OutputRefused
+
+    def refused():
+        raise OutputRefused("the package's data directory holds what a build does not write")
+
+    assert run("package", check=list, write=refused, argv=[]) == 2
+    assert capsys.readouterr().err == "error: the package's data directory holds what a build does not write\n"
+    assert run("package", check=lambda: ["schema/x.schema.json"], write=list, argv=["--check"]) == 1
+    assert capsys.readouterr().err == "stale: schema/x.schema.json\n"

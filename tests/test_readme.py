@@ -24,11 +24,19 @@ def test_python_examples_run():
         exec(compile(block, "README.md", "exec"), {})
 
 
-def test_readme_lists_every_command():
+def test_readme_lists_every_command_and_no_other():
     from alliance_data.cli import main
 
-    for name in main.commands:
-        assert f"alliance-data {name}" in README, name
+    section = README.split("## Command line", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `alliance-data ([a-z]+)", section, re.M))
+    assert listed == set(main.commands)
+
+
+def test_readme_says_how_to_run_every_maintainer_tool():
+    tools = [path for path in (ROOT / "tools").glob("*.py") if 'if __name__ == "__main__"' in path.read_text()]
+    assert tools
+    for path in tools:
+        assert f"python -m tools.{path.stem}" in README or f"python tools/{path.name}" in README, path.name
 
 
 def test_readme_cites_the_current_version():
@@ -37,8 +45,15 @@ def test_readme_cites_the_current_version():
     assert f"(version {about.__version__}) [dataset]" in README
 
 
-def test_docs_codebook_is_current():
-    from alliance_data.release import codebook
+def test_the_docs_and_messages_name_only_commands_that_exist():
+    from alliance_data.cli import main
 
-    committed = (ROOT / "docs" / "codebook.md").read_text(encoding="utf-8")
-    assert committed == codebook.render(), "docs/codebook.md is stale: run `alliance-data package`"
+    texts = [
+        ROOT / "README.md",
+        *(ROOT / "docs").glob("*.md"),
+        *(ROOT / "src").rglob("*.py"),
+        *(ROOT / "src").rglob("*.md"),
+    ]
+    for path in texts:
+        named = set(re.findall(r"`(?:\.venv/bin/)?alliance-data ([a-z]+)", path.read_text(encoding="utf-8")))
+        assert named <= set(main.commands), f"{path.relative_to(ROOT)} names {sorted(named - set(main.commands))}"

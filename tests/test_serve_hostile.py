@@ -24,8 +24,8 @@ import pytest
 
 from alliance_data.loading import database_path
 from alliance_data.models import MAX_TEXT_LENGTH
-from alliance_data.serving import limits
-from alliance_data.serving.limits import MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_VALUE_BYTES
+from alliance_data.serving import bounds
+from alliance_data.serving.bounds import MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_VALUE_BYTES
 from conftest import ROOT, running_server
 
 CHEAP = "/alliance/claims.json?_size=5"
@@ -134,7 +134,7 @@ def test_memory_stays_bounded_through_a_flood_of_the_worst_queries(hostile):
 
 def test_heavy_requests_beyond_the_limit_wait_then_get_a_clear_503(base):
     # More runaway queries at once than may run and wait: the rest are refused at once, with Retry-After.
-    clients = limits.MAX_HEAVY_REQUESTS + limits.MAX_HEAVY_WAITING + 4
+    clients = bounds.MAX_HEAVY_REQUESTS + bounds.MAX_HEAVY_WAITING + 4
     with ThreadPoolExecutor(clients) as pool:
         answers = list(pool.map(lambda _: get(base, sql_path(RUNAWAY), timeout=60), range(clients)))
     statuses = [status for status, _, _ in answers]

@@ -1,8 +1,7 @@
 """The build: validate a data directory, then write every table as Parquet, CSV and SQLite,
 with a manifest, into a directory that appears atomically.
 
-`build()` is what `alliance-data build` runs; `package()` writes the subset that ships
-inside the wheel (Parquet, SQLite, manifest) into src/alliance_data/data/.
+`build()` is what `alliance-data build` runs.
 """
 
 from __future__ import annotations
@@ -40,9 +39,6 @@ from .validate import check, read, validate
 DATABASE_FILE = "alliance.db"
 MANIFEST_FILE = "manifest.json"
 ALL_FORMATS = ("parquet", "csv", "sqlite")
-PACKAGED_FORMATS = ("parquet", "sqlite")
-PACKAGE_DATA_DIR = Path(__file__).parent / "data"
-PACKAGE_ADVICE = "`package` writes the package's data directory and nothing else: give it a data directory elsewhere."
 BUILD_ADVICE = "Give --out a new or empty directory or an earlier build, outside the data directory (e.g. --out build)."
 
 
@@ -393,10 +389,3 @@ def build(
         on_step("validating")
     dataset, problems = read(data_dir)
     return build_dataset(dataset, problems, out_dir, formats, on_step)
-
-
-def package(data_dir: str | Path = "data", out_dir: str | Path | None = None) -> BuildResult:
-    """Refresh the data that ships inside the package (what `load()` and `serve` read)."""
-    out_dir = PACKAGE_DATA_DIR if out_dir is None else out_dir
-    check_output(out_dir, data_dir, PACKAGE_ADVICE)
-    return build(data_dir, out_dir, PACKAGED_FORMATS)

@@ -10,9 +10,7 @@ from .commands.build import build
 from .commands.coverage import coverage
 from .commands.describe import describe
 from .commands.diff import diff
-from .commands.docs import docs
 from .commands.figures import figures
-from .commands.package import package
 from .commands.release import release
 from .commands.releases import releases
 from .commands.reliability import reliability
@@ -28,7 +26,8 @@ def main() -> None:
     """alliance-data: the claims of "Iran And Russia: A Deepening Alliance" as a validated dataset."""
 
 
-# Explicit registration, in the order a user meets them: look, curate, publish, document.
+# Explicit registration, in the order a user meets them: look, curate, publish, draw.
+# The maintainer tools that write into the repository (packaged data, docs pages) are in tools/.
 for command in (
     show,
     describe,
@@ -38,13 +37,11 @@ for command in (
     coverage,
     reliability,
     build,
-    package,
     release,
     releases,
     diff,
     verify,
     figures,
-    docs,
 ):
     main.add_command(command)
 

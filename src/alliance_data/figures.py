@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .argument_map import KIND_FILL, claim_graph, to_svg, topic_graph
+from .argument_map import KIND_FILL, claim_graph, to_mermaid, to_svg, topic_graph
 from .vocabulary import Certainty, Kind
 
 if TYPE_CHECKING:
@@ -153,6 +153,14 @@ def argument_maps(claims: list[dict], links: list[dict], topics: list[dict], lin
     }
 
 
+MERMAID_MAP = "argument-map.mmd"
+
+
+def mermaid_map(tables: dict[str, pd.DataFrame]) -> str:
+    """The argument map by topic as a Mermaid diagram (what the README shows)."""
+    return to_mermaid(topic_graph(*(_records(tables[name]) for name in ("claims", "claim_links", "topics"))))
+
+
 FIGURES: dict[str, Callable[[dict[str, pd.DataFrame], Path], None]] = {
     "claims-by-section.svg": lambda t, p: claims_by_section(t["claims"], t["sections"], p),
     "certainty-by-kind.svg": lambda t, p: certainty_by_kind(t["claims"], p),
@@ -161,7 +169,7 @@ FIGURES: dict[str, Callable[[dict[str, pd.DataFrame], Path], None]] = {
 
 
 def write_figures(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Every figure and both argument maps into `out`."""
+    """Every figure and both argument maps (SVG, and the map by topic as Mermaid) into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, draw in FIGURES.items():
@@ -171,7 +179,8 @@ def write_figures(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     for name, svg in argument_maps(*rows).items():
         (out / name).write_text(svg, encoding="utf-8")
         written.append(out / name)
-    return written
+    (out / MERMAID_MAP).write_text(mermaid_map(tables), encoding="utf-8")
+    return [*written, out / MERMAID_MAP]
 
 
-__all__ = ["FIGURES", "KIND_FILL", "argument_maps", "write_figures"]
+__all__ = ["FIGURES", "KIND_FILL", "MERMAID_MAP", "argument_maps", "mermaid_map", "write_figures"]

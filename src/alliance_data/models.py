@@ -50,7 +50,7 @@ Offset = Annotated[StrictInt, Field(ge=0)]
 Text = Annotated[str, PlainText()]
 
 # The longest text value of any column, in characters (Python string length): the build refuses
-# anything longer, and the server's SQLite length limit (serving/limits.py) is derived from it,
+# anything longer, and the server's SQLite length limit (serving/bounds.py) is derived from it,
 # so every value that builds can be served.
 MAX_TEXT_LENGTH = 100_000
 # The longest value in bytes, as SQLite counts: UTF-8 takes at most 4 bytes a character.

@@ -1,8 +1,8 @@
 """Importing pandera's pandas API without pyspark.
 
 When pyspark is installed, `import pandera` imports `pyspark.pandas` (to patch type hints we do
-not use), which costs seconds and warns about the pandas version on every command that
-validates. The Spark path (`alliance_data.distributed`) imports pyspark itself when it runs.
+not use), which is slow and warns about the pandas version on every command that validates.
+The Spark path (`alliance_data.distributed`) imports pyspark itself when it runs.
 """
 
 from __future__ import annotations

@@ -84,7 +84,7 @@ def check_version(version: str, tables: dict, releases_dir: Path) -> tuple[Relea
     if version != about.__version__:
         raise ReleaseError(
             f"version {version} is not the package version {about.__version__}: set __version__ in "
-            "src/alliance_data/about.py (the one place for it), run `alliance-data package`, then release"
+            "src/alliance_data/about.py (the one place for it), run `python -m tools.package`, then release"
         )
     if (releases_dir / f"v{version}").exists():
         raise ReleaseError(f"v{version} is already published and is never overwritten: release a new version")

@@ -1,8 +1,8 @@
 """Error responses that never block the event loop, with the status the visitor caused.
 
 Datasette's own handler prints a `rich` traceback with every local variable, synchronously on the
-event loop (a fraction of a second each: two clients asking for missing pages slowed every other
-page), and fails on exceptions raised outside an `except` block, turning those 404s into 500s.
+event loop (so two clients asking for missing pages slowed every other page), and fails on
+exceptions raised outside an `except` block, turning those 404s into 500s.
 Here an error is answered as Datasette would (its JSON error or its error page) without printing;
 a server fault is logged as one line.
 

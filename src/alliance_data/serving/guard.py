@@ -22,7 +22,7 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from .limits import (
+from .bounds import (
     HEAVY_PARAMETERS,
     HEAVY_WAIT_SECONDS,
     MAX_HEAVY_REQUESTS,

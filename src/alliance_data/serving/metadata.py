@@ -7,22 +7,22 @@ from html import escape
 from .. import about
 from ..registry import TABLES, Table
 from ..release.citation import dataset_jsonld_block
-from .limits import MAX_RESPONSE_BYTES, SQL_THREADS
+from .bounds import MAX_RESPONSE_BYTES, SQL_THREADS
 
 DATABASE_NAME = "alliance"
 FILES_MOUNT = "files"
 
-# Settings, each with why. The database is small (under 1 MB) and read-only.
+# Settings, each with why. The database is small and read-only.
 SETTINGS = {
     # Analysts' real queries here finish in milliseconds; one second is ample headroom and
     # stops runaway queries (recursive CTEs, cross joins) before they tie up a thread.
     "sql_time_limit_ms": 1000,
     # Every table but the largest fits in one response; CSV export streams the rest.
     "max_returned_rows": 1000,
-    # Facets run on indexed columns of small tables; 500 ms is never reached in practice.
+    # Facets run on indexed columns of small tables, far inside this limit.
     "facet_time_limit_ms": 500,
     "default_page_size": 50,
-    # The whole database file (under 1 MB) is a download like the table files; within the response cap.
+    # The whole database file is a download like the table files; within the response cap.
     "allow_download": True,
     "suggest_facets": False,
     # Threads that run SQL: the heavy requests the guard admits at once, and four for every other page.
@@ -32,9 +32,9 @@ SETTINGS = {
 }
 
 # Default facets are shown on tables up to this many rows. Each facet is a GROUP BY over the
-# whole table: at 1M synthetic claims about 0.2 s each even on an index, so five default facets
-# made every claims page take 1.1 s. Beyond this size a facet is one click away instead, and
-# one facet still fits in facet_time_limit_ms (see docs/benchmarks.md).
+# whole table, even on an index, so on a large table default facets would slow every page of it.
+# Beyond this size a facet is one click away instead, and one facet still fits in
+# facet_time_limit_ms (measured in docs/benchmarks.md).
 DEFAULT_FACETS_MAX_ROWS = 100_000
 
 # On claims: the short facets a reader uses first, and actors through claim_actors (the actor

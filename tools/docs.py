@@ -1,34 +1,43 @@
-"""Reference pages of the documentation site generated from the code, never written by hand:
-the codebook (from the models), the CLI reference (from the commands' own help) and the
-release history (from releases/index.json)."""
+"""Write the reference pages of the documentation site, generated from the code and never
+written by hand: the codebook (from the models), the CLI reference (from the commands' own
+help), the release history (from releases/index.json) and the article page of every source.
+
+Run from the repository root after changing a model, a command's help, a release or the data
+(after `python -m tools.package`): `python -m tools.docs`, then `mkdocs build --strict`.
+`python -m tools.docs --check` lists stale pages; tests/test_docs.py runs it.
+"""
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import click
+from tools.generated import ROOT, Files, as_bytes, run, stale_files, write_files
 
-from .release import codebook
+from alliance_data.release import codebook
 
+DOCS = Path("docs")
+RELEASES = ROOT / "releases"
 EXIT_CODES = {
     0: "success",
     1: "the data or a file has problems (validation, coverage, checksums, a refused release); nothing was written",
     2: "wrong usage: an unknown command, option, table or version",
 }
-
+GENERATED_BY = "`python -m tools.docs`"
 
 # What `verify` checks and what only a checksum published elsewhere can (in docs/releases.md).
-TRUST_MODEL = Path(__file__).with_name("release") / "trust_model.md"
+TRUST_MODEL = ROOT / "src" / "alliance_data" / "release" / "trust_model.md"
 
 
 def cli_reference() -> str:
-    from .cli import main
+    from alliance_data.cli import main
 
     lines = [
         "# Command-line reference",
         "",
-        "<!-- Generated from the commands' own help by `alliance-data docs`; do not edit. -->",
+        f"<!-- Generated from the commands' own help by {GENERATED_BY}; do not edit. -->",
         "",
         "Every command takes `--help`. Output is coloured on a terminal and plain otherwise (and",
         "whenever `NO_COLOR` is set); `validate`, `coverage` and `diff` take `--json` for scripts.",
@@ -49,18 +58,18 @@ def cli_reference() -> str:
     lines += ["", "## alliance-data", "", "```", main.get_help(context).rstrip(), "```"]
     for name in sorted(main.commands):
         command = main.commands[name]
-        sub = click.Context(command, info_name=f"alliance-data {name}", parent=context, **settings)
+        sub = click.Context(command, info_name=name, parent=context, **settings)
         lines += ["", f"## alliance-data {name}", "", "```", command.get_help(sub).rstrip(), "```"]
     return "\n".join(lines) + "\n"
 
 
-def release_history(releases_dir: Path = Path("releases")) -> str:
+def release_history(releases_dir: Path = RELEASES) -> str:
     index_path = releases_dir / "index.json"
     releases = json.loads(index_path.read_text(encoding="utf-8"))["releases"] if index_path.exists() else []
     lines = [
         "# Release history",
         "",
-        "<!-- Generated from releases/index.json by `alliance-data docs`; do not edit. -->",
+        f"<!-- Generated from releases/index.json by {GENERATED_BY}; do not edit. -->",
         "",
         "Every release is published once under `releases/vVERSION/` and never changed. Check a",
         "download with `sha256sum -c SHA256SUMS` (or `alliance-data verify VERSION`).",
@@ -83,15 +92,12 @@ def release_history(releases_dir: Path = Path("releases")) -> str:
     return "\n".join(lines) + "\n"
 
 
-ARTICLE_TABLES = ("sources", "sections", "claims", "claim_actors", "actors", "topics", "claim_links")
-
-
 def article_pages() -> dict[str, str]:
     """The article page of every packaged source (article/<source_id>.html), self-contained."""
     import alliance_data
-
-    from .article import article_html
-    from .figures import _records
+    from alliance_data.article import article_html
+    from alliance_data.figures import _records
+    from alliance_data.release.sources import ARTICLE_TABLES
 
     tables = {name: _records(alliance_data.load(name)) for name in ARTICLE_TABLES}
     return {
@@ -102,21 +108,24 @@ def article_pages() -> dict[str, str]:
     }
 
 
-def pages() -> dict[str, str]:
-    """Path under docs/ -> content of every generated page."""
-    return {
+def pages() -> Files:
+    """Path under the repository root -> content of every generated page."""
+    contents = {
         "codebook.md": codebook.render(),
         "cli.md": cli_reference(),
         "releases.md": release_history(),
         **article_pages(),
     }
+    return {DOCS / name: as_bytes(content) for name, content in contents.items()}
 
 
-def write_pages(docs_dir: Path = Path("docs")) -> list[Path]:
-    written = []
-    for name, content in pages().items():
-        path = docs_dir / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(content, encoding="utf-8")
-        written.append(path)
-    return written
+def check(root: Path = ROOT) -> list[str]:
+    return [path.as_posix() for path in stale_files(pages(), root)]
+
+
+def write(root: Path = ROOT) -> list[str]:
+    return [path.as_posix() for path in write_files(pages(), root)]
+
+
+if __name__ == "__main__":
+    sys.exit(run(__doc__.split("\n\n")[0], check, write))
