@@ -46,6 +46,27 @@ def _corpus(tmp_path, name, n_corrupt=0):
     return dataset, write_corpus(dataset, tmp_path / name), mutated
 
 
+def test_the_text_kernels_agree_on_both_engines(spark):
+    """Each text kernel of the rules gives the same value in DuckDB and in Spark SQL."""
+    import duckdb
+    import pyarrow as pa
+    from rule_texts import texts
+
+    from alliance_data.rules.columns import sql_fails
+    from alliance_data.rules.sql import BLANK, normalized, words
+
+    values = texts()
+    expressions = [normalized("x"), words("x"), f"regexp_matches(x, '{BLANK}')", sql_fails("plain_text", True, "x")]
+    query = "SELECT i, " + ", ".join(f"{e} AS e{n}" for n, e in enumerate(expressions)) + " FROM probe ORDER BY i"
+    with duckdb.connect() as connection:
+        connection.register("probe", pa.table({"i": list(range(len(values))), "x": values}))
+        on_duckdb = [tuple(row) for row in connection.sql(query).fetchall()]
+    spark.createDataFrame(list(enumerate(values)), "i bigint, x string").createOrReplaceTempView("probe")
+    on_spark = [tuple(row) for row in spark.sql(spark_sql(query)).collect()]
+    assert len(on_duckdb) == len(values)
+    assert [a for a, b in zip(on_duckdb, on_spark, strict=True) if a != b] == []
+
+
 def test_every_rule_plans_on_spark(spark, tmp_path):
     """Each rule's one query translates to Spark SQL and plans against the corpus's tables."""
     _, path, _ = _corpus(tmp_path, "plans")

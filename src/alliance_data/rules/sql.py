@@ -52,13 +52,19 @@ def context_ok(text: str, start: str, end: str, prefix: str, suffix: str) -> str
     )
 
 
+def lower(value: str) -> str:
+    """Lower case the same in DuckDB and Java: the two characters whose lower case depends on
+    the engine (Java makes a final capital sigma ς and İ two characters) mapped first."""
+    return f"lower(replace(replace({value}, 'Σ', 'σ'), 'İ', 'i\u0307'))"
+
+
 def normalized(value: str) -> str:
     """A text up to case, punctuation and spacing: lower-cased, every run of punctuation,
     symbols and whitespace one space, none at either end."""
-    return f"trim(regexp_replace(lower({value}), '{SEPARATORS}', ' ', 'g'))"
+    return f"trim(regexp_replace({lower(value)}, '{SEPARATORS}', ' ', 'g'))"
 
 
 def words(value: str) -> str:
     """A text as the cue table writes cues: lower case, single spaces (`hedging.normalized_cue`)."""
-    return f"trim(regexp_replace(lower({value}), '[{WHITESPACE}]+', ' ', 'g'))"
+    return f"trim(regexp_replace({lower(value)}, '[{WHITESPACE}]+', ' ', 'g'))"
 

@@ -1,0 +1,46 @@
+"""The rules' text kernels (rules/sql.py), run by DuckDB, agree with the Python definitions the
+rest of the code uses: the cue words the build derives, what counts as blank between sections."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+from rule_texts import texts
+
+from alliance_data.hedging import normalized_cue
+from alliance_data.rules.sql import BLANK, SEPARATORS, normalized, words
+
+
+def _run(expression: str, values: list[str]) -> list:
+    with duckdb.connect() as connection:
+        connection.register("probe", pa.table({"i": list(range(len(values))), "x": values}))
+        return [row[0] for row in connection.sql(f"SELECT {expression} FROM probe ORDER BY i").fetchall()]
+
+
+def _without_final_sigma(values: list[str]) -> list[str]:
+    """Python lower-cases a capital sigma by its place in the word; the rules always as σ."""
+    return [value for value in values if "Σ" not in value]
+
+
+def test_cue_words_are_the_build_s_cue_words():
+    values = _without_final_sigma(texts())
+    assert _run(words("x"), values) == [normalized_cue(value) for value in values]
+
+
+def test_blank_is_python_whitespace_but_the_information_separators():
+    values = texts()
+    expected = [all(c.isspace() and c not in "\x1c\x1d\x1e\x1f" for c in value) for value in values]
+    assert _run(f"regexp_matches(x, '{BLANK}')", values) == expected
+    assert any(expected) and not all(expected)
+
+
+def test_a_statement_repeats_its_quote_up_to_case_punctuation_and_spacing():
+    import unicodedata
+
+    def reference(value: str) -> str:
+        separators = {c: " " for c in set(value) if c.isspace() or unicodedata.category(c)[0] in "PSZ"}
+        return " ".join(value.lower().translate(str.maketrans(separators)).split())
+
+    values = _without_final_sigma(texts())
+    assert _run(normalized("x"), values) == [reference(value) for value in values]
+    assert SEPARATORS.startswith("[\\pP\\pS")
