@@ -202,4 +202,4 @@ if __name__ == "__main__":
     sys.exit(main())
 
 
-__all__ = ["failure_key", "key_rows_by_table", "problem_key", "single_machine_keys", "spark_keys"]
+__all__ = ["key_rows_by_table", "problem_key", "single_machine_keys", "spark_keys"]

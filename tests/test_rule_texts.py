@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import duckdb
 import pyarrow as pa
-from rule_texts import texts
 
 from alliance_data.hedging import normalized_cue
 from alliance_data.rules.sql import BLANK, SEPARATORS, normalized, words
+from rule_texts import texts
 
 
 def _run(expression: str, values: list[str]) -> list:

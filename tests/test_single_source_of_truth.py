@@ -179,13 +179,12 @@ HIDDEN = ["a\u202eb", "zero\u200bwidth", "bell\x07", "line\nbreak", "   ", "\u30
 def test_every_view_of_the_plain_text_constraint_refuses_the_same(value):
     """pydantic, a JSON Schema validator with the published schema, and Arrow's RE2 form (pandera)
     refuse each hidden or blank value, and accept a visible one."""
+    import duckdb
     import jsonschema
     import pandas as pd
     import pydantic
 
     from alliance_data.models import Topic
-    import duckdb
-
     from alliance_data.rules.columns import sql_fails
     from alliance_data.rules.schema import _plain
 
@@ -200,5 +199,7 @@ def test_every_view_of_the_plain_text_constraint_refuses_the_same(value):
         series = pd.Series([text], dtype=pd.StringDtype("pyarrow", na_value=float("nan")))
         assert bool(_plain(series).iloc[0]) is plain
         # The SQL form the Spark path runs, here in DuckDB (tests/test_rule_engines.py runs both).
-        refused = duckdb.sql(f"SELECT {sql_fails('plain_text', True, '$value')}", params={"value": text}).fetchall()[0][0]
+        refused = duckdb.sql(f"SELECT {sql_fails('plain_text', True, '$value')}", params={"value": text}).fetchall()[0][
+            0
+        ]
         assert refused is not plain, text

@@ -50,10 +50,10 @@ def test_the_text_kernels_agree_on_both_engines(spark):
     """Each text kernel of the rules gives the same value in DuckDB and in Spark SQL."""
     import duckdb
     import pyarrow as pa
-    from rule_texts import texts
 
     from alliance_data.rules.columns import sql_fails
     from alliance_data.rules.sql import BLANK, normalized, words
+    from rule_texts import texts
 
     values = texts()
     expressions = [normalized("x"), words("x"), f"regexp_matches(x, '{BLANK}')", sql_fails("plain_text", True, "x")]

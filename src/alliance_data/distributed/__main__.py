@@ -5,8 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .session import local_session
 from ..problems import ValidationFailed
+from .session import local_session
 from .validate import check_corpus
 
 

@@ -13,7 +13,7 @@ by table and record key. `check_corpus` raises ValidationFailed on any.
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +27,7 @@ from ..rules.rule import Rule
 from .corpus import Corpus, read_corpus
 
 
-@lru_cache(maxsize=None)
+@cache
 def spark_sql(query: str) -> str:
     """A query of DuckDB's dialect in Spark's."""
     import sqlglot
@@ -117,16 +117,31 @@ def _structure_problems(corpus: Corpus, table: Table, problems: ProblemList) -> 
     ok = True
     for name, kind in wanted.items():
         if name not in found:
-            problems.add(table.name, f"column {name} is missing", f"add the column {name} ({kind})", field=name,
-                         check="column_in_schema")
+            problems.add(
+                table.name,
+                f"column {name} is missing",
+                f"add the column {name} ({kind})",
+                field=name,
+                check="column_in_schema",
+            )
             ok = False
         elif found[name] != kind:
-            problems.add(table.name, f"column {name} is {found[name]}, not {kind}", f"store {name} as {kind}",
-                         field=name, check="dtype")
+            problems.add(
+                table.name,
+                f"column {name} is {found[name]}, not {kind}",
+                f"store {name} as {kind}",
+                field=name,
+                check="dtype",
+            )
             ok = False
     for name in sorted(set(found) - set(wanted)):
-        problems.add(table.name, f"column {name} is not in the model", "remove the column", field=name,
-                     check="column_in_dataframe")
+        problems.add(
+            table.name,
+            f"column {name} is not in the model",
+            "remove the column",
+            field=name,
+            check="column_in_dataframe",
+        )
         ok = False
     return ok
 
@@ -141,13 +156,16 @@ def _column_problems(table: Table, failures: list[dict[str, Any]], problems: Pro
         check, field = values["check"], values["field"]
         key = record_key(values[name] for name in table.primary_key)
         message = (
-            f"duplicate key in {table.name}: "
-            + ", ".join(f"{name}={values[name]}" for name in table.primary_key)
+            f"duplicate key in {table.name}: " + ", ".join(f"{name}={values[name]}" for name in table.primary_key)
             if check == UNIQUE_KEY
             else column_message(check, _typed(by_name[field], values["value"]))
         )
         problems.add(
-            table.name, message, column_fix(check, by_name.get(field or ""), table), record_id=key, field=field,
+            table.name,
+            message,
+            column_fix(check, by_name.get(field or ""), table),
+            record_id=key,
+            field=field,
             check=check,
         )
 
@@ -168,12 +186,14 @@ def _failing_rows(spark: Any, rules: tuple[Rule, ...]) -> list[list[dict[str, An
         try:
             query = spark_sql(rule.query)
             spark.sql(query).schema  # noqa: B018 - plans the query: a broken one fails here
-        except Exception as error:  # noqa: BLE001 - reported as the rule's own problem
+        except Exception as error:
             results.append(error)
             continue
         results.append([])
         runnable.append(number)
-        parts.append(f"SELECT {number} AS _rule, to_json(struct(*), map('ignoreNullFields', 'false')) AS _failure FROM ({query})")
+        parts.append(
+            f"SELECT {number} AS _rule, to_json(struct(*), map('ignoreNullFields', 'false')) AS _failure FROM ({query})"
+        )
     if parts:
         for number, failure in spark.sql("\nUNION ALL\n".join(parts)).collect():
             results[number].append(json.loads(failure))
@@ -184,7 +204,9 @@ def _locate(table: str, row: dict[str, Any], field: str | None) -> tuple[str, in
     return table, None, record_key(row.get(name) for name in TABLES_BY_NAME[table].primary_key)
 
 
-def corpus_problems(spark: Any, corpus: Corpus, max_problems: int | None = MAX_PROBLEMS, threads: int = 4) -> ProblemList:
+def corpus_problems(
+    spark: Any, corpus: Corpus, max_problems: int | None = MAX_PROBLEMS, threads: int = 4
+) -> ProblemList:
     """Every problem of the corpus (the first `max_problems` in full, the rest counted)."""
     problems = ProblemList(limit=max_problems)
     _register(spark, corpus)

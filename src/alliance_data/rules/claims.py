@@ -43,8 +43,7 @@ CLAIM_RULES = (
         "span_inside_section",
         "claims",
         "char_start",
-        _IN_SECTION
-        + "WHERE NOT coalesce(s.body_start <= c.char_start AND c.char_start < c.char_end "
+        _IN_SECTION + "WHERE NOT coalesce(s.body_start <= c.char_start AND c.char_start < c.char_end "
         "AND c.char_end <= s.char_end, false)",
         lambda row, context: (
             f"span {row['char_start']}..{row['char_end']} is not inside the body of section {row['section_id']} "

@@ -87,9 +87,7 @@ def _not_retired(table: Table) -> Rule:
         SELECT t._row, t.{key}, r.reason FROM {table.name} t
         JOIN retired_ids r ON r."table" = {literal(table.name)} AND r.id = t.{key}
         """,
-        lambda row, context: (
-            f"{key} {row[key]} was retired from {table.name} ({row['reason']}) and is never reused"
-        ),
+        lambda row, context: f"{key} {row[key]} was retired from {table.name} ({row['reason']}) and is never reused",
         "use the next unused number in the section"
         if table.name == "claims"
         else f"give the record a new {key}: a retired id is never used again",

@@ -23,9 +23,7 @@ def vocabulary_tables() -> dict[str, pa.Table]:
         "hedge_cues": pa.table(
             {"cue": list(HEDGE_CUES), "rank": [_LEVELS.index(level) for level in HEDGE_CUES.values()]}
         ),
-        "certainty_levels": pa.table(
-            {"rank": list(range(len(_LEVELS))), "level": [level.value for level in _LEVELS]}
-        ),
+        "certainty_levels": pa.table({"rank": list(range(len(_LEVELS))), "level": [level.value for level in _LEVELS]}),
     }
 
 
@@ -61,6 +59,4 @@ def claim_files_table(files: list[str] | None) -> pa.Table:
 
 def relation_table(columns: tuple[tuple[str, str], ...], rows: list[tuple[Any, ...]]) -> pa.Table:
     types = {"string": pa.string(), "integer": pa.int64()}
-    return pa.table(
-        {name: pa.array([row[i] for row in rows], types[kind]) for i, (name, kind) in enumerate(columns)}
-    )
+    return pa.table({name: pa.array([row[i] for row in rows], types[kind]) for i, (name, kind) in enumerate(columns)})

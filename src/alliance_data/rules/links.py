@@ -63,8 +63,6 @@ def causal_cycle_edges(edges: list[tuple[str, str]]) -> set[tuple[str, str]]:
     return {(start, end) for start, end in edges if start != end and component[start] == component[end]}
 
 
-
-
 CAUSAL_CYCLES = Relation(
     "causal_cycles",
     f"SELECT from_claim, to_claim FROM claim_links WHERE relation IN {_CAUSAL}",
@@ -159,8 +157,7 @@ LINK_RULES = (
         GROUP BY l._row, l.from_claim, l.to_claim, l.relation
         """,
         lambda row, context: (
-            f"{row['from_claim']} contradicts {row['to_claim']}, yet the two are also linked causally "
-            f"({row['causal']})"
+            f"{row['from_claim']} contradicts {row['to_claim']}, yet the two are also linked causally ({row['causal']})"
         ),
         "keep the one relation the text supports: a claim does not both cause and contradict another",
     ),

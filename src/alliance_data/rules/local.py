@@ -77,12 +77,14 @@ def run_rules(dataset: Dataset, problems: ProblemList) -> None:
 
     context = _Context(dataset.texts)
     with duckdb.connect() as connection:
-        for name, table in _inputs(dataset).items():
+        for name, table in rule_inputs(dataset).items():
             connection.register(name, table)
         for relation in RELATIONS:
             rows = connection.sql(relation.inputs).fetchall()
             context.relations[relation.name] = relation.compute(rows)
-            connection.register(relation.name, inputs.relation_table(relation.columns, context.relations[relation.name]))
+            connection.register(
+                relation.name, inputs.relation_table(relation.columns, context.relations[relation.name])
+            )
         for rule in RULES:
             try:
                 result = connection.sql(rule.query)
@@ -94,7 +96,7 @@ def run_rules(dataset: Dataset, problems: ProblemList) -> None:
             report_rule(rule, failing, _locator(dataset), context, problems)
 
 
-def _inputs(dataset: Dataset) -> dict[str, pyarrow.Table]:
+def rule_inputs(dataset: Dataset) -> dict[str, pyarrow.Table]:
     tables = {}
     for table in CHECKED_TABLES:
         arrow = dataset.table(table.name)

@@ -13,9 +13,7 @@ from .rule import Row, Rule, RuleContext
 Locate = Callable[[str, Row, str | None], tuple[str, int | None, str | None]]
 
 
-def report_rule(
-    rule: Rule, rows: Iterable[Row], locate: Locate, context: RuleContext, problems: ProblemList
-) -> None:
+def report_rule(rule: Rule, rows: Iterable[Row], locate: Locate, context: RuleContext, problems: ProblemList) -> None:
     for row in rows:
         field = rule.field_of(row) if rule.field_of else rule.field
         file, line, record_id = locate(rule.table, row, field)

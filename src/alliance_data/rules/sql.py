@@ -34,7 +34,8 @@ def inside(text: str, start: str, end: str) -> str:
 def span_text(text: str, start: str, end: str) -> str:
     """text[start:end], only for offsets inside the text (null otherwise): offsets as large as
     2**63 - 1 never reach the arithmetic."""
-    return f"CASE WHEN 0 <= {start} AND {start} <= {end} AND {end} <= length({text}) THEN substring({text}, {start} + 1, {end} - {start}) END"
+    within = f"0 <= {start} AND {start} <= {end} AND {end} <= length({text})"
+    return f"CASE WHEN {within} THEN substring({text}, {start} + 1, {end} - {start}) END"
 
 
 def span_ok(text: str, start: str, end: str, quote: str) -> str:
@@ -67,4 +68,3 @@ def normalized(value: str) -> str:
 def words(value: str) -> str:
     """A text as the cue table writes cues: lower case, single spaces (`hedging.normalized_cue`)."""
     return f"trim(regexp_replace({lower(value)}, '[{WHITESPACE}]+', ' ', 'g'))"
-
