@@ -198,8 +198,8 @@ def test_every_view_of_the_plain_text_constraint_refuses_the_same(value):
         assert jsonschema.Draft202012Validator(label).is_valid(text) is plain
         series = pd.Series([text], dtype=pd.StringDtype("pyarrow", na_value=float("nan")))
         assert bool(_plain(series).iloc[0]) is plain
-        # The SQL form the Spark path runs, here in DuckDB (tests/test_rule_engines.py runs both).
-        refused = duckdb.sql(f"SELECT {sql_fails('plain_text', True, '$value')}", params={"value": text}).fetchall()[0][
-            0
-        ]
+        # The SQL form the Spark path runs, here in DuckDB (tests/test_spark.py runs it on both).
+        with duckdb.connect() as connection:
+            query = f"SELECT {sql_fails('plain_text', True, '$value')}"
+            refused = connection.execute(query, {"value": text}).fetchall()[0][0]
         assert refused is not plain, text
