@@ -24,6 +24,7 @@ from ..rules.catalog import RELATIONS, RULES
 from ..rules.columns import NOT_NULLABLE, UNIQUE_KEY, column_fix, column_message, constraints, sql_fails
 from ..rules.report import record_key, report_rule, report_unchecked
 from ..rules.rule import Rule
+from ..rules.sql import TEXT_TABLES
 from .corpus import Corpus, read_corpus
 
 
@@ -67,7 +68,9 @@ def _register(spark: Any, corpus: Corpus) -> None:
     for table in CHECKED_TABLES:
         frame = corpus[table.name].withColumn("_row", F.lit(None).cast("bigint")).cache()
         frame.createOrReplaceTempView(table.name)
-    corpus.texts.cache().createOrReplaceTempView("source_texts")
+    corpus.texts.createOrReplaceTempView("texts")
+    for name, query in TEXT_TABLES:
+        spark.sql(spark_sql(query)).cache().createOrReplaceTempView(name)
     empty = {
         "invalid_ids": inputs.invalid_ids_table({}),
         "claim_files": inputs.claim_files_table(None),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..anchoring import anchor_problems
 from ..vocabulary import Certainty
 from .rule import Rule
-from .sql import context_ok, normalized, span_ok
+from .sql import context_ok, normalized, span_ok, with_text
 
 ANCHOR = Rule(
     "quote_at_offsets",
@@ -13,9 +13,9 @@ ANCHOR = Rule(
     "quote",
     f"""
     SELECT c._row, c.claim_id, c.source_id, c.quote, c.char_start, c.char_end, c.prefix, c.suffix
-    FROM claims c JOIN source_texts t ON t.source_id = c.source_id
-    WHERE NOT ({span_ok("t.text", "c.char_start", "c.char_end", "c.quote")}
-               AND {context_ok("t.text", "c.char_start", "c.char_end", "c.prefix", "c.suffix")})
+    FROM claims c {with_text("c.source_id", "c.char_start")}
+    WHERE NOT ({span_ok("c.char_start", "c.char_end", "c.quote")}
+               AND {context_ok("c.char_start", "c.char_end", "c.prefix", "c.suffix")})
     """,
     lambda row, context: "; ".join(
         message

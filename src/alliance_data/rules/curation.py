@@ -8,7 +8,7 @@ from ..hedging import HEDGE_CUES
 from ..registry import TABLES, Table
 from ..reliability import CODED_FIELDS
 from .rule import Row, Rule
-from .sql import listed, literal, span_ok, span_text, words
+from .sql import inside, listed, literal, span_ok, span_text, with_text, words
 
 
 def _value_of(alias: str) -> str:
@@ -154,16 +154,16 @@ CURATION_RULES = (
         SELECT * FROM (
             SELECT k._row, k.claim_id, k.cue, k.char_start, k.char_end,
                    k.cue IN {listed(HEDGE_CUES)} AS cue_known,
-                   coalesce(k.char_start >= 0 AND k.char_start < k.char_end AND k.char_end <= length(t.text), false)
+                   coalesce({inside("k.char_start", "k.char_end")}, false)
                        AS offsets_ok,
-                   {span_text("t.text", "k.char_start", "k.char_end")} AS found,
-                   coalesce({words(span_text("t.text", "k.char_start", "k.char_end"))} = k.cue, false) AS words_ok,
+                   {span_text("k.char_start", "k.char_end")} AS found,
+                   coalesce({words(span_text("k.char_start", "k.char_end"))} = k.cue, false) AS words_ok,
                    coalesce(k.scope = 'governing' AND c.char_start <= k.char_start AND k.char_end <= c.char_end, false)
                        AS governing_inside,
                    coalesce(k.scope = 'governing', false) <> (k.reason IS NOT NULL) AS reason_wrong
             FROM certainty_cues k
             JOIN claims c ON c.claim_id = k.claim_id
-            JOIN source_texts t ON t.source_id = c.source_id
+            {with_text("c.source_id", "k.char_start")}
         ) WHERE NOT (cue_known AND offsets_ok AND words_ok) OR governing_inside OR reason_wrong
         """,
         lambda row, context: _cue_issues(row),
@@ -175,8 +175,8 @@ CURATION_RULES = (
         "quote",
         f"""
         SELECT s._row, s.source_id, s.quote, s.char_start, s.char_end
-        FROM second_segmentation s JOIN source_texts t ON t.source_id = s.source_id
-        WHERE NOT {span_ok("t.text", "s.char_start", "s.char_end", "s.quote")}
+        FROM second_segmentation s {with_text("s.source_id", "s.char_start")}
+        WHERE NOT {span_ok("s.char_start", "s.char_end", "s.quote")}
         """,
         lambda row, context: "; ".join(
             message

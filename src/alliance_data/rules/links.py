@@ -8,7 +8,7 @@ from typing import Any
 
 from ..anchoring import span_problems
 from .rule import Relation, Row, Rule, RuleContext
-from .sql import listed, span_ok
+from .sql import listed, span_ok, with_text
 
 CAUSAL_RELATIONS = ("drives", "enables", "implies")
 _CAUSAL = listed(CAUSAL_RELATIONS)
@@ -183,8 +183,8 @@ LINK_RULES = (
         f"""
         SELECT l._row, l.from_claim, l.to_claim, l.relation, l.source_id, l.signal_quote, l.signal_start,
                l.signal_end
-        FROM ({_WITH_SOURCE.format(table="claim_links")}) l JOIN source_texts t ON t.source_id = l.source_id
-        WHERE {_SIGNAL_GIVEN} AND NOT {span_ok("t.text", "l.signal_start", "l.signal_end", "l.signal_quote")}
+        FROM ({_WITH_SOURCE.format(table="claim_links")}) l {with_text("l.source_id", "l.signal_start")}
+        WHERE {_SIGNAL_GIVEN} AND NOT {span_ok("l.signal_start", "l.signal_end", "l.signal_quote")}
         """,
         lambda row, context: "signal: " + _spans(row, context, "signal_quote", "signal_start", "signal_end"),
         "copy the signal from the source text and recompute its offsets with `alliance-data anchor`",
@@ -212,8 +212,8 @@ LINK_RULES = (
         "signal_quote",
         f"""
         SELECT s._row, s.source_id, s.signal_quote, s.signal_start, s.signal_end
-        FROM link_signals s JOIN source_texts t ON t.source_id = s.source_id
-        WHERE NOT {span_ok("t.text", "s.signal_start", "s.signal_end", "s.signal_quote")}
+        FROM link_signals s {with_text("s.source_id", "s.signal_start")}
+        WHERE NOT {span_ok("s.signal_start", "s.signal_end", "s.signal_quote")}
         """,
         lambda row, context: _spans(row, context, "signal_quote", "signal_start", "signal_end"),
         "copy the signal from the source text and recompute its offsets with `alliance-data anchor`",
@@ -243,9 +243,10 @@ LINK_RULES = (
         "signal_quote",
         f"""
         SELECT l._row, l.from_claim, l.to_claim, l.relation
-        FROM ({_WITH_SOURCE.format(table="second_links")}) l LEFT JOIN source_texts t ON t.source_id = l.source_id
+        FROM ({_WITH_SOURCE.format(table="second_links")}) l
+        {with_text("l.source_id", "l.signal_start", join="LEFT JOIN")}
         WHERE NOT ({_SIGNAL_NONE} OR t.text IS NULL
-                   OR ({_SIGNAL_GIVEN} AND {span_ok("t.text", "l.signal_start", "l.signal_end", "l.signal_quote")}))
+                   OR ({_SIGNAL_GIVEN} AND {span_ok("l.signal_start", "l.signal_end", "l.signal_quote")}))
         """,
         lambda row, context: "the signal is incomplete or is not the source text at its offsets",
         "give all three signal fields, copied from the source text, or none",

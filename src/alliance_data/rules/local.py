@@ -3,6 +3,8 @@ in DuckDB over the dataset's Arrow tables (registered, not copied)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import pandas as pd
@@ -15,8 +17,9 @@ from . import inputs
 from .catalog import RELATIONS, RULES
 from .columns import UNIQUE_KEY, column_fix, column_message
 from .report import record_key, report_rule, report_unchecked
-from .rule import Row
+from .rule import Row, Rule
 from .schema import frame, pa, table_schema
+from .sql import TEXT_TABLES
 
 
 class _Context:
@@ -72,24 +75,38 @@ def _report_columns(
         )
 
 
-def run_rules(dataset: Dataset, problems: ProblemList) -> None:
+@contextmanager
+def rule_connection(dataset: Dataset) -> Iterator[tuple[Any, _Context]]:
+    """A DuckDB connection holding what the rules query (the dataset's tables, registered; the
+    text tables and relations, computed), and the context their messages read."""
     import duckdb
 
     context = _Context(dataset.texts)
     with duckdb.connect() as connection:
         for name, table in rule_inputs(dataset).items():
             connection.register(name, table)
+        for name, query in TEXT_TABLES:
+            connection.execute(f"CREATE TEMP TABLE {name} AS {query}")
         for relation in RELATIONS:
-            rows = connection.sql(relation.inputs).fetchall()
-            context.relations[relation.name] = relation.compute(rows)
-            connection.register(
-                relation.name, inputs.relation_table(relation.columns, context.relations[relation.name])
-            )
+            rows = relation.compute(connection.sql(relation.inputs).fetchall())
+            context.relations[relation.name] = rows
+            connection.register(relation.name, inputs.relation_table(relation.columns, rows))
+        yield connection, context
+
+
+def failing_rows(connection: Any, rule: Rule) -> list[dict[str, Any]]:
+    result = connection.sql(rule.query)
+    names = result.columns
+    return [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+
+
+def run_rules(dataset: Dataset, problems: ProblemList) -> None:
+    import duckdb
+
+    with rule_connection(dataset) as (connection, context):
         for rule in RULES:
             try:
-                result = connection.sql(rule.query)
-                names = result.columns
-                failing = [dict(zip(names, values, strict=True)) for values in result.fetchall()]
+                failing = failing_rows(connection, rule)
             except duckdb.Error as error:
                 report_unchecked(rule, error, problems)
                 continue
@@ -101,7 +118,7 @@ def rule_inputs(dataset: Dataset) -> dict[str, pyarrow.Table]:
     for table in CHECKED_TABLES:
         arrow = dataset.table(table.name)
         tables[table.name] = arrow.append_column("_row", pyarrow.array(range(arrow.num_rows), pyarrow.int64()))
-    tables["source_texts"] = inputs.texts_table(dataset.texts)
+    tables["texts"] = inputs.texts_table(dataset.texts)
     tables["invalid_ids"] = inputs.invalid_ids_table(dataset.invalid_ids)
     origins = dataset.origins.get("claims")
     files = [origin.file for origin in origins] if origins and len(origins) == tables["claims"].num_rows else None

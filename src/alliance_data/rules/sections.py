@@ -63,9 +63,9 @@ SECTION_RULES = (
         FROM sections s JOIN source_texts t ON t.source_id = s.source_id
         WHERE NOT coalesce(CASE
             WHEN 0 <= s.char_start AND s.char_start <= s.body_start AND s.body_start < s.char_end
-                 AND s.char_end <= length(t.text)
+                 AND s.char_end <= t.text_length
             THEN s.heading IS NULL
-                 OR {span_text("t.text", "s.char_start", "least(s.char_end, s.char_start + length(s.heading))")}
+                 OR {span_text("s.char_start", "least(s.char_end, s.char_start + length(s.heading))", b=None)}
                     = s.heading
             ELSE false END, false)
         """,
@@ -113,10 +113,10 @@ SECTION_RULES = (
                 substring(gap_all, 1, {_EXCERPT}) AS gap,
                 substring(tail_all, 1, {_EXCERPT}) AS tail
             FROM (
-                SELECT o.*, src.title, length(t.text) AS text_length,
-                       {span_text("t.text", "0", "o.char_start")} AS front_all,
-                       {span_text("t.text", "o.prev_end", "o.char_start")} AS gap_all,
-                       {span_text("t.text", "o.char_end", "length(t.text)")} AS tail_all
+                SELECT o.*, src.title, t.text_length,
+                       {span_text("0", "o.char_start", b=None)} AS front_all,
+                       {span_text("o.prev_end", "o.char_start", b=None)} AS gap_all,
+                       {span_text("o.char_end", "t.text_length", b=None)} AS tail_all
                 FROM ({_IN_ORDER}) o
                 JOIN source_texts t ON t.source_id = o.source_id
                 LEFT JOIN sources src ON src.source_id = o.source_id

@@ -26,30 +26,71 @@ def listed(values) -> str:
     return "(" + ", ".join(literal(value) for value in values) + ")"
 
 
-def inside(text: str, start: str, end: str) -> str:
+# Source texts are read in blocks: a substring of a long text costs time in proportion to its
+# offset (UTF-8), one of a block only in proportion to the block. Each block starts BLOCK_CHARS
+# after the one before and reaches BLOCK_REACH further, so any span of up to BLOCK_REACH
+# characters (with its context) lies in the block of its context's start; longer ones are read
+# from the whole text.
+BLOCK_CHARS = 1024
+BLOCK_REACH = 2048
+
+# Tables each engine computes from `texts` (source_id, text) before the rules run.
+TEXT_TABLES = (
+    ("source_texts", "SELECT source_id, text, length(text) AS text_length FROM texts"),
+    (
+        "text_blocks",
+        f"""
+        SELECT source_id, block_no, block_no * {BLOCK_CHARS} AS block_start,
+               least({BLOCK_CHARS + BLOCK_REACH}, text_length - block_no * {BLOCK_CHARS}) AS block_length,
+               substring(text, block_no * {BLOCK_CHARS} + 1, {BLOCK_CHARS + BLOCK_REACH}) AS block
+        FROM (
+            SELECT source_id, text, text_length,
+                   unnest(range(0, CAST(ceil(text_length / {BLOCK_CHARS}) AS BIGINT) + 1)) AS block_no
+            FROM source_texts
+        )
+        """,
+    ),
+)
+
+
+def with_text(source: str, start: str, t: str = "t", b: str = "b", join: str = "JOIN") -> str:
+    """Joins the text of `source` as `t` and, as `b`, the block holding the context of a span
+    starting at `start`."""
+    block = f"CAST(floor(greatest(0, {start} - {CONTEXT_CHARS}) / {BLOCK_CHARS}) AS BIGINT)"
+    return (
+        f"{join} source_texts {t} ON {t}.source_id = {source} "
+        f"LEFT JOIN text_blocks {b} ON {b}.source_id = {source} AND {b}.block_no = {block}"
+    )
+
+
+def inside(start: str, end: str, t: str = "t") -> str:
     """A non-empty span inside the text (null when an offset is null)."""
-    return f"({start} >= 0 AND {start} < {end} AND {end} <= length({text}))"
+    return f"({start} >= 0 AND {start} < {end} AND {end} <= {t}.text_length)"
 
 
-def span_text(text: str, start: str, end: str) -> str:
-    """text[start:end], only for offsets inside the text (null otherwise): offsets as large as
-    2**63 - 1 never reach the arithmetic."""
-    within = f"0 <= {start} AND {start} <= {end} AND {end} <= length({text})"
-    return f"CASE WHEN {within} THEN substring({text}, {start} + 1, {end} - {start}) END"
+def span_text(start: str, end: str, t: str = "t", b: str | None = "b") -> str:
+    """text[start:end], from the block `b` when it holds the span (else the whole text `t`);
+    null for offsets outside the text: offsets as large as 2**63 - 1 never reach the arithmetic."""
+    whole = f"substring({t}.text, {start} + 1, {end} - {start})"
+    if b is not None:
+        in_block = f"{b}.block_start <= {start} AND {end} <= {b}.block_start + {b}.block_length"
+        piece = f"substring({b}.block, {start} - {b}.block_start + 1, {end} - {start})"
+        whole = f"CASE WHEN {in_block} THEN {piece} ELSE {whole} END"
+    return f"CASE WHEN 0 <= {start} AND {start} <= {end} AND {end} <= {t}.text_length THEN {whole} END"
 
 
-def span_ok(text: str, start: str, end: str, quote: str) -> str:
+def span_ok(start: str, end: str, quote: str, t: str = "t", b: str | None = "b") -> str:
     """A non-empty span inside the text that is exactly the quote (false when anything is null)."""
-    return f"coalesce({inside(text, start, end)} AND {span_text(text, start, end)} = {quote}, false)"
+    return f"coalesce({inside(start, end, t)} AND {span_text(start, end, t, b)} = {quote}, false)"
 
 
-def context_ok(text: str, start: str, end: str, prefix: str, suffix: str) -> str:
+def context_ok(start: str, end: str, prefix: str, suffix: str, t: str = "t", b: str | None = "b") -> str:
     """The stored prefix and suffix are the CONTEXT_CHARS characters around a span inside the text."""
     before = f"greatest(0, {start} - {CONTEXT_CHARS})"
-    after = f"least(length({text}), {end} + {CONTEXT_CHARS})"
+    after = f"least({t}.text_length, {end} + {CONTEXT_CHARS})"
     return (
-        f"coalesce(CASE WHEN {inside(text, start, end)} THEN {span_text(text, before, start)} = {prefix} "
-        f"AND {span_text(text, end, after)} = {suffix} END, false)"
+        f"coalesce(CASE WHEN {inside(start, end, t)} THEN {span_text(before, start, t, b)} = {prefix} "
+        f"AND {span_text(end, after, t, b)} = {suffix} END, false)"
     )
 
 
