@@ -8,6 +8,7 @@ and the actor_pairs table from claim_actors. `hedge_cues(quote)` is the definiti
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 import pyarrow as pa
@@ -15,7 +16,7 @@ import pyarrow.compute as pc
 
 from .hedging import BOOSTER_CUES, HEDGE_CUES, find_boosters, find_cue_spans, find_cues
 from .reading import Dataset
-from .registry import TABLES_BY_NAME
+from .registry import TABLES, TABLES_BY_NAME
 
 
 def hedge_cues(quote: str) -> str | None:
@@ -115,10 +116,6 @@ def actor_pairs_table(claim_actors: pa.Table, actors: pa.Table | None = None) ->
     return pa.table({name: columns[name] for name in TABLES_BY_NAME["actor_pairs"].column_names})
 
 
-def derive_actor_pairs(dataset: Dataset) -> None:
-    dataset.columns["actor_pairs"] = actor_pairs_table(dataset.table("claim_actors"), dataset.table("actors"))
-
-
 def derive_hedge_cues(dataset: Dataset) -> None:
     claims = dataset.table("claims")
     for name, column in (
@@ -126,15 +123,19 @@ def derive_hedge_cues(dataset: Dataset) -> None:
         ("booster_cues", booster_cues_column(claims["quote"])),
     ):
         claims = claims.set_column(claims.schema.get_field_index(name), name, column)
-    dataset.columns["claims"] = claims
+    dataset.set_table("claims", claims)
 
 
 def derive_certainty_cues(dataset: Dataset) -> None:
-    dataset.columns["certainty_cues"] = certainty_cues_table(dataset.table("claims"), dataset.table("certainty_cues"))
+    dataset.set_table("certainty_cues", certainty_cues_table(dataset.table("claims"), dataset.table("certainty_cues")))
 
 
-# Each step of `derive` and the table it completes, in order: the build starts writing a table
-# as soon as it is complete, the claims (the longest to write) first.
+def derive_actor_pairs(dataset: Dataset) -> None:
+    dataset.set_table("actor_pairs", actor_pairs_table(dataset.table("claim_actors"), dataset.table("actors")))
+
+
+# Each step and the table it completes, in the order they run (the cues found in quotes are
+# read from the claims' quotes).
 DERIVE_STEPS = (
     ("claims", derive_hedge_cues),
     ("certainty_cues", derive_certainty_cues),
@@ -143,7 +144,14 @@ DERIVE_STEPS = (
 DERIVED_TABLES = tuple(table for table, _ in DERIVE_STEPS)
 
 
-def derive(dataset: Dataset) -> None:
-    """Add the derived column and table to `dataset` (column-wise; authored rows untouched)."""
-    for _, step in DERIVE_STEPS:
+def derive(dataset: Dataset, on_final: Callable[[str], None] | None = None) -> None:
+    """Add the derived columns and tables to `dataset` (column-wise, each table replaced whole).
+    `on_final(name)` hears each table of the registry once, as soon as nothing changes it any
+    more: the tables nothing is derived into first, then each derived one when it is done."""
+    final = on_final or (lambda name: None)
+    for table in TABLES:
+        if table.name not in DERIVED_TABLES:
+            final(table.name)
+    for name, step in DERIVE_STEPS:
         step(dataset)
+        final(name)

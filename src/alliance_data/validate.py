@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .problems import MAX_PROBLEMS, ProblemList
@@ -28,11 +29,18 @@ def read(data_dir: str | Path = "data", max_problems: int | None = MAX_PROBLEMS)
     return read_dataset(Path(data_dir), problems), problems
 
 
-def check(dataset: Dataset, problems: ProblemList) -> Dataset:
-    """Run every table check on a derived dataset; the dataset, or ValidationFailed with the
-    given problems and every new one."""
+def validate_dataset(
+    dataset: Dataset, problems: ProblemList | None = None, on_final: Callable[[str], None] | None = None
+) -> Dataset:
+    """Validate a dataset already read (from a data directory, or a column-wise corpus):
+    derive, then every table check; the dataset, or ValidationFailed with the given problems
+    and every new one. `on_final(name)` hears each table as soon as it is final (see
+    `derive.derive`), before the checks of all of them are done."""
+    from .derive import derive
     from .pandera_import import without_pyspark
 
+    problems = ProblemList() if problems is None else problems
+    derive(dataset, on_final)
     with without_pyspark():
         from .rules import check_tables
 
@@ -41,13 +49,3 @@ def check(dataset: Dataset, problems: ProblemList) -> Dataset:
         check_tables(dataset, problems)
     problems.raise_if_any()
     return dataset
-
-
-def validate_dataset(dataset: Dataset, problems: ProblemList | None = None) -> Dataset:
-    """Validate a dataset already read (from a data directory, or a column-wise corpus):
-    derive, then every table check; the dataset, or ValidationFailed with the given problems
-    and every new one."""
-    from .derive import derive
-
-    derive(dataset)
-    return check(dataset, ProblemList() if problems is None else problems)
