@@ -22,6 +22,7 @@ import pyarrow as pa
 from ..problems import AllianceDataError
 from ..registry import TABLES, TABLES_BY_NAME
 from .arrow import in_key_order
+from .csv import plain
 from .sqlite import PARTS, merge_parts, part_paths, write_part
 
 
@@ -113,7 +114,14 @@ def _raise_failure(process: multiprocessing.Process, outcome: tuple | None) -> N
 
 
 def _write_part(tables: dict[str, pa.Table], part: Path, names: tuple[str, ...]) -> None:
-    write_part(part, {name: in_key_order(TABLES_BY_NAME[name], tables[name]) for name in names}, names)
+    write_part(part, {name: _in_key_order(name, tables[name]) for name in names}, names)
+
+
+def _in_key_order(name: str, table: pa.Table) -> pa.Table:
+    """The rows in key order, a key of levels sorted by its text as in the published tables."""
+    if any(pa.types.is_dictionary(field.type) for field in table.schema):
+        table = plain(table)
+    return in_key_order(TABLES_BY_NAME[name], table)
 
 
 def _write_part_reporting(sender: Connection, tables: dict[str, pa.Table], part: Path, names: tuple[str, ...]) -> None:
