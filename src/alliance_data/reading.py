@@ -1,8 +1,9 @@
 """Reading a data directory into validated records (the record-level checks, by pydantic).
 
 `read_dataset(data_dir)` reads every authored file, validates each record against its
-model and returns the rows of every authored table with where each row came from. Every
-problem of the run is collected; the caller decides when to stop.
+model and returns every authored table (each made an Arrow table once, when the reading
+ends) with where each row came from. Every problem of the run is collected; the caller
+decides when to stop.
 """
 
 from __future__ import annotations
