@@ -1,5 +1,7 @@
-"""The build: validate a data directory, then write every table as Parquet, CSV and SQLite,
-with a manifest, into a directory that appears atomically.
+"""The build: read a data directory, validate it (derive, then check every table), then write
+every table as Parquet, CSV and SQLite, with a manifest, into a directory that appears
+atomically. The SQLite writer hears from validation when each table is final and loads the
+database meanwhile (exports/sqlite_writer.py).
 
 `build()` is what `alliance-data build` runs; `package()` writes the subset that ships
 inside the wheel (Parquet, SQLite, manifest) into src/alliance_data/data/.
