@@ -26,7 +26,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from alliance_data.exports.arrow import arrow_schema, arrow_table
+from alliance_data.exports.arrow import arrow_schema, typed_table
 from alliance_data.exports.csv import read_csv, write_csv
 from alliance_data.registry import TABLES_BY_NAME
 from alliance_data.release.datapackage import table_schema as frictionless_schema
@@ -80,7 +80,7 @@ def main() -> None:
     table = TABLES_BY_NAME["claims"]
     with tempfile.TemporaryDirectory() as directory:
         csv, schema = Path(directory) / "claims.csv", Path(directory) / "claims.schema.json"
-        write_csv(arrow_table(table, dataset.rows["claims"]), csv)
+        write_csv(typed_table(table, dataset.table("claims")), csv)
         descriptor = frictionless_schema(table)
         descriptor.pop("foreignKeys")
         schema.write_text(json.dumps(descriptor), encoding="utf-8")

@@ -5,13 +5,14 @@
 
 Each size runs in a fresh subprocess (so ru_maxrss peaks are separate). Per size, a corpus is
 generated and stored column-wise (one Parquet file per table, rows in authored order) by yet
-another process, so neither generation nor its memory is counted. The measured steps are the
-build's own: `derive.derive` (hedge_cues, actor_pairs), the table-level validation
-(`rules.check_tables`), the published Arrow tables (`build.published_tables`: sorted by key,
-enumerations encoded) and `build.write_build` (Parquet and CSV in this process while SQLite
-loads in a forked one; manifest; atomic swap). Validation is stopped after --validate-timeout
-seconds; a size whose validation the previous sizes predict to take longer than that is not
-validated but estimated.
+another process, so neither generation nor its memory is counted. Measured alone:
+`derive.derive` (hedge_cues, certainty_cues, actor_pairs) and the table-level validation
+(`rules.check_tables`). Then the build itself, `build.build_dataset`: validation (derive and
+check, telling the SQLite writer each table as it becomes final, so the database loads in forked
+processes meanwhile), the published Arrow tables (`build.published_tables`: sorted by key,
+enumerations encoded), Parquet and CSV in this process, the manifest, the atomic swap.
+Validation is stopped after --validate-timeout seconds; a size whose validation the previous
+sizes predict to take longer than that is not validated but estimated.
 The curators' path (YAML through pydantic, `validate(dir)`) is timed at --yaml-size claims.
 With --profile-size, that size is run once more under cProfile and the top functions are
 written to benchmarks/PROFILE.md.
@@ -116,7 +117,6 @@ def write_corpus(size: int, directory: Path) -> dict[str, Any]:
     the measured steps; it is made in its own process so its memory is not counted."""
     import pyarrow.parquet as pq
 
-    from alliance_data.exports.arrow import plain_table
     from alliance_data.registry import TABLES
 
     from .synthetic import generate
@@ -125,11 +125,10 @@ def write_corpus(size: int, directory: Path) -> dict[str, Any]:
     dataset = generate(size)
     seconds = time.perf_counter() - started
     directory.mkdir(parents=True, exist_ok=True)
-    for spec in TABLES:
-        if spec.name in dataset.rows:  # actor_pairs is derived by the measured steps
-            pq.write_table(plain_table(spec, dataset.rows[spec.name]), directory / f"{spec.name}.parquet")
+    for spec in TABLES:  # actor_pairs empty: it is derived by the measured steps
+        pq.write_table(dataset.table(spec.name), directory / f"{spec.name}.parquet")
     (directory / "texts.json").write_text(json.dumps(dataset.texts), encoding="utf-8")
-    return {"generate": seconds, "rows": {name: len(rows) for name, rows in dataset.rows.items()}}
+    return {"generate": seconds, "rows": {spec.name: dataset.table(spec.name).num_rows for spec in TABLES}}
 
 
 def read_corpus(directory: Path):
@@ -138,9 +137,9 @@ def read_corpus(directory: Path):
 
     from alliance_data.reading import Dataset
 
-    columns = {path.stem: pq.read_table(path) for path in sorted(directory.glob("*.parquet"))}
+    tables = {path.stem: pq.read_table(path) for path in sorted(directory.glob("*.parquet"))}
     texts = json.loads((directory / "texts.json").read_text(encoding="utf-8"))
-    return Dataset(directory, {}, {}, texts, {}, columns=columns)
+    return Dataset(directory, tables, {}, texts, {})
 
 
 def _steps(
@@ -170,7 +169,7 @@ def _steps(
     started = time.perf_counter()
     derive(dataset)
     result["derive"] = time.perf_counter() - started
-    result["rows"] = {name: dataset.table(name).num_rows for name in dataset.columns}
+    result["rows"] = {name: table.num_rows for name, table in dataset.tables.items()}
 
     if validate:
         # The table checks alone, one process: what the build overlaps with the SQLite load.
@@ -187,8 +186,8 @@ def _steps(
 
     if not export or not validate or result.get("validate") is None:
         return result
-    # The build itself, on the corpus as read: SQLite loads in forked processes from the start
-    # while this one derives, checks every table, publishes, writes Parquet and CSV.
+    # The build itself, on the corpus as read: SQLite loads in forked processes, each part as
+    # soon as its tables are final, while this one validates, publishes, writes Parquet and CSV.
     del dataset
     dataset = read_corpus(corpus_dir)
     marks: dict[str, float] = {}
@@ -202,8 +201,8 @@ def _steps(
         (t for step, t in marks.items() if step.startswith("writing ") and "SQLite" not in step), default=finished
     )
     files_done = marks.get("writing the SQLite database", finished)
-    result["build_derive"] = marks.get("checking tables", started) - started
-    result["build_checks_publish"] = first_file - marks.get("checking tables", started)
+    result["build_validate"] = marks.get("publishing", started) - started
+    result["build_publish"] = first_file - marks.get("publishing", started)
     result["build_files"] = files_done - first_file
     result["build_sqlite_wait"] = finished - files_done
     result["bytes"] = {path.name: path.stat().st_size for path in (out_dir / "build").iterdir()}
@@ -235,7 +234,7 @@ def _curators(size: int) -> dict[str, Any]:
         started = time.perf_counter()
         dataset = validate(directory)
         result["validate_dir"] = time.perf_counter() - started
-        result["claims"] = len(dataset.rows["claims"])
+        result["claims"] = dataset.table("claims").num_rows
         del dataset
         problems = ProblemList()
         started = time.perf_counter()
@@ -494,7 +493,8 @@ def _rules_markdown(results: list[dict[str, Any]]) -> str:
 
 def _markdown(results: list[dict[str, Any]], curators: dict[str, Any] | None) -> str:
     lines = [
-        "| claims | rows in all | derive alone | table checks alone | build: derive | build: checks + publish "
+        "| claims | rows in all | derive alone | table checks alone | build: validate (derive + checks) "
+        "| build: publish "
         "| build: Parquet + CSV | build: then waiting for SQLite | **build in all** "
         "| peak RSS MiB (main / a SQLite process) | **peak memory, all processes** (PSS) MiB |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
@@ -506,7 +506,7 @@ def _markdown(results: list[dict[str, Any]], curators: dict[str, Any] | None) ->
             continue
         lines.append(
             f"| {result['size']:,} | {sum(result['rows'].values()):,} | {_seconds(result['derive'])} "
-            f"| {_seconds(validate)} | {_seconds(result['build_derive'])} | {_seconds(result['build_checks_publish'])} "
+            f"| {_seconds(validate)} | {_seconds(result['build_validate'])} | {_seconds(result['build_publish'])} "
             f"| {_seconds(result['build_files'])} | {_seconds(result['build_sqlite_wait'])} "
             f"| **{_seconds(result['build'])}** "
             f"| {result['peak_mib']:,.0f} / {result['peak_sqlite_process_mib']:,.0f} "

@@ -38,7 +38,7 @@ def key_rows_by_table(dataset: Any) -> None:
     """Origins that name each row's table and primary key, so a Problem says which record of
     which table it is about (the synthetic origins carry neither)."""
     for table in CHECKED_TABLES:
-        rows = dataset.rows.get(table.name, [])
+        rows = dataset.table(table.name).select(list(table.primary_key)).to_pylist()
         dataset.origins[table.name] = [
             Origin(table.name, index + 1, KEY_SEPARATOR.join(str(row[k]) for k in table.primary_key))
             for index, row in enumerate(rows)

@@ -25,7 +25,7 @@ import apsw
 import sqlite_utils
 
 from alliance_data.exports import sqlite as export
-from alliance_data.exports.arrow import arrow_table
+from alliance_data.exports.arrow import typed_table
 from alliance_data.exports.csv import plain
 from alliance_data.registry import TABLES
 
@@ -119,7 +119,7 @@ def main() -> None:
     arguments = parser.parse_args()
     dataset = generate(arguments.size)
     derive(dataset)
-    tables = {spec.name: arrow_table(spec, dataset.rows[spec.name]) for spec in TABLES}
+    tables = {spec.name: typed_table(spec, dataset.table(spec.name)) for spec in TABLES}
     del dataset
     with tempfile.TemporaryDirectory() as directory:
         seconds = build_stages(Path(directory) / "build.db", tables)

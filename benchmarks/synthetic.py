@@ -1,6 +1,6 @@
 """A synthetic corpus that is valid by construction, for benchmarks and for testing the rules.
 
-`generate(n_claims, seed)` builds an `alliance_data.reading.Dataset` directly (rows as
+`generate(n_claims, seed)` builds an `alliance_data.reading.Dataset` directly (tables of rows as
 `Model.model_dump(mode="json")` gives them, origins, source texts): many generated sources,
 each with its text, SHA-256 and length; sections whose spans cover the text and whose headings
 are in it; topics of every kind; actors (states under real ISO 3166-1 alpha-3 codes); claims whose
@@ -25,15 +25,20 @@ import random
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from alliance_data.anchoring import anchor_at
+from alliance_data.derive import derive  # the step validate() runs between reading and the checks
+from alliance_data.exports.arrow import plain_table
 from alliance_data.hedging import implied_certainty
 from alliance_data.reading import Dataset, Origin
-from alliance_data.registry import TABLES
+from alliance_data.registry import CHECKED_TABLES, TABLES
 
 CLAIMS_PER_SECTION = 40  # claim ids allow at most 999 per section
 SECTIONS_PER_SOURCE = 6  # the introduction, then five headed sections
@@ -407,7 +412,25 @@ def generate(n_claims: int, seed: int = 0) -> Dataset:
         remaining -= count
         number += 1
     rows = builder.rows
-    return Dataset(Path(ORIGIN_FILE), rows, _origins(rows), builder.texts, {})
+    tables = {table.name: plain_table(table, rows[table.name]) for table in TABLES}
+    return Dataset(Path(ORIGIN_FILE), tables, _origins(rows), builder.texts, {})
+
+
+@dataclass
+class Rows:
+    """A dataset's tables as lists of row dicts, and their origins, to edit in place."""
+
+    rows: dict[str, list[dict[str, Any]]]
+    origins: dict[str, list[Origin]]
+
+
+@contextmanager
+def edited(dataset: Dataset) -> Iterator[Rows]:
+    """The dataset's tables as rows to edit; on leaving, each table is replaced by its rows."""
+    corpus = Rows({table.name: dataset.table(table.name).to_pylist() for table in CHECKED_TABLES}, dataset.origins)
+    yield corpus
+    for table in CHECKED_TABLES:
+        dataset.set_table(table.name, plain_table(table, corpus.rows[table.name]))
 
 
 # ---------------------------------------------------------------------------------------
@@ -429,7 +452,7 @@ def write_data_dir(dataset: Dataset, path: str | Path) -> Path:
     root = Path(path)
     (root / "sources").mkdir(parents=True, exist_ok=True)
     (root / "claims").mkdir(exist_ok=True)
-    rows = dataset.rows
+    rows = {table.name: dataset.table(table.name).to_pylist() for table in TABLES}
     for source in rows["sources"]:
         (root / "sources" / source["file_name"]).write_bytes(dataset.texts[source["source_id"]].encode("utf-8"))
     authored = ("sources", "sections", "topics", "actors", "claim_links", "second_coding", "coding_decisions")
@@ -453,22 +476,7 @@ def write_data_dir(dataset: Dataset, path: str | Path) -> Path:
 
 
 # ---------------------------------------------------------------------------------------
-# The derive step validate() runs between reading and the table checks.
-
-
-def derive(dataset: Dataset) -> None:
-    """Fill claims.hedge_cues and booster_cues and the certainty_cues and actor_pairs tables, as
-    `alliance_data.validate.validate` does (column-wise, through `alliance_data.derive`), and
-    mirror them into the rows."""
-    from alliance_data.derive import derive as derive_columns
-
-    derive_columns(dataset)
-    claims = dataset.table("claims")
-    columns = zip(claims["hedge_cues"].to_pylist(), claims["booster_cues"].to_pylist(), strict=True)
-    for claim, (cues, boosters) in zip(dataset.rows["claims"], columns, strict=True):
-        claim["hedge_cues"], claim["booster_cues"] = cues, boosters
-    dataset.rows["certainty_cues"] = dataset.table("certainty_cues").to_pylist()
-    dataset.rows["actor_pairs"] = dataset.table("actor_pairs").to_pylist()
+# The rows as the models give them.
 
 
 def check_models(dataset: Dataset) -> int:
@@ -477,11 +485,12 @@ def check_models(dataset: Dataset) -> int:
 
     differing = 0
     for table in TABLES:
-        for row in dataset.rows.get(table.name, []):
+        for row in dataset.table(table.name).to_pylist():
             if row != table.model.model_validate(row).model_dump(mode="json"):
                 differing += 1
     return differing + sum(
-        row != models.ClaimActor.model_validate(row).model_dump(mode="json") for row in dataset.rows["claim_actors"]
+        row != models.ClaimActor.model_validate(row).model_dump(mode="json")
+        for row in dataset.table("claim_actors").to_pylist()
     )
 
 
@@ -489,23 +498,23 @@ def check_models(dataset: Dataset) -> int:
 # Single invalid mutations, to show that the rules catch each.
 
 
-def _bad_enum(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _bad_enum(claim: dict[str, Any], corpus: Rows) -> bool:
     claim["kind"] = "opinion"
     return True
 
 
-def _span_shifted(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _span_shifted(claim: dict[str, Any], corpus: Rows) -> bool:
     claim["char_start"] += 1
     claim["char_end"] += 1
     return True
 
 
-def _unknown_topic(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _unknown_topic(claim: dict[str, Any], corpus: Rows) -> bool:
     claim["topic_id"] = "area-no-such-topic"
     return True
 
 
-def _duplicate_id(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _duplicate_id(claim: dict[str, Any], corpus: Rows) -> bool:
     # The claim takes the id of its predecessor in the same section.
     section, number = claim["claim_id"].rsplit("-", 1)
     if number == "001":
@@ -514,100 +523,100 @@ def _duplicate_id(claim: dict[str, Any], dataset: Dataset) -> bool:
     return True
 
 
-def _cue_but_asserted(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _cue_but_asserted(claim: dict[str, Any], corpus: Rows) -> bool:
     if claim["certainty"] == "asserted":
         return False
     claim["certainty"] = "asserted"
     return True
 
 
-def _asserted_but_hedged(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _asserted_but_hedged(claim: dict[str, Any], corpus: Rows) -> bool:
     if claim["certainty"] != "asserted":
         return False
     claim["certainty"] = "possible"
     return True
 
 
-def _statement_is_quote(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _statement_is_quote(claim: dict[str, Any], corpus: Rows) -> bool:
     claim["statement"] = claim["quote"] + "."
     return True
 
 
-def _period_not_historical(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _period_not_historical(claim: dict[str, Any], corpus: Rows) -> bool:
     if claim["time_frame"] == "historical":
         return False
     claim["period_start"] = 2001
     return True
 
 
-def _wrong_prefix(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _wrong_prefix(claim: dict[str, Any], corpus: Rows) -> bool:
     claim["prefix"] = claim["prefix"][1:] + "x"
     return True
 
 
-def _wrong_section(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _wrong_section(claim: dict[str, Any], corpus: Rows) -> bool:
     source, ordinal = claim["section_id"].rsplit("-s", 1)
     other = f"{source}-s{int(ordinal) + 1}" if int(ordinal) == 0 else f"{source}-s0"
     claim["section_id"] = other
     return True
 
 
-def _attributed_without_holder(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _attributed_without_holder(claim: dict[str, Any], corpus: Rows) -> bool:
     if claim["attribution"] != "author":
         return False
     claim["attribution"] = "attributed"
     return True
 
 
-def _second_coder_disagrees(claim: dict[str, Any], dataset: Dataset) -> bool:
-    for row in dataset.rows["second_coding"]:
+def _second_coder_disagrees(claim: dict[str, Any], corpus: Rows) -> bool:
+    for row in corpus.rows["second_coding"]:
         if row["claim_id"] == claim["claim_id"]:
             row["certainty"] = "speculative" if row["certainty"] != "speculative" else "asserted"
             return True
     return False
 
 
-def _history_period_reversed(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _history_period_reversed(claim: dict[str, Any], corpus: Rows) -> bool:
     if claim["period_start"] is None or claim["period_start"] == claim["period_end"]:
         return False
     claim["period_start"], claim["period_end"] = claim["period_end"], claim["period_start"]
     return True
 
 
-def _statement_hides_a_character(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _statement_hides_a_character(claim: dict[str, Any], corpus: Rows) -> bool:
     claim["statement"] = claim["statement"][:3] + "\u202e" + claim["statement"][3:]  # a bidi override
     return True
 
 
-def _statement_blank(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _statement_blank(claim: dict[str, Any], corpus: Rows) -> bool:
     claim["statement"] = "\u3000 " * 8
     return True
 
 
-def _statement_is_quote_repunctuated(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _statement_is_quote_repunctuated(claim: dict[str, Any], corpus: Rows) -> bool:
     claim["statement"] = claim["quote"].upper().replace(" ", ", ", 1) + "!"
     return True
 
 
-def _statement_too_long(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _statement_too_long(claim: dict[str, Any], corpus: Rows) -> bool:
     from alliance_data.models import MAX_TEXT_LENGTH
 
     claim["statement"] = "In our words: " + "x" * MAX_TEXT_LENGTH
     return True
 
 
-def _incoming_drives(claim: dict[str, Any], dataset: Dataset) -> dict[str, Any] | None:
-    for link in dataset.rows["claim_links"]:
+def _incoming_drives(claim: dict[str, Any], corpus: Rows) -> dict[str, Any] | None:
+    for link in corpus.rows["claim_links"]:
         if link["to_claim"] == claim["claim_id"] and link["relation"] == "drives":
             return link
     return None
 
 
-def _link_back(claim: dict[str, Any], dataset: Dataset, relation: str) -> bool:
-    incoming = _incoming_drives(claim, dataset)
+def _link_back(claim: dict[str, Any], corpus: Rows, relation: str) -> bool:
+    incoming = _incoming_drives(claim, corpus)
     if incoming is None:
         return False
-    dataset.rows["claim_links"].append(
+    corpus.rows["claim_links"].append(
         {
             "from_claim": claim["claim_id"],
             "to_claim": incoming["from_claim"],
@@ -617,20 +626,20 @@ def _link_back(claim: dict[str, Any], dataset: Dataset, relation: str) -> bool:
         }
     )
     record_id = f"{claim['claim_id']}->{incoming['from_claim']}"
-    dataset.origins["claim_links"].append(Origin(ORIGIN_FILE, len(dataset.rows["claim_links"]), record_id))
+    corpus.origins["claim_links"].append(Origin(ORIGIN_FILE, len(corpus.rows["claim_links"]), record_id))
     return True
 
 
-def _causal_cycle(claim: dict[str, Any], dataset: Dataset) -> bool:
-    return _link_back(claim, dataset, "implies")
+def _causal_cycle(claim: dict[str, Any], corpus: Rows) -> bool:
+    return _link_back(claim, corpus, "implies")
 
 
-def _causes_and_contradicts(claim: dict[str, Any], dataset: Dataset) -> bool:
-    return _link_back(claim, dataset, "contradicts")
+def _causes_and_contradicts(claim: dict[str, Any], corpus: Rows) -> bool:
+    return _link_back(claim, corpus, "contradicts")
 
 
-def _signal_shifted(claim: dict[str, Any], dataset: Dataset) -> bool:
-    for link in dataset.rows["claim_links"]:
+def _signal_shifted(claim: dict[str, Any], corpus: Rows) -> bool:
+    for link in corpus.rows["claim_links"]:
         if link["from_claim"] == claim["claim_id"] and link["basis"] == "explicit":
             link["signal_start"] += 1
             link["signal_end"] += 1
@@ -638,14 +647,14 @@ def _signal_shifted(claim: dict[str, Any], dataset: Dataset) -> bool:
     return False
 
 
-def _actor_before_its_years(claim: dict[str, Any], dataset: Dataset) -> bool:
+def _actor_before_its_years(claim: dict[str, Any], corpus: Rows) -> bool:
     if claim["period_start"] is None:
         return False
-    actor_id = f"LATE{len(dataset.rows['actors'])}"
-    dataset.rows["actors"].append(
+    actor_id = f"LATE{len(corpus.rows['actors'])}"
+    corpus.rows["actors"].append(
         {**_actor(actor_id, "A late actor", "bloc", None), "active_from": claim["period_start"] + 1}
     )
-    dataset.rows["claim_actors"].append({"claim_id": claim["claim_id"], "actor_id": actor_id, "role": "partner"})
+    corpus.rows["claim_actors"].append({"claim_id": claim["claim_id"], "actor_id": actor_id, "role": "partner"})
     return True
 
 
@@ -681,8 +690,16 @@ def corrupt(dataset: Dataset, k: int, seed: int = 0) -> dict[str, str]:
     origin, and so its problems, carry). Neighbours of a duplicated id are left alone, so each
     mutation stays the only thing wrong with its claim.
     """
+    with edited(dataset) as corpus:
+        done = _corrupt(corpus, k, seed)
+    if len(done) < k:
+        raise ValueError(f"only {len(done)} of {k} mutations could be applied")
+    return done
+
+
+def _corrupt(corpus: Rows, k: int, seed: int) -> dict[str, str]:
     rng = random.Random(seed)
-    claims = dataset.rows["claims"]
+    claims = corpus.rows["claims"]
     order = rng.sample(range(len(claims)), len(claims))
     names = list(MUTATIONS)
     done: dict[str, str] = {}
@@ -696,13 +713,11 @@ def corrupt(dataset: Dataset, k: int, seed: int = 0) -> dict[str, str]:
         claim = claims[index]
         for attempt in range(len(names)):
             name = names[(cursor + attempt) % len(names)]
-            if MUTATIONS[name](claim, dataset):
-                done[dataset.origins["claims"][index].record_id] = name
+            if MUTATIONS[name](claim, corpus):
+                done[corpus.origins["claims"][index].record_id] = name
                 touched.add(index)
                 cursor = (cursor + attempt + 1) % len(names)
                 break
-    if len(done) < k:
-        raise ValueError(f"only {len(done)} of {k} mutations could be applied")
     return done
 
 
@@ -718,7 +733,7 @@ def _self_check(n_claims: int, k: int) -> int:
     dataset = generate(n_claims)
     print(
         f"generated {n_claims} claims in {time.perf_counter() - started:.1f} s: "
-        + ", ".join(f"{name} {len(rows)}" for name, rows in dataset.rows.items())
+        + ", ".join(f"{name} {table.num_rows}" for name, table in dataset.tables.items())
     )
     print(f"rows that differ from their model's dump: {check_models(dataset)}")
     derive(dataset)
@@ -737,7 +752,7 @@ def _self_check(n_claims: int, k: int) -> int:
         try:
             validated = validate(directory)
             print(
-                f"validate(dir): 0 problems, {len(validated.rows['claims'])} claims "
+                f"validate(dir): 0 problems, {validated.table('claims').num_rows} claims "
                 f"({time.perf_counter() - started:.1f} s)"
             )
         except ValidationFailed as error:

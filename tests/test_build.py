@@ -145,12 +145,12 @@ def test_a_table_check_failure_stops_the_early_sqlite_load_and_writes_nothing(da
     claims.write_text(re.sub(r"char_start: (\d+)", lambda m: f"char_start: {int(m[1]) + 1}", text, count=1))
     started = []
 
-    class Spy(build_module._SqliteJob):
+    class Spy(build_module.SqliteWriter):
         def __init__(self, path):
             super().__init__(path)
             started.append(self)
 
-    monkeypatch.setattr(build_module, "_SqliteJob", Spy)
+    monkeypatch.setattr(build_module, "SqliteWriter", Spy)
     outputs = tmp_path_factory.mktemp("outputs")
     with pytest.raises(ValidationFailed, match="quote"):
         build(data_copy, outputs / "out")

@@ -1,4 +1,4 @@
-"""A corpus held column-wise (Arrow tables, no row dicts) validates and builds like authored rows."""
+"""A corpus held column-wise, without the origins of its rows, validates and builds like authored rows."""
 
 from __future__ import annotations
 
@@ -10,18 +10,16 @@ import pytest
 from benchmarks.synthetic import generate
 
 from alliance_data.build import build_dataset
-from alliance_data.exports.arrow import plain_table
 from alliance_data.problems import ProblemList, ValidationFailed
 from alliance_data.reading import Dataset
 from alliance_data.registry import TABLES
 from alliance_data.validate import validate_dataset
 
 
-def columnar(rows_dataset: Dataset) -> Dataset:
-    columns = {
-        spec.name: plain_table(spec, rows_dataset.rows[spec.name]) for spec in TABLES if spec.name != "actor_pairs"
-    }
-    return Dataset(rows_dataset.data_dir, {}, {}, rows_dataset.texts, {}, columns=columns)
+def columnar(read: Dataset) -> Dataset:
+    """The tables of a read dataset without the origins of their rows, as a corpus stored column-wise gives them."""
+    tables = {spec.name: read.table(spec.name) for spec in TABLES if spec.name != "actor_pairs"}
+    return Dataset(read.data_dir, tables, {}, read.texts, {})
 
 
 def digests(directory):
@@ -37,10 +35,10 @@ def test_column_wise_and_row_wise_builds_are_byte_identical(tmp_path):
 
 def test_a_bad_value_in_a_column_wise_corpus_is_reported_at_its_row_and_record():
     dataset = columnar(generate(600))
-    claims = dataset.columns["claims"]
+    claims = dataset.table("claims")
     kinds = claims["kind"].to_pylist()
     kinds[123] = "opinion"
-    dataset.columns["claims"] = claims.set_column(claims.schema.get_field_index("kind"), "kind", pa.array(kinds))
+    dataset.set_table("claims", claims.set_column(claims.schema.get_field_index("kind"), "kind", pa.array(kinds)))
     with pytest.raises(ValidationFailed) as failure:
         validate_dataset(dataset)
     record = claims["claim_id"][123].as_py()
@@ -51,18 +49,18 @@ def test_a_bad_value_in_a_column_wise_corpus_is_reported_at_its_row_and_record()
 
 def test_an_actor_pair_problem_is_reported_at_its_claim():
     dataset = columnar(generate(600))
-    actors = dataset.columns["claim_actors"]
+    actors = dataset.table("claim_actors")
     # An actor nobody defined, in a claim with other actors: claim_actors fails on it, and so
     # does every actor pair it forms, which is reported at the claim the pair comes from.
     claim = actors["claim_id"][0].as_py()
     assert pc.sum(pc.equal(actors["claim_id"], claim)).as_py() >= 2
     ids = actors["actor_id"].to_pylist()
     ids[0] = "NOBODY"
-    dataset.columns["claim_actors"] = actors.set_column(
-        actors.schema.get_field_index("actor_id"), "actor_id", pa.array(ids)
+    dataset.set_table(
+        "claim_actors", actors.set_column(actors.schema.get_field_index("actor_id"), "actor_id", pa.array(ids))
     )
     with pytest.raises(ValidationFailed) as failure:
         validate_dataset(dataset)
-    claims = dataset.columns["claims"]["claim_id"].to_pylist()
+    claims = dataset.table("claims")["claim_id"].to_pylist()
     pairs = [p for p in failure.value.problems if p.field in ("actor_a", "actor_b")]
     assert pairs and {(p.file, p.record_id) for p in pairs} == {(f"claims (row {claims.index(claim) + 1})", claim)}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 from benchmarks.spark import key_rows_by_table, single_machine_keys, spark_keys
-from benchmarks.synthetic import MUTATIONS, corrupt, derive, generate
+from benchmarks.synthetic import MUTATIONS, corrupt, derive, edited, generate
 
 from alliance_data.distributed.corpus import write_corpus
 from alliance_data.distributed.session import local_session
@@ -154,7 +154,11 @@ def test_a_table_of_the_wrong_shape_is_reported_not_crashed_on(spark):
 def _break_tables(dataset):
     """Break the tables other than claims once for each rule about them; the keys
     (table, record, check) both paths must report."""
-    rows = dataset.rows
+    with edited(dataset) as corpus:
+        return _break_rows(corpus.rows)
+
+
+def _break_rows(rows):
     sections = {row["section_id"]: row for row in rows["sections"]}
     sections["syn000001-s1"]["char_end"] += 5  # runs into syn000001-s2
     sections["syn000002-s1"]["char_end"] -= 1  # its last full stop lies in no section

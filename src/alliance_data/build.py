@@ -1,5 +1,7 @@
-"""The build: validate a data directory, then write every table as Parquet, CSV and SQLite,
-with a manifest, into a directory that appears atomically.
+"""The build: read a data directory, validate it (derive, then check every table), then write
+every table as Parquet, CSV and SQLite, with a manifest, into a directory that appears
+atomically. The SQLite writer hears from validation when each table is final and loads the
+database meanwhile (exports/sqlite_writer.py).
 
 `build()` is what `alliance-data build` runs.
 """
@@ -8,33 +10,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
 import os
 import platform
 import sqlite3
-import sys
-import traceback
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
-from functools import partial
 from importlib.metadata import version as installed_version
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyarrow as pa
 
 from . import about
 from .atomic import Protected, atomic_directory, check_target
-from .derive import DERIVE_STEPS, DERIVED_TABLES
-from .exports.arrow import in_key_order, typed_table
+from .exports.arrow import typed_table
 from .exports.csv import write_csv
 from .exports.parquet import write_parquet
-from .exports.sqlite import PARTS, merge_parts, part_paths, write_part
-from .problems import AllianceDataError, ProblemList
+from .exports.sqlite_writer import SqliteWriter
+from .problems import ProblemList
 from .reading import Dataset
 from .registry import TABLES
 from .source_texts import MANIFEST_KEY as SOURCE_TEXTS_KEY
-from .validate import check, read, validate
+from .validate import read, validate, validate_dataset
 
 DATABASE_FILE = "alliance.db"
 MANIFEST_FILE = "manifest.json"
@@ -80,113 +77,23 @@ def _column_entry(column) -> dict[str, object]:
     return entry
 
 
-class _SqliteJob:
-    """The SQLite export: one forked process per part of the tables (`exports.sqlite.PARTS`),
-    each started when its tables are ready, merged into one file by `finish`. Forked, so the
-    tables are shared, not copied; where fork is not available each part is written here when
-    it is started. A process that fails reports why through a pipe instead of printing a
-    traceback, and `finish` raises it here: an OSError (a full disk) as itself."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self.parts = part_paths(path)
-        self.processes: list[multiprocessing.Process] = []
-        self.reports: list[Connection] = []  # the reading end of each process's pipe
-        self.started: set[int] = set()
-
-    def start(self, number: int, tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]]) -> None:
-        self.started.add(number)
-        if "fork" not in multiprocessing.get_all_start_methods():
-            _write_part(tables_for, self.parts[number], PARTS[number])
-            return
-        context = multiprocessing.get_context("fork")
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_write_part_reporting, args=(sender, tables_for, self.parts[number], PARTS[number])
-        )
-        process.start()
-        sender.close()  # the child holds the only writing end: its exit ends the pipe
-        self.processes.append(process)
-        self.reports.append(receiver)
-
-    def start_all(self, tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]]) -> None:
-        for number in range(len(PARTS)):
-            if number not in self.started:
-                self.start(number, tables_for)
-
-    def finish(self) -> None:
-        outcomes = []
-        for process, receiver in zip(self.processes, self.reports, strict=True):
-            try:
-                outcomes.append(receiver.recv())
-            except EOFError:
-                outcomes.append(None)  # it died before reporting
-            receiver.close()
-            process.join()
-        for process, outcome in zip(self.processes, outcomes, strict=True):
-            _raise_failure(process, outcome)
-        merge_parts(self.path, self.parts)
-
-    def stop(self) -> None:
-        for process, receiver in zip(self.processes, self.reports, strict=True):
-            if process.is_alive():
-                process.terminate()
-            process.join()
-            receiver.close()
-
-
-def _raise_failure(process: multiprocessing.Process, outcome: tuple | None) -> None:
-    """Raise what a part's process reported, if it failed."""
-    if outcome is not None and outcome[0] == "done" and process.exitcode == 0:
-        return
-    if outcome is not None and outcome[0] == "os-error":
-        raise OSError(*outcome[1:])
-    if outcome is not None and outcome[0] == "error":
-        raise RuntimeError(f"writing the SQLite database failed in a child process:\n{outcome[1]}")
-    raise AllianceDataError(
-        f"writing the SQLite database failed: its process ended with exit code {process.exitcode} "
-        "(a negative code is the signal that stopped it; -9 is often a lack of memory)"
-    )
-
-
-def _write_part(tables_for: Callable[[tuple[str, ...]], dict[str, pa.Table]], part: Path, names: tuple[str, ...]):
-    write_part(part, tables_for(names), names)
-
-
-def _write_part_reporting(sender: Connection, tables_for, part: Path, names: tuple[str, ...]) -> None:
-    """`_write_part` in a child process: the outcome goes to the parent, never a traceback to
-    the terminal."""
-    try:
-        _write_part(tables_for, part, names)
-    except OSError as error:
-        sender.send(("os-error", error.errno, error.strerror or str(error), error.filename))
-        sys.exit(1)
-    except KeyboardInterrupt:
-        sys.exit(1)  # the parent heard Ctrl-C too and reports it
-    except BaseException:
-        sender.send(("error", traceback.format_exc()))
-        sys.exit(1)
-    sender.send(("done",))
-
-
 def write_outputs(
     tables: dict[str, pa.Table],
     directory: Path,
     formats: tuple[str, ...] = ALL_FORMATS,
     on_step: Callable[[str], None] | None = None,
-    sqlite_job=None,
+    sqlite_writer: SqliteWriter | None = None,
 ) -> None:
     """Write the given formats and the manifest into `directory`; `on_step` hears each step.
-    A `sqlite_job` already writing the database is waited for instead of starting one."""
+    A `sqlite_writer` already told the tables is finished instead of starting one."""
     step = on_step or (lambda name: None)
     files: dict[str, dict[str, dict[str, object]]] = {name: {} for name in tables}
-    # The SQLite export is independent of the others and the slowest: it runs in other
-    # processes (forked, so the tables are shared, not copied) while this one writes the files.
-    started_here = sqlite_job is None and "sqlite" in formats
-    if started_here:
-        sqlite_job = _SqliteJob(directory / DATABASE_FILE)
-        sqlite_job.start_all(lambda names: tables)
-    try:
+    own = sqlite_writer is None and "sqlite" in formats
+    with SqliteWriter(directory / DATABASE_FILE) if own else nullcontext(sqlite_writer) as sqlite:
+        if own:
+            # The slowest export: it runs in other processes while this one writes the files.
+            for name, table in tables.items():
+                sqlite.table_final(name, table)
         for name, table in tables.items():
             step(f"writing {name}")
             if "parquet" in formats:
@@ -198,12 +105,8 @@ def write_outputs(
         database = None
         if "sqlite" in formats:
             step("writing the SQLite database")
-            sqlite_job.finish()
+            sqlite.finish()
             database = _file_entry(directory / DATABASE_FILE)
-    except BaseException:
-        if started_here:
-            sqlite_job.stop()  # nothing keeps writing into a directory about to be discarded
-        raise
     manifest = {
         "name": about.NAME,
         "title": about.TITLE,
@@ -304,10 +207,6 @@ def output_directory(out_dir: str | Path, data_dir: str | Path | None, advice: s
     )
 
 
-def _in_key_order(dataset: Dataset, names: tuple[str, ...]) -> dict[str, pa.Table]:
-    return {spec.name: in_key_order(spec, dataset.table(spec.name)) for spec in TABLES if spec.name in names}
-
-
 def published_tables(dataset: Dataset) -> dict[str, pa.Table]:
     """Every table of a validated dataset in its published Arrow form."""
     return {spec.name: typed_table(spec, dataset.table(spec.name)) for spec in TABLES}
@@ -325,37 +224,25 @@ def build_dataset(
     formats: tuple[str, ...] = ALL_FORMATS,
     on_step: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Derive and check a read dataset, then write its outputs to `out_dir`, which appears
-    atomically, complete or not at all.
+    """Validate a read dataset (derive, then check every table), then write its outputs to
+    `out_dir`, which appears atomically, complete or not at all.
 
-    The SQLite load is the slowest export and needs nothing the checks produce, so it starts
-    first, in other processes, on the rows as they are: the part of the tables that nothing
-    is derived into before the derive step, the rest right after it. Meanwhile this process
-    checks every table. If any check fails the load is stopped and nothing is written; if
-    they pass, its rows are the published rows (`in_key_order` is how `typed_table` orders
-    them too).
+    The SQLite writer hears each table as soon as validation has made it final, so the
+    slowest export runs while the checks do; if a check fails it is stopped and nothing is
+    written. After record-level problems validation cannot pass, so it is not started.
     """
     step = on_step or (lambda name: None)
     out = Path(out_dir)
-    early = "sqlite" in formats and not problems  # record-level problems: the load would be wasted
+    early = "sqlite" in formats and not problems
     with output_directory(out, dataset.data_dir) as staging:
-        sqlite_job = _SqliteJob(staging / DATABASE_FILE) if early else None
-        try:
-            final = {table.name for table in TABLES} - set(DERIVED_TABLES)
-            _start_final_parts(sqlite_job, dataset, final)
-            step("deriving")
-            for table, derive_step in DERIVE_STEPS:
-                derive_step(dataset)
-                final.add(table)
-                _start_final_parts(sqlite_job, dataset, final)
-            step("checking tables")
-            check(dataset, problems)
+        sqlite = SqliteWriter(staging / DATABASE_FILE) if early else None
+        with sqlite or nullcontext():
+            final = (lambda name: sqlite.table_final(name, dataset.table(name))) if sqlite else None
+            validate_dataset(dataset, problems, on_final=final)
+            step("publishing")
             tables = published_tables(dataset)
-            write_outputs(tables, staging, formats, on_step, sqlite_job=sqlite_job)
+            write_outputs(tables, staging, formats, on_step, sqlite_writer=sqlite)
             ship_source_texts(dataset, staging)
-        finally:
-            if sqlite_job is not None:
-                sqlite_job.stop()
     return BuildResult(
         out, {name: table.num_rows for name, table in tables.items()}, sorted(p.name for p in out.iterdir())
     )
@@ -368,13 +255,6 @@ def ship_source_texts(dataset: Dataset, directory: Path) -> None:
 
     texts = {source_id: text.encode("utf-8") for source_id, text in dataset.texts.items()}
     add_to_manifest(directory, write_texts(directory, texts), MANIFEST_FILE)
-
-
-def _start_final_parts(job: _SqliteJob | None, dataset: Dataset, final: set[str]) -> None:
-    """Start loading every part of the database whose tables are all final."""
-    for number, names in enumerate(PARTS):
-        if job is not None and number not in job.started and set(names) <= final:
-            job.start(number, partial(_in_key_order, dataset))
 
 
 def build(

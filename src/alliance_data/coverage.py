@@ -66,10 +66,20 @@ def read_exclusions(data_dir: Path, problems: ProblemList) -> dict[tuple[str, st
     return exclusions
 
 
+def _rows(dataset, table: str, *columns: str) -> list[dict[str, Any]]:
+    """The named columns of a table of the dataset as one dict per row."""
+    return dataset.table(table).select(list(columns)).to_pylist()
+
+
+def _sections(dataset) -> list[dict[str, Any]]:
+    """The sections in reading order."""
+    return sorted(dataset.table("sections").to_pylist(), key=lambda s: (s["source_id"], s["ordinal"]))
+
+
 def sentences(dataset, exclusions: dict[tuple[str, str], str]) -> list[Sentence]:
-    claims = dataset.rows["claims"]
+    claims = _rows(dataset, "claims", "claim_id", "source_id", "char_start", "char_end")
     out = []
-    for section in sorted(dataset.rows["sections"], key=lambda s: (s["source_id"], s["ordinal"])):
+    for section in _sections(dataset):
         text = dataset.texts[section["source_id"]]
         units = []
         if section["heading"]:
@@ -106,10 +116,11 @@ def stale_exclusions(units: list[Sentence], exclusions: dict[tuple[str, str], st
 
 def unlinked_claims(dataset) -> list[dict[str, str]]:
     """Claims that take part in no link at all (allowed: links exist where the text has them)."""
-    linked = {link[end] for link in dataset.rows["claim_links"] for end in ("from_claim", "to_claim")}
+    links = dataset.table("claim_links")
+    linked = set(links["from_claim"].to_pylist()) | set(links["to_claim"].to_pylist())
     return [
         {"claim_id": claim["claim_id"], "kind": claim["kind"], "reason": "no link in claim_links"}
-        for claim in sorted(dataset.rows["claims"], key=lambda c: c["claim_id"])
+        for claim in sorted(_rows(dataset, "claims", "claim_id", "kind"), key=lambda c: c["claim_id"])
         if claim["claim_id"] not in linked
     ]
 
@@ -119,10 +130,10 @@ def undecided_signals(dataset) -> list[dict[str, Any]]:
     from .signals import candidates
 
     decided: dict[str, list[tuple[int, int]]] = {}
-    for row in dataset.rows["link_signals"]:
+    for row in _rows(dataset, "link_signals", "source_id", "signal_start", "signal_end"):
         decided.setdefault(row["source_id"], []).append((row["signal_start"], row["signal_end"]))
     out = []
-    for section in sorted(dataset.rows["sections"], key=lambda s: (s["source_id"], s["ordinal"])):
+    for section in _sections(dataset):
         text = dataset.texts.get(section["source_id"])
         if text is None:
             continue

@@ -8,6 +8,7 @@ and the actor_pairs table from claim_actors. `hedge_cues(quote)` is the definiti
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 import pyarrow as pa
@@ -15,7 +16,7 @@ import pyarrow.compute as pc
 
 from .hedging import BOOSTER_CUES, HEDGE_CUES, find_boosters, find_cue_spans, find_cues
 from .reading import Dataset
-from .registry import TABLES_BY_NAME
+from .registry import TABLES, TABLES_BY_NAME
 
 
 def hedge_cues(quote: str) -> str | None:
@@ -54,9 +55,24 @@ def _found_column(quotes: pa.ChunkedArray | pa.Array, words: tuple[str, ...], fo
     return pa.array(values, pa.string())
 
 
-def hedge_cues_column(quotes: pa.ChunkedArray | pa.Array) -> pa.Array:
+# The hedge cues of the quotes that have any: (position of the quote, `find_cue_spans` of it).
+QuoteCues = list[tuple[int, list[tuple[str, int, int]]]]
+
+
+def quote_cues(quotes: pa.ChunkedArray | pa.Array) -> QuoteCues:
+    """Every hedge cue in a column of quotes, found in one scan: claims.hedge_cues and the
+    certainty_cues table are both made from it."""
+    positions, candidates = _candidates(quotes, tuple(HEDGE_CUES))
+    found = zip(positions, map(find_cue_spans, candidates), strict=True)
+    return [(position, spans) for position, spans in found if spans]
+
+
+def hedge_cues_column(quotes: pa.ChunkedArray | pa.Array, cues: QuoteCues | None = None) -> pa.Array:
     """claims.hedge_cues for a column of quotes: `hedge_cues` of each, nulls kept."""
-    return _found_column(quotes, tuple(HEDGE_CUES), hedge_cues)
+    values: list[str | None] = [None] * len(quotes)
+    for position, spans in quote_cues(quotes) if cues is None else cues:
+        values[position] = "; ".join(cue for cue, _, _ in spans)
+    return pa.array(values, pa.string())
 
 
 def booster_cues_column(quotes: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -64,20 +80,20 @@ def booster_cues_column(quotes: pa.ChunkedArray | pa.Array) -> pa.Array:
     return _found_column(quotes, BOOSTER_CUES, booster_cues)
 
 
-def certainty_cues_table(claims: pa.Table, governing: pa.Table) -> pa.Table:
+def certainty_cues_table(claims: pa.Table, governing: pa.Table, cues: QuoteCues | None = None) -> pa.Table:
     """The certainty_cues table: the authored governing cues, then every cue in a quote, with
-    its offsets in the source text; each with its scope and the certainty the table gives it."""
+    its offsets in the source text; each with its scope and the certainty the table gives it.
+    `cues` are the claims' `quote_cues`, if already found."""
     columns = TABLES_BY_NAME["certainty_cues"].column_names
     rows = {name: governing[name].to_pylist() for name in columns}
     rows["scope"] = ["governing"] * governing.num_rows
     rows["effect"] = [HEDGE_CUES[cue].value if cue in HEDGE_CUES else None for cue in rows["cue"]]
     ids, starts = claims["claim_id"], claims["char_start"]
-    positions, quotes = _candidates(claims["quote"], tuple(HEDGE_CUES))
-    for position, quote in zip(positions, quotes, strict=True):
+    for position, spans in quote_cues(claims["quote"]) if cues is None else cues:
         claim_id, offset = ids[position].as_py(), starts[position].as_py()
-        if quote is None or offset is None:
+        if offset is None:
             continue
-        for cue, start, end in find_cue_spans(quote):
+        for cue, start, end in spans:
             found = {"claim_id": claim_id, "cue": cue, "char_start": offset + start, "char_end": offset + end}
             found |= {"scope": "quote", "effect": HEDGE_CUES[cue].value, "reason": None}
             for name in columns:
@@ -115,35 +131,32 @@ def actor_pairs_table(claim_actors: pa.Table, actors: pa.Table | None = None) ->
     return pa.table({name: columns[name] for name in TABLES_BY_NAME["actor_pairs"].column_names})
 
 
-def derive_actor_pairs(dataset: Dataset) -> None:
-    dataset.columns["actor_pairs"] = actor_pairs_table(dataset.table("claim_actors"), dataset.table("actors"))
-
-
-def derive_hedge_cues(dataset: Dataset) -> None:
-    claims = dataset.table("claims")
+def _with_cue_columns(claims: pa.Table, cues: QuoteCues) -> pa.Table:
     for name, column in (
-        ("hedge_cues", hedge_cues_column(claims["quote"])),
+        ("hedge_cues", hedge_cues_column(claims["quote"], cues)),
         ("booster_cues", booster_cues_column(claims["quote"])),
     ):
         claims = claims.set_column(claims.schema.get_field_index(name), name, column)
-    dataset.columns["claims"] = claims
+    return claims
 
 
-def derive_certainty_cues(dataset: Dataset) -> None:
-    dataset.columns["certainty_cues"] = certainty_cues_table(dataset.table("claims"), dataset.table("certainty_cues"))
+# The tables derive changes, in the order they are done.
+DERIVED_TABLES = ("claims", "certainty_cues", "actor_pairs")
 
 
-# Each step of `derive` and the table it completes, in order: the build starts writing a table
-# as soon as it is complete, the claims (the longest to write) first.
-DERIVE_STEPS = (
-    ("claims", derive_hedge_cues),
-    ("certainty_cues", derive_certainty_cues),
-    ("actor_pairs", derive_actor_pairs),
-)
-DERIVED_TABLES = tuple(table for table, _ in DERIVE_STEPS)
-
-
-def derive(dataset: Dataset) -> None:
-    """Add the derived column and table to `dataset` (column-wise; authored rows untouched)."""
-    for _, step in DERIVE_STEPS:
-        step(dataset)
+def derive(dataset: Dataset, on_final: Callable[[str], None] | None = None) -> None:
+    """Add the derived columns and tables to `dataset` (column-wise, each table replaced whole).
+    `on_final(name)` hears each table of the registry once, as soon as nothing changes it any
+    more: the tables nothing is derived into first, then each derived one when it is done."""
+    final = on_final or (lambda name: None)
+    for table in TABLES:
+        if table.name not in DERIVED_TABLES:
+            final(table.name)
+    claims = dataset.table("claims")
+    cues = quote_cues(claims["quote"])
+    dataset.set_table("claims", _with_cue_columns(claims, cues))
+    final("claims")
+    dataset.set_table("certainty_cues", certainty_cues_table(claims, dataset.table("certainty_cues"), cues))
+    final("certainty_cues")
+    dataset.set_table("actor_pairs", actor_pairs_table(dataset.table("claim_actors"), dataset.table("actors")))
+    final("actor_pairs")

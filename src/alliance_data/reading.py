@@ -1,8 +1,9 @@
 """Reading a data directory into validated records (the record-level checks, by pydantic).
 
 `read_dataset(data_dir)` reads every authored file, validates each record against its
-model and returns the rows of every authored table with where each row came from. Every
-problem of the run is collected; the caller decides when to stop.
+model and returns every authored table (each made an Arrow table once, when the reading
+ends) with where each row came from. Every problem of the run is collected; the caller
+decides when to stop.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from . import models
 from .authoring import AuthoredRecord, read_records
 from .files import list_folder, read_inside
 from .problems import ProblemList
-from .registry import TABLES, TABLES_BY_NAME
+from .registry import CHECKED_TABLES, TABLES, TABLES_BY_NAME
 
 SOURCES_DIR = "sources"
 # A source text is longer than an authored file but still read whole; this bounds the read.
@@ -48,16 +49,17 @@ class Origin:
 
 @dataclass
 class Dataset:
-    """Every table of a dataset, with where each row came from, plus the source texts.
+    """Every table of a dataset, with where its rows came from, plus the source texts.
 
-    A table is held either as authored rows (`rows`, with `origins`) or column-wise as an
-    Arrow table (`columns`: derived tables, and corpora too large for rows). `table(name)`
-    gives the Arrow form either way; the table checks and exports read only that. It is built
-    from the rows once, so finish changing rows before the first call.
+    Each table is held once, as an Arrow table in authored row order with enumerations as text
+    (see `exports.arrow.plain_table`): `table(name)`. `origins[name]` lists where its authored
+    rows were written, in the same order (none for a column-wise corpus); `origin(name, index)`
+    says where one row came from. A table is replaced whole (`set_table`), never edited in
+    place, so nothing derived from it can go stale.
     """
 
     data_dir: Path
-    rows: dict[str, list[dict[str, Any]]]
+    tables: dict[str, Any]
     origins: dict[str, list[Origin]]
     texts: dict[str, str]
     retired_ids: dict[str, str]
@@ -65,47 +67,65 @@ class Dataset:
     invalid_ids: dict[str, set[str]] = field(default_factory=dict)
     # Files that could not be read to their end: the tables are incomplete.
     unread_files: list[str] = field(default_factory=list)
-    # Arrow form of each table, in row order, enumerations as text (see exports.arrow.plain_table).
-    columns: dict[str, Any] = field(default_factory=dict, repr=False)
     # Tables whose rows stand for rows of another table: an actor pair is reported at its claim.
     # The certainty cues the build finds in quotes come after the authored (governing) ones.
     reported_at: dict[str, tuple[str, str]] = field(
         default_factory=lambda: {"actor_pairs": ("claims", "claim_id"), "certainty_cues": ("claims", "claim_id")}
     )
 
-    def add(self, table: str, row: dict[str, Any], origin: Origin) -> None:
-        self.rows.setdefault(table, []).append(row)
-        self.origins.setdefault(table, []).append(origin)
-
     def table(self, name: str):
-        """The table as an Arrow table in row order (`pyarrow.Table`)."""
-        if name not in self.columns:
+        """The table as an Arrow table in row order (`pyarrow.Table`); empty if nothing was read into it."""
+        table = self.tables.get(name)
+        if table is None:
             from .exports.arrow import plain_table
 
-            self.columns[name] = plain_table(TABLES_BY_NAME[name], self.rows.get(name, []))
-        return self.columns[name]
+            return plain_table(TABLES_BY_NAME[name], [])
+        return table
+
+    def set_table(self, name: str, table) -> None:
+        """Replace a table whole (a derived column or table); its first rows keep their origins."""
+        self.tables[name] = table
 
     def origin(self, name: str, index: int) -> Origin | None:
-        """Where row `index` of a table came from (None when unknown)."""
+        """Where row `index` of a table came from (None when unknown). For many rows of one
+        table, `locator(name)` finds them without searching the table for each."""
+        return self._origin(name, index, self._search_parent)
+
+    def locator(self, name: str) -> Callable[[int], Origin | None]:
+        """`origin(name, ·)` for many rows of one table: the lookup of the rows that stand for
+        rows of another table (`reported_at`) is made once, here, and held by the caller."""
+        if name not in self.reported_at:
+            return lambda index: self._origin(name, index, self._search_parent)
+        parent, key = self.reported_at[name]
+        positions = {value: position for position, value in enumerate(self.table(parent)[key].to_pylist())}
+        keys = self.table(name)[key]
+        return lambda index: self._origin(name, index, lambda _, row: positions.get(keys[row].as_py()))
+
+    def _origin(self, name: str, index: int, parent_position: Callable[[str, int], int | None]) -> Origin | None:
         origins = self.origins.get(name)
         if origins is not None and 0 <= index < len(origins):
             return origins[index]
+        table = self.tables.get(name)
+        if table is None or not 0 <= index < table.num_rows:
+            return None
         if name in self.reported_at:
-            parent, key = self.reported_at[name]
-            value = self.table(name)[key][index].as_py()
-            position = self._positions(parent, key).get(value)
-            return None if position is None else self.origin(parent, position)
-        if name in self.columns and origins is None and 0 <= index < self.columns[name].num_rows:
+            position = parent_position(name, index)
+            return None if position is None else self.origin(self.reported_at[name][0], position)
+        if origins is None:
             # A column-wise corpus: the row's position in its table and its key.
             key = TABLES_BY_NAME[name].primary_key[0]
-            return Origin(f"{name} (row {index + 1})", 0, str(self.columns[name][key][index].as_py()))
+            return Origin(f"{name} (row {index + 1})", 0, str(table[key][index].as_py()))
         return None
 
-    def _positions(self, name: str, key: str) -> dict[Any, int]:
-        cache = self.__dict__.setdefault("_positions_cache", {})
-        if (name, key) not in cache:
-            cache[name, key] = {value: index for index, value in enumerate(self.table(name)[key].to_pylist())}
-        return cache[name, key]
+    def _search_parent(self, name: str, index: int) -> int | None:
+        """The position of the parent row a row stands for, searched in Arrow (of repeated
+        keys the last, as a lookup by key finds it)."""
+        import pyarrow.compute as pc
+
+        parent, key = self.reported_at[name]
+        value = self.tables[name][key][index]
+        found = pc.indices_nonzero(pc.fill_null(pc.equal(self.table(parent)[key], value), False))
+        return found[-1].as_py() if len(found) else None
 
 
 def _display(path: Path, data_dir: Path) -> str:
@@ -219,12 +239,34 @@ def _authored_files(data_dir: Path, pattern: str, problems: ProblemList) -> list
     return list_folder(data_dir / folder, data_dir, suffix, problems, _display(data_dir / folder, data_dir))
 
 
+class _Rows:
+    """The rows of every table as they are read, column by column (no dict kept per row), with
+    their origins; each table becomes one Arrow table when the reading ends (`tables`)."""
+
+    def __init__(self) -> None:
+        self.values = {table.name: {name: [] for name in table.column_names} for table in CHECKED_TABLES}
+        self.origins: dict[str, list[Origin]] = {table.name: [] for table in CHECKED_TABLES}
+
+    def add(self, table: str, row: dict[str, Any], origin: Origin) -> None:
+        for name, values in self.values[table].items():
+            values.append(row.get(name))
+        self.origins[table].append(origin)
+
+    def tables(self) -> dict[str, Any]:
+        """Every table in its Arrow form; the columns read are let go as each is converted."""
+        from .exports.arrow import plain_columns
+
+        return {name: plain_columns(TABLES_BY_NAME[name], self.values.pop(name)) for name in list(self.values)}
+
+
 def read_dataset(data_dir: Path, problems: ProblemList) -> Dataset:
     data_dir = Path(data_dir)
-    dataset = Dataset(data_dir, {table.name: [] for table in TABLES}, {table.name: [] for table in TABLES}, {}, {})
+    rows = _Rows()
+    dataset = Dataset(data_dir, {}, rows.origins, {}, {})
     if not data_dir.is_dir():
         problems.add(str(data_dir), "data directory not found", "pass the path of a data directory (default ./data)")
         dataset.unread_files.append(str(data_dir))
+        dataset.tables = rows.tables()
         return dataset
     for table in TABLES:
         if table.authored is None or "#" in table.authored:
@@ -235,13 +277,14 @@ def read_dataset(data_dir: Path, problems: ProblemList) -> Dataset:
         if files == []:
             problems.add(_display(data_dir / table.authored, data_dir), "no files found", f"add {table.authored}")
         for path in files or ():
-            _read_table_file(dataset, table.name, path, problems)
-    _read_curation_lists(dataset, problems)
+            _read_table_file(dataset, rows, table.name, path, problems)
+    _read_curation_lists(dataset, rows, problems)
+    dataset.tables = rows.tables()
     _read_source_texts(dataset, problems)
     return dataset
 
 
-def _read_table_file(dataset: Dataset, table_name: str, path: Path, problems: ProblemList) -> None:
+def _read_table_file(dataset: Dataset, rows: _Rows, table_name: str, path: Path, problems: ProblemList) -> None:
     table = TABLES_BY_NAME[table_name]
     display = _display(path, dataset.data_dir)
     record_id = _record_id(table_name)
@@ -257,10 +300,10 @@ def _read_table_file(dataset: Dataset, table_name: str, path: Path, problems: Pr
         data = dict(record.data)
         identifier = record_id(data)
         if table_name == "claims":
-            _read_claim_actors(dataset, data.pop("actors", None), record, display, identifier, problems)
+            _read_claim_actors(rows, data.pop("actors", None), record, display, identifier, problems)
         row = validate_record(table.model, data, record, display, identifier, problems)
         if row is not None:
-            dataset.add(table_name, row, Origin(display, record.line, identifier, record.key_lines))
+            rows.add(table_name, row, Origin(display, record.line, identifier, record.key_lines))
         elif identifier is not None:
             dataset.invalid_ids.setdefault(table_name, set()).add(identifier)
 
@@ -285,7 +328,7 @@ def _shown_id(value: Any) -> str | None:
 
 
 def _read_claim_actors(
-    dataset: Dataset, entries: Any, record: AuthoredRecord, display: str, claim_id: str | None, problems: ProblemList
+    rows: _Rows, entries: Any, record: AuthoredRecord, display: str, claim_id: str | None, problems: ProblemList
 ) -> None:
     # The list may be empty (a claim about "the global landscape" names no one) but must
     # be written, so a forgotten list is caught.
@@ -333,10 +376,10 @@ def _read_claim_actors(
         )
         if row is not None:
             lines = {name: record.line_of("actors", index, name) for name in entry}
-            dataset.add("claim_actors", row, Origin(display, line, claim_id, lines))
+            rows.add("claim_actors", row, Origin(display, line, claim_id, lines))
 
 
-def _read_curation_lists(dataset: Dataset, problems: ProblemList) -> None:
+def _read_curation_lists(dataset: Dataset, rows: _Rows, problems: ProblemList) -> None:
     """Retired ids: a curation input, not a published table."""
     for name, file_name, model, key, target in (
         ("retired_ids", RETIRED_IDS_FILE, models.RetiredId, "id", dataset.retired_ids),
@@ -354,11 +397,11 @@ def _read_curation_lists(dataset: Dataset, problems: ProblemList) -> None:
             if row is not None:
                 target[row[key]] = row["reason"]
                 # Also as rows, so the table checks see every entry (repeats too) with its line.
-                dataset.add(name, row, Origin(display, record.line, row[key], record.key_lines))
+                rows.add(name, row, Origin(display, record.line, row[key], record.key_lines))
 
 
 def _read_source_texts(dataset: Dataset, problems: ProblemList) -> None:
-    for row, origin in zip(dataset.rows["sources"], dataset.origins["sources"], strict=True):
+    for row, origin in zip(dataset.table("sources").to_pylist(), dataset.origins["sources"], strict=True):
         path = dataset.data_dir / SOURCES_DIR / row["file_name"]
         display = _display(path, dataset.data_dir)
         if not os.path.lexists(path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from .problems import MAX_PROBLEMS, ProblemList
@@ -28,23 +29,21 @@ def read(data_dir: str | Path = "data", max_problems: int | None = MAX_PROBLEMS)
     return read_dataset(Path(data_dir), problems), problems
 
 
-def check(dataset: Dataset, problems: ProblemList) -> Dataset:
-    """Run every table check on a derived dataset; the dataset, or ValidationFailed with the
-    given problems and every new one."""
+def validate_dataset(
+    dataset: Dataset, problems: ProblemList | None = None, on_final: Callable[[str], None] | None = None
+) -> Dataset:
+    """Validate a dataset already read (from a data directory, or a column-wise corpus):
+    derive, then every table check; the dataset, or ValidationFailed with the given problems
+    and every new one. `on_final(name)` hears each table as soon as it is final (see
+    `derive.derive`), before the checks of all of them are done."""
+    from .derive import derive
     from .rules import check_tables
+
+    problems = ProblemList() if problems is None else problems
+    derive(dataset, on_final)
 
     # Checked across tables with a file unread, what that file holds would be reported missing.
     if not dataset.unread_files:
         check_tables(dataset, problems)
     problems.raise_if_any()
     return dataset
-
-
-def validate_dataset(dataset: Dataset, problems: ProblemList | None = None) -> Dataset:
-    """Validate a dataset already read (from a data directory, or a column-wise corpus):
-    derive, then every table check; the dataset, or ValidationFailed with the given problems
-    and every new one."""
-    from .derive import derive
-
-    derive(dataset)
-    return check(dataset, ProblemList() if problems is None else problems)

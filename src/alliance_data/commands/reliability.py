@@ -37,7 +37,8 @@ def reliability(data_dir: Path, write: bool) -> None:
     from ..validate import validate
 
     dataset = validate(data_dir)
-    rows = dataset.rows
+    used = ("claims", "second_coding", "coding_decisions", "second_segmentation", "sections", "claim_links")
+    rows = {name: dataset.table(name).to_pylist() for name in (*used, "second_links")}
     earlier, label = _first_release_links()
     text = report(
         rows["claims"],

@@ -35,10 +35,11 @@ INDEX_EXTENSIONS = {
     "actor_pairs": {"dyad": ("actor_a", "actor_b")},
 }
 
-# The tables in parts that processes can write at the same time, each as soon as its tables
-# are final: the claims (with their indexes and full-text search, the heaviest part, into
-# which the others are merged); the authored tables about claims, which need nothing
-# derived; the derived actor pairs.
+# The database is written in parts, which processes can write at the same time (see
+# sqlite_writer.py), then merged in this order: the claims with the tables they refer to
+# (with their indexes and full-text search, the heaviest part, into which the others are
+# merged); the tables about claims; the cues and actor pairs. The parts and their order decide
+# the bytes of the file.
 PARTS = (
     ("sources", "sections", "topics", "actors", "claims", "coding_decisions"),
     ("claim_actors", "claim_links", "link_signals", "second_coding", "second_segmentation", "second_links"),

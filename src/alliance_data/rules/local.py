@@ -55,9 +55,10 @@ def _report_columns(
     failures: pd.DataFrame, table: Table, rows: pd.DataFrame, dataset: Dataset, problems: ProblemList
 ) -> None:
     by_name = {column.name: column for column in table.columns}
+    locate = dataset.locator(table.name)
     for failure in failures.to_dict("records"):
         index, check = failure["index"], str(failure["check"])
-        origin = dataset.origin(table.name, int(index)) if index is not None and pd.notna(index) else None
+        origin = locate(int(index)) if index is not None and pd.notna(index) else None
         field = failure["column"] if failure["column"] in by_name else None
         if check == UNIQUE_KEY:
             key = ", ".join(f"{k}={rows.loc[int(index), k]}" for k in table.primary_key)
@@ -103,6 +104,7 @@ def failing_rows(connection: Any, rule: Rule) -> list[dict[str, Any]]:
 def run_rules(dataset: Dataset, problems: ProblemList) -> None:
     import duckdb
 
+    locate = _locator(dataset)
     with rule_connection(dataset) as (connection, context):
         for rule in RULES:
             try:
@@ -110,7 +112,7 @@ def run_rules(dataset: Dataset, problems: ProblemList) -> None:
             except duckdb.Error as error:
                 report_unchecked(rule, error, problems)
                 continue
-            report_rule(rule, failing, _locator(dataset), context, problems)
+            report_rule(rule, failing, locate, context, problems)
 
 
 def rule_inputs(dataset: Dataset) -> dict[str, pyarrow.Table]:
@@ -127,8 +129,13 @@ def rule_inputs(dataset: Dataset) -> dict[str, pyarrow.Table]:
 
 
 def _locator(dataset: Dataset):
+    """Where a failing row is: its origin (found by one lookup per table), else its table and key."""
+    lookups: dict[str, Any] = {}
+
     def locate(table: str, row: Row, field: str | None) -> tuple[str, int | None, str | None]:
-        origin = dataset.origin(table, int(row["_row"]))
+        if table not in lookups:
+            lookups[table] = dataset.locator(table)
+        origin = lookups[table](int(row["_row"]))
         if origin is None:
             key = TABLES_BY_NAME[table].primary_key
             return table, None, record_key(row.get(name) for name in key)
