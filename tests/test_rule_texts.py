@@ -44,3 +44,39 @@ def test_a_statement_repeats_its_quote_up_to_case_punctuation_and_spacing():
     values = _without_final_sigma(texts())
     assert _run(normalized("x"), values) == [reference(value) for value in values]
     assert SEPARATORS.startswith("[\\pP\\pS")
+
+
+def test_spans_read_from_blocks_or_the_whole_text_are_the_text_s():
+    """span_text gives text[start:end] for short spans (from a block) and long ones (from the
+    whole text), near the ends of the text too, and null outside it."""
+    import random
+
+    from alliance_data.rules.sql import BLOCK_CHARS, BLOCK_REACH, TEXT_TABLES, span_text, with_text
+
+    chooser = random.Random(3)
+    text = "".join(chooser.choice("ab é’—\n中🙂") for _ in range(3 * (BLOCK_CHARS + BLOCK_REACH)))
+    spans = [
+        (0, 0),
+        (0, 1),
+        (len(text) - 1, len(text)),
+        (0, len(text)),
+        (5, BLOCK_REACH + 900),
+        (len(text), len(text) + 1),
+    ]
+    for _ in range(300):
+        start = chooser.randrange(len(text))
+        spans.append((start, min(len(text), start + chooser.choice([1, 40, 700, BLOCK_REACH - 10, 2 * BLOCK_REACH]))))
+    spans.append((2**63 - 1, 2**63 - 1))
+    with duckdb.connect() as connection:
+        connection.register("texts", pa.table({"source_id": ["s"], "text": [text]}))
+        for name, query in TEXT_TABLES:
+            connection.execute(f"CREATE TEMP TABLE {name} AS {query}")
+        starts, ends = [s for s, _ in spans], [e for _, e in spans]
+        connection.register(
+            "spans", pa.table({"i": range(len(spans)), "source_id": ["s"] * len(spans), "a": starts, "z": ends})
+        )
+        query = f"SELECT {span_text('x.a', 'x.z')} FROM spans x {with_text('x.source_id', 'x.a', 'x.z')} ORDER BY x.i"
+        found = [row[0] for row in connection.sql(query).fetchall()]
+    expected = [text[start:end] if 0 <= start <= end <= len(text) else None for start, end in spans]
+    assert found == expected
+    assert any(end - start > BLOCK_REACH for start, end in spans)

@@ -13,7 +13,7 @@ ANCHOR = Rule(
     "quote",
     f"""
     SELECT c._row, c.claim_id, c.source_id, c.quote, c.char_start, c.char_end, c.prefix, c.suffix
-    FROM claims c {with_text("c.source_id", "c.char_start")}
+    FROM claims c {with_text("c.source_id", "c.char_start", "c.char_end")}
     WHERE NOT ({span_ok("c.char_start", "c.char_end", "c.quote")}
                AND {context_ok("c.char_start", "c.char_end", "c.prefix", "c.suffix")})
     """,

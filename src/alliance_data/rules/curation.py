@@ -163,7 +163,7 @@ CURATION_RULES = (
                    coalesce(k.scope = 'governing', false) <> (k.reason IS NOT NULL) AS reason_wrong
             FROM certainty_cues k
             JOIN claims c ON c.claim_id = k.claim_id
-            {with_text("c.source_id", "k.char_start")}
+            {with_text("c.source_id", "k.char_start", "k.char_end")}
         ) WHERE NOT (cue_known AND offsets_ok AND words_ok) OR governing_inside OR reason_wrong
         """,
         lambda row, context: _cue_issues(row),
@@ -175,7 +175,7 @@ CURATION_RULES = (
         "quote",
         f"""
         SELECT s._row, s.source_id, s.quote, s.char_start, s.char_end
-        FROM second_segmentation s {with_text("s.source_id", "s.char_start")}
+        FROM second_segmentation s {with_text("s.source_id", "s.char_start", "s.char_end")}
         WHERE NOT {span_ok("s.char_start", "s.char_end", "s.quote")}
         """,
         lambda row, context: "; ".join(

@@ -183,7 +183,7 @@ LINK_RULES = (
         f"""
         SELECT l._row, l.from_claim, l.to_claim, l.relation, l.source_id, l.signal_quote, l.signal_start,
                l.signal_end
-        FROM ({_WITH_SOURCE.format(table="claim_links")}) l {with_text("l.source_id", "l.signal_start")}
+        FROM ({_WITH_SOURCE.format(table="claim_links")}) l {with_text("l.source_id", "l.signal_start", "l.signal_end")}
         WHERE {_SIGNAL_GIVEN} AND NOT {span_ok("l.signal_start", "l.signal_end", "l.signal_quote")}
         """,
         lambda row, context: "signal: " + _spans(row, context, "signal_quote", "signal_start", "signal_end"),
@@ -212,7 +212,7 @@ LINK_RULES = (
         "signal_quote",
         f"""
         SELECT s._row, s.source_id, s.signal_quote, s.signal_start, s.signal_end
-        FROM link_signals s {with_text("s.source_id", "s.signal_start")}
+        FROM link_signals s {with_text("s.source_id", "s.signal_start", "s.signal_end")}
         WHERE NOT {span_ok("s.signal_start", "s.signal_end", "s.signal_quote")}
         """,
         lambda row, context: _spans(row, context, "signal_quote", "signal_start", "signal_end"),
@@ -244,8 +244,8 @@ LINK_RULES = (
         f"""
         SELECT l._row, l.from_claim, l.to_claim, l.relation
         FROM ({_WITH_SOURCE.format(table="second_links")}) l
-        {with_text("l.source_id", "l.signal_start", join="LEFT JOIN")}
-        WHERE NOT ({_SIGNAL_NONE} OR t.text IS NULL
+        {with_text("l.source_id", "l.signal_start", "l.signal_end", join="LEFT JOIN")}
+        WHERE NOT ({_SIGNAL_NONE} OR n.text_length IS NULL
                    OR ({_SIGNAL_GIVEN} AND {span_ok("l.signal_start", "l.signal_end", "l.signal_quote")}))
         """,
         lambda row, context: "the signal is incomplete or is not the source text at its offsets",

@@ -65,7 +65,7 @@ SECTION_RULES = (
             WHEN 0 <= s.char_start AND s.char_start <= s.body_start AND s.body_start < s.char_end
                  AND s.char_end <= t.text_length
             THEN s.heading IS NULL
-                 OR {span_text("s.char_start", "least(s.char_end, s.char_start + length(s.heading))", b=None)}
+                 OR {span_text("s.char_start", "least(s.char_end, s.char_start + length(s.heading))", b=None, n="t")}
                     = s.heading
             ELSE false END, false)
         """,
@@ -114,9 +114,9 @@ SECTION_RULES = (
                 substring(tail_all, 1, {_EXCERPT}) AS tail
             FROM (
                 SELECT o.*, src.title, t.text_length,
-                       {span_text("0", "o.char_start", b=None)} AS front_all,
-                       {span_text("o.prev_end", "o.char_start", b=None)} AS gap_all,
-                       {span_text("o.char_end", "t.text_length", b=None)} AS tail_all
+                       {span_text("0", "o.char_start", b=None, n="t")} AS front_all,
+                       {span_text("o.prev_end", "o.char_start", b=None, n="t")} AS gap_all,
+                       {span_text("o.char_end", "t.text_length", b=None, n="t")} AS tail_all
                 FROM ({_IN_ORDER}) o
                 JOIN source_texts t ON t.source_id = o.source_id
                 LEFT JOIN sources src ON src.source_id = o.source_id

@@ -37,6 +37,7 @@ BLOCK_REACH = 2048
 # Tables each engine computes from `texts` (source_id, text) before the rules run.
 TEXT_TABLES = (
     ("source_texts", "SELECT source_id, text, length(text) AS text_length FROM texts"),
+    ("source_lengths", "SELECT source_id, text_length FROM source_texts"),
     (
         "text_blocks",
         f"""
@@ -53,22 +54,29 @@ TEXT_TABLES = (
 )
 
 
-def with_text(source: str, start: str, t: str = "t", b: str = "b", join: str = "JOIN") -> str:
-    """Joins the text of `source` as `t` and, as `b`, the block holding the context of a span
-    starting at `start`."""
-    block = f"CAST(floor(greatest(0, {start} - {CONTEXT_CHARS}) / {BLOCK_CHARS}) AS BIGINT)"
+def with_text(source: str, start: str, end: str, join: str = "JOIN") -> str:
+    """Joins, for a span [start, end) of `source`: its text's length as `n` (`join`: an inner
+    join skips rows whose source has no text, whose own check reports them); as `b`, the block
+    holding the span's context; and as `t`, the whole text, only where the span is too long for
+    a block (other rows get none, so no row carries a copy of a long text it does not need)."""
+    # In floating point: offsets near 2**63 must not overflow before their own check reports them.
+    context_start = f"greatest(0, CAST({start} AS DOUBLE) - {CONTEXT_CHARS})"
+    block = f"CAST(floor({context_start} / {BLOCK_CHARS}) AS BIGINT)"
+    reach = f"floor({context_start} / {BLOCK_CHARS}) * {BLOCK_CHARS} + {BLOCK_CHARS + BLOCK_REACH}"
+    too_long = f"CAST({end} AS DOUBLE) + {CONTEXT_CHARS} > {reach}"
     return (
-        f"{join} source_texts {t} ON {t}.source_id = {source} "
-        f"LEFT JOIN text_blocks {b} ON {b}.source_id = {source} AND {b}.block_no = {block}"
+        f"{join} source_lengths n ON n.source_id = {source} "
+        f"LEFT JOIN text_blocks b ON b.source_id = {source} AND b.block_no = {block} "
+        f"LEFT JOIN source_texts t ON t.source_id = {source} AND {too_long}"
     )
 
 
-def inside(start: str, end: str, t: str = "t") -> str:
+def inside(start: str, end: str, n: str = "n") -> str:
     """A non-empty span inside the text (null when an offset is null)."""
-    return f"({start} >= 0 AND {start} < {end} AND {end} <= {t}.text_length)"
+    return f"({start} >= 0 AND {start} < {end} AND {end} <= {n}.text_length)"
 
 
-def span_text(start: str, end: str, t: str = "t", b: str | None = "b") -> str:
+def span_text(start: str, end: str, b: str | None = "b", t: str = "t", n: str = "n") -> str:
     """text[start:end], from the block `b` when it holds the span (else the whole text `t`);
     null for offsets outside the text: offsets as large as 2**63 - 1 never reach the arithmetic."""
     whole = f"substring({t}.text, {start} + 1, {end} - {start})"
@@ -76,21 +84,21 @@ def span_text(start: str, end: str, t: str = "t", b: str | None = "b") -> str:
         in_block = f"{b}.block_start <= {start} AND {end} <= {b}.block_start + {b}.block_length"
         piece = f"substring({b}.block, {start} - {b}.block_start + 1, {end} - {start})"
         whole = f"CASE WHEN {in_block} THEN {piece} ELSE {whole} END"
-    return f"CASE WHEN 0 <= {start} AND {start} <= {end} AND {end} <= {t}.text_length THEN {whole} END"
+    return f"CASE WHEN 0 <= {start} AND {start} <= {end} AND {end} <= {n}.text_length THEN {whole} END"
 
 
-def span_ok(start: str, end: str, quote: str, t: str = "t", b: str | None = "b") -> str:
+def span_ok(start: str, end: str, quote: str) -> str:
     """A non-empty span inside the text that is exactly the quote (false when anything is null)."""
-    return f"coalesce({inside(start, end, t)} AND {span_text(start, end, t, b)} = {quote}, false)"
+    return f"coalesce({inside(start, end)} AND {span_text(start, end)} = {quote}, false)"
 
 
-def context_ok(start: str, end: str, prefix: str, suffix: str, t: str = "t", b: str | None = "b") -> str:
+def context_ok(start: str, end: str, prefix: str, suffix: str) -> str:
     """The stored prefix and suffix are the CONTEXT_CHARS characters around a span inside the text."""
     before = f"greatest(0, {start} - {CONTEXT_CHARS})"
-    after = f"least({t}.text_length, {end} + {CONTEXT_CHARS})"
+    after = f"least(n.text_length, {end} + {CONTEXT_CHARS})"
     return (
-        f"coalesce(CASE WHEN {inside(start, end, t)} THEN {span_text(before, start, t, b)} = {prefix} "
-        f"AND {span_text(end, after, t, b)} = {suffix} END, false)"
+        f"coalesce(CASE WHEN {inside(start, end)} THEN {span_text(before, start)} = {prefix} "
+        f"AND {span_text(end, after)} = {suffix} END, false)"
     )
 
 
