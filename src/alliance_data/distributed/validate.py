@@ -86,30 +86,35 @@ def _ddl(table: Any) -> str:
 
 
 def column_query(table: Table) -> str:
-    """One query for every column constraint of a table: its failing values, by check."""
+    """One query for every column constraint of a table: its failing values, by check and
+    field. The table is scanned once: each row lists the checks it fails, then one row per
+    failure."""
     keys = ", ".join(table.primary_key)
-    parts = []
+    failed = []
     for column in table.columns:
-        value = column.name
-        parts.append(
-            f"SELECT {keys}, '{NOT_NULLABLE}' AS check, '{value}' AS field, CAST(NULL AS VARCHAR) AS value "
-            f"FROM {table.name} WHERE {value} IS NULL"
-            if not column.nullable
-            else ""
-        )
+        name = column.name
+        if not column.nullable:
+            failed.append(f"CASE WHEN {name} IS NULL THEN '{NOT_NULLABLE}:{name}' END")
         for check, parameter in constraints(column):
-            parts.append(
-                f"SELECT {keys}, '{check}' AS check, '{value}' AS field, CAST({value} AS VARCHAR) AS value "
-                f"FROM {table.name} WHERE {value} IS NOT NULL AND {sql_fails(check, parameter, value)}"
+            failed.append(
+                f"CASE WHEN {name} IS NOT NULL AND {sql_fails(check, parameter, name)} THEN '{check}:{name}' END"
             )
+    values = " ".join(f"WHEN '{column.name}' THEN CAST({column.name} AS VARCHAR)" for column in table.columns)
     key_match = " AND ".join(f"t.{name} IS NOT DISTINCT FROM d.{name}" for name in table.primary_key)
-    parts.append(
-        f"SELECT {', '.join('t.' + name for name in table.primary_key)}, '{UNIQUE_KEY}' AS check, "
-        "CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS value "
-        f"FROM {table.name} t JOIN (SELECT {keys} FROM {table.name} GROUP BY {keys} HAVING count(*) > 1) d "
-        f"ON {key_match}"
-    )
-    return "\nUNION ALL\n".join(part for part in parts if part)
+    return f"""
+        SELECT {keys}, split_part(item, ':', 1) AS check, split_part(item, ':', 2) AS field,
+               CASE split_part(item, ':', 2) {values} END AS value
+        FROM (
+            SELECT *, unnest(string_split(_failed, ',')) AS item
+            FROM (SELECT *, concat_ws(',', {", ".join(failed)}) AS _failed FROM {table.name})
+            WHERE _failed <> ''
+        )
+        UNION ALL
+        SELECT {", ".join("t." + name for name in table.primary_key)}, '{UNIQUE_KEY}' AS check,
+               CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS value
+        FROM {table.name} t JOIN (SELECT {keys} FROM {table.name} GROUP BY {keys} HAVING count(*) > 1) d
+            ON {key_match}
+    """
 
 
 def _structure_problems(corpus: Corpus, table: Table, problems: ProblemList) -> bool:
@@ -177,30 +182,11 @@ def _typed(column: Any, value: str | None) -> Any:
     return int(value) if value is not None and column.dtype == "integer" else value
 
 
-def _failing_rows(spark: Any, rules: tuple[Rule, ...]) -> list[list[dict[str, Any]] | Exception]:
-    """Each rule's failing rows, from one Spark query for all of them: Spark plans and schedules
-    the rules together instead of one job after another. A rule whose query cannot be
-    translated or planned is run alone for its error."""
-    import json
-
-    parts, runnable = [], []
-    results: list[list[dict[str, Any]] | Exception] = []
-    for number, rule in enumerate(rules):
-        try:
-            query = spark_sql(rule.query)
-            spark.sql(query).schema  # noqa: B018 - plans the query: a broken one fails here
-        except Exception as error:
-            results.append(error)
-            continue
-        results.append([])
-        runnable.append(number)
-        parts.append(
-            f"SELECT {number} AS _rule, to_json(struct(*), map('ignoreNullFields', 'false')) AS _failure FROM ({query})"
-        )
-    if parts:
-        for number, failure in spark.sql("\nUNION ALL\n".join(parts)).collect():
-            results[number].append(json.loads(failure))
-    return results
+def _failing(spark: Any, rule: Rule) -> list[dict[str, Any]] | Exception:
+    try:
+        return [row.asDict() for row in spark.sql(spark_sql(rule.query)).collect()]
+    except Exception as error:  # any engine error: reported as the rule's own problem
+        return error
 
 
 def _locate(table: str, row: dict[str, Any], field: str | None) -> tuple[str, int | None, str | None]:
@@ -222,12 +208,12 @@ def corpus_problems(
             context.relations[relation.name], ", ".join(f"{n} {spark_type_of(k)}" for n, k in relation.columns)
         )
         frame.createOrReplaceTempView(relation.name)
-    # Spark schedules the queries of several threads side by side.
     # Rules across tables run only on tables of the right shape.
     rules = RULES if len(structured) == len(CHECKED_TABLES) else ()
+    # Spark schedules the queries of several threads side by side.
     with ThreadPoolExecutor(threads) as pool:
         columns = list(pool.map(lambda table: _column_failures(spark, table), structured))
-    results = _failing_rows(spark, rules)
+        results = list(pool.map(lambda rule: _failing(spark, rule), rules))
     for table, failures in zip(structured, columns, strict=True):
         _column_problems(table, failures, problems)
     for rule, result in zip(rules, results, strict=True):
