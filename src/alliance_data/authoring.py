@@ -119,11 +119,14 @@ def read_text(
             f"file is not UTF-8 (byte 0x{raw[error.start]:02x} at byte offset {error.start})",
             "save the file as UTF-8",
             line=before.count(b"\n") + before.count(b"\r") + 1,
+            check="file_not_utf8",
         )
         return None
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not text.strip():
-        problems.add(display, "file is empty", "write the records, or [] for a file with no records yet")
+        problems.add(
+            display, "file is empty", "write the records, or [] for a file with no records yet", check="file_empty"
+        )
         return None
     bad = _NOT_YAML.search(text)
     if bad:
@@ -136,6 +139,7 @@ def read_text(
             + (f" ({count:,} such characters in the file)" if count > 1 else ""),
             "remove it (YAML does not allow raw control characters; the text of a record never needs one)",
             line=line,
+            check="control_character",
         )
         return None
     return text
@@ -320,9 +324,10 @@ def read_records(
             f"YAML syntax error: {error.problem or error.context}{lines.break_note}",
             "fix the YAML syntax at that line (indentation, a missing colon, an unclosed quote)",
             line=lines.of(mark) if mark else None,
+            check="yaml_syntax",
         )
     except yaml.YAMLError as error:
-        problems.add(display, f"YAML error: {error}", "fix the YAML syntax")
+        problems.add(display, f"YAML error: {error}", "fix the YAML syntax", check="yaml_error")
     finally:
         events.close()
         if unread is not None and not complete:
@@ -334,7 +339,7 @@ def _records(events, lines: _Lines, path: Path, display: str, problems: ProblemL
     next(events)  # stream start
     start = next(events)
     if isinstance(start, yaml.StreamEndEvent):
-        problems.add(display, "file holds no YAML document", "write a list of records, or []")
+        problems.add(display, "file holds no YAML document", "write a list of records, or []", check="no_document")
         return False
     root = next(events)
     if not isinstance(root, yaml.SequenceStartEvent):
@@ -343,6 +348,7 @@ def _records(events, lines: _Lines, path: Path, display: str, problems: ProblemL
             f"the file must be a YAML list of records{lines.break_note}",
             "start each record with '- ' at the left margin",
             line=lines.of(root.start_mark),
+            check="not_a_list",
         )
         return False
     count = 0
@@ -356,6 +362,7 @@ def _records(events, lines: _Lines, path: Path, display: str, problems: ProblemL
                 f"the file holds more than {MAX_RECORDS:,} records; the rest were not read",
                 "split the records over several files",
                 line=lines.of(event.start_mark),
+                check="too_many_records",
             )
             return False
         item = _Item(lines, events)
@@ -363,10 +370,14 @@ def _records(events, lines: _Lines, path: Path, display: str, problems: ProblemL
         data = item.value(event, ())
         identifier = record_id(data) if record_id and isinstance(data, dict) else None
         for place, at, message, fix in item.issues:
-            problems.add(display, message, fix, line=at, record_id=identifier, field=_field_name(place))
+            problems.add(display, message, fix, line=at, record_id=identifier, field=_field_name(place), check="entry")
         if not isinstance(data, dict):
             problems.add(
-                display, "each list item must be a mapping of field: value", "write 'field: value' lines", line=line
+                display,
+                "each list item must be a mapping of field: value",
+                "write 'field: value' lines",
+                line=line,
+                check="record_not_mapping",
             )
             continue
         flawed = {place for place, *_ in item.issues}
@@ -377,6 +388,7 @@ def _records(events, lines: _Lines, path: Path, display: str, problems: ProblemL
             display,
             "the file holds more than one YAML document (a second '---')",
             "keep one list of records per file",
+            check="two_documents",
         )
         return False
     return True

@@ -60,6 +60,7 @@ def read_exclusions(data_dir: Path, problems: ProblemList) -> dict[tuple[str, st
                 "an exclusion needs source_id, the exact sentence and a reason",
                 f"reason is one of: {', '.join(REASONS)}",
                 line=record.line,
+                check="exclusion_incomplete",
             )
             continue
         exclusions[(data["source_id"], data["sentence"])] = data["reason"]

@@ -40,6 +40,7 @@ def outside_problem(path: Path, root: Path, problems: ProblemList, display: str,
         f"is a symbolic link to {os.path.realpath(path)}, outside the data directory; only files inside it are read",
         "copy the file into the data directory instead of linking to it",
         **where,
+        check="link_outside",
     )
     return True
 
@@ -81,6 +82,7 @@ def read_inside(
                     f"is {kind}, not a regular file",
                     "remove or rename it; only regular files are read",
                     **where,
+                    check="not_a_regular_file",
                 )
                 return None
         size = os.fstat(descriptor).st_size
@@ -90,6 +92,7 @@ def read_inside(
                 f"file is {size:,} bytes, over the limit of {limit:,} bytes for {what}",
                 _too_big_fix(what),
                 **where,
+                check="file_too_large",
             )
             return None
         chunks, total = [], 0
@@ -100,7 +103,13 @@ def read_inside(
             chunks.append(chunk)
             total += len(chunk)
     except OSError as error:
-        problems.add(display, f"cannot read the file: {error.strerror}", "check the file and its disk", **where)
+        problems.add(
+            display,
+            f"cannot read the file: {error.strerror}",
+            "check the file and its disk",
+            **where,
+            check="unreadable",
+        )
         return None
     finally:
         os.close(descriptor)
@@ -110,6 +119,7 @@ def read_inside(
             f"file is over the limit of {limit:,} bytes for {what}",
             _too_big_fix(what),
             **where,
+            check="file_too_large",
         )
         return None
     return b"".join(chunks)
@@ -131,7 +141,7 @@ def _open_problem(path: Path, error: OSError, problems: ProblemList, display: st
         message, fix = "is a loop of symbolic links", "replace the link with the file"
     else:
         message, fix = f"cannot open the file: {error.strerror}", "check the path and permissions"
-    problems.add(display, message, fix, **where)
+    problems.add(display, message, fix, **where, check="unreadable")
 
 
 def list_folder(folder: Path, root: Path, suffix: str, problems: ProblemList, display: str) -> list[Path] | None:
@@ -143,16 +153,17 @@ def list_folder(folder: Path, root: Path, suffix: str, problems: ProblemList, di
     except FileNotFoundError:
         return []
     except NotADirectoryError:
-        problems.add(display, "is not a folder", f"make {display} a folder of {suffix} files")
+        problems.add(display, "is not a folder", f"make {display} a folder of {suffix} files", check="not_a_folder")
         return None
     except PermissionError:
         problems.add(
             display,
             "permission denied: the folder cannot be listed",
             f"make it readable and searchable (chmod u+rx {display})",
+            check="unreadable",
         )
         return None
     except OSError as error:
-        problems.add(display, f"cannot list the folder: {error.strerror}", "check the folder")
+        problems.add(display, f"cannot list the folder: {error.strerror}", "check the folder", check="unreadable")
         return None
     return sorted(folder / name for name in names if name.endswith(suffix))

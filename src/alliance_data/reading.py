@@ -20,7 +20,9 @@ from pydantic import BaseModel, ValidationError
 
 from . import models
 from .authoring import AuthoredRecord, read_records
+from .columns import columns
 from .files import list_folder, read_inside
+from .fixes import constraint_fix
 from .problems import ProblemList
 from .registry import CHECKED_TABLES, TABLES, TABLES_BY_NAME
 
@@ -136,25 +138,13 @@ def _display(path: Path, data_dir: Path) -> str:
 
 
 def _fix_for(error: dict[str, Any], model: type[BaseModel], column: str) -> str:
-    ctx = error.get("ctx") or {}
-    return _fix(model, column, error["type"], str(ctx.get("expected", "")), str(ctx.get("pattern", "")))
+    return _fix(model, column, error["type"])
 
 
 @functools.lru_cache(maxsize=4096)  # a file of bad records asks the same a million times
-def _fix(model: type[BaseModel], column: str, kind: str, expected: str, pattern: str) -> str:
-    info = model.model_fields.get(column)
-    if kind == "missing":
-        return f"add '{column}:' ({info.description if info else 'required'})"
-    if kind == "extra_forbidden":
-        known = ", ".join(model.model_fields)
-        return f"remove '{column}' or correct its spelling; the fields are: {known}"
-    if kind == "enum":
-        return f"use one of: {expected}"
-    if kind == "string_pattern_mismatch":
-        return f"write a value matching {pattern}"
-    if kind.startswith("int") or kind.startswith("string_type"):
-        return f"write a {'whole number' if kind.startswith('int') else 'text value'} for '{column}'"
-    return f"see the codebook: {column} is '{info.description}'" if info else "see the codebook"
+def _fix(model: type[BaseModel], name: str, kind: str) -> str:
+    described = {column.name: column for column in columns(model)}
+    return constraint_fix(kind, name, described.get(name), model.model_fields)
 
 
 def validate_record(
@@ -177,6 +167,7 @@ def validate_record(
             line=record.line_of(name),
             record_id=record_id,
             field=name,
+            check="derived_field",
         )
     # What the reading already reported in this record or entry (a duplicate key, a merge key,
     # a number out of range): it is not used, and the model's complaints would repeat it.
@@ -200,6 +191,7 @@ def validate_record(
                 line=line,
                 record_id=record_id,
                 field=f"{item[0]}[{item[1]}].{column}" if item else column,
+                check=detail["type"],
             )
         return None
     unusable = prefix in record.flawed or flawed & data.keys()
@@ -264,7 +256,12 @@ def read_dataset(data_dir: Path, problems: ProblemList) -> Dataset:
     rows = _Rows()
     dataset = Dataset(data_dir, {}, rows.origins, {}, {})
     if not data_dir.is_dir():
-        problems.add(str(data_dir), "data directory not found", "pass the path of a data directory (default ./data)")
+        problems.add(
+            str(data_dir),
+            "data directory not found",
+            "pass the path of a data directory (default ./data)",
+            check="data_dir_missing",
+        )
         dataset.unread_files.append(str(data_dir))
         dataset.tables = rows.tables()
         return dataset
@@ -275,7 +272,12 @@ def read_dataset(data_dir: Path, problems: ProblemList) -> Dataset:
         if not files:
             dataset.unread_files.append(_display(data_dir / table.authored, data_dir))
         if files == []:
-            problems.add(_display(data_dir / table.authored, data_dir), "no files found", f"add {table.authored}")
+            problems.add(
+                _display(data_dir / table.authored, data_dir),
+                "no files found",
+                f"add {table.authored}",
+                check="no_files",
+            )
         for path in files or ():
             _read_table_file(dataset, rows, table.name, path, problems)
     _read_curation_lists(dataset, rows, problems)
@@ -340,6 +342,7 @@ def _read_claim_actors(
             line=record.line_of("actors"),
             record_id=claim_id,
             field="actors",
+            check="actors_missing",
         )
         return
     for index, entry in enumerate(entries):
@@ -353,6 +356,7 @@ def _read_claim_actors(
                 line=record.line_of("actors", index, INHERITED_KEY),
                 record_id=claim_id,
                 field=f"actors[{index}].{INHERITED_KEY}",
+                check="actor_entry_claim_id",
             )
             continue
         if not isinstance(entry, dict):
@@ -363,6 +367,7 @@ def _read_claim_actors(
                 line=line,
                 record_id=claim_id,
                 field=f"actors[{index}]",
+                check="actor_entry_not_mapping",
             )
             continue
         row = validate_record(
@@ -412,6 +417,7 @@ def _read_source_texts(dataset: Dataset, problems: ProblemList) -> None:
                 line=origin.line_of("file_name"),
                 record_id=row["source_id"],
                 field="file_name",
+                check="source_text_missing",
             )
             dataset.unread_files.append(display)
             continue
@@ -431,6 +437,7 @@ def _read_source_texts(dataset: Dataset, problems: ProblemList) -> None:
                 line=origin.line_of("sha256"),
                 record_id=row["source_id"],
                 field="sha256",
+                check="source_text_changed",
             )
             continue
         try:
@@ -442,6 +449,7 @@ def _read_source_texts(dataset: Dataset, problems: ProblemList) -> None:
                 f"source text is not UTF-8 (byte offset {error.start})",
                 "store the text as UTF-8",
                 record_id=row["source_id"],
+                check="source_text_not_utf8",
             )
             continue
         if len(text) != row["char_count"]:
@@ -452,5 +460,6 @@ def _read_source_texts(dataset: Dataset, problems: ProblemList) -> None:
                 line=origin.line_of("char_count"),
                 record_id=row["source_id"],
                 field="char_count",
+                check="char_count",
             )
         dataset.texts[row["source_id"]] = text

@@ -10,13 +10,10 @@ from typing import Any
 
 from .. import plain_text
 from ..columns import Column
+from ..fixes import constraint_fix
 from ..registry import Table
 from .sql import listed
 
-PLAIN_TEXT_FIX = (
-    "write it as visible text without control, bidirectional or zero-width characters "
-    "(retype it, or paste it as plain text)"
-)
 # pandera's own names for the nullability check and the key's uniqueness.
 NOT_NULLABLE = "not_nullable"
 UNIQUE_KEY = "multiple_fields_uniqueness"
@@ -80,17 +77,7 @@ def column_fix(check: str, column: Column | None, table: Table) -> str:
     """How to mend a value that breaks a column check."""
     if check == UNIQUE_KEY:
         return f"make ({', '.join(table.primary_key)}) unique: ids are never shared or reused"
-    if column is None:
-        return "see the codebook"
-    if check == "enum":
-        return f"use one of: {', '.join(column.levels)}"
-    if check == "pattern":
-        return f"write a value matching {column.pattern}"
-    if check == "max_length":
-        return f"shorten it to at most {column.max_length} characters"
-    if check == "plain_text":
-        return PLAIN_TEXT_FIX
-    return f"see the codebook: {column.description}"
+    return constraint_fix(check, column.name if column else "", column)
 
 
 def column_message(check: str, value: Any) -> str:
