@@ -795,6 +795,83 @@ def _ibis_lines(source: str, rule: str) -> int:
 
 
 # =======================================================================================
+# Dialect coverage: the constructs the other rules need (today: sections_cover_text's lambda,
+# sections_do_not_overlap's window, no_causal_cycle's cycle search), written once and run on both engines.
+
+SQL_PROBES = {
+    "regex classes \\pP\\pS": r"SELECT regexp_replace('a,b;c', '[\pP\pS]+', ' ', 'g') AS v",
+    "regex \\x{...} class": "SELECT regexp_matches('a\u202e', '[\\x{202A}-\\x{202E}]') AS v",
+    "chr() of a code point above 255": "SELECT chr(8238) = '\u202e' AS v",
+    "regex lookahead (?!...)": r"SELECT regexp_matches('ab', '^(?!x)a') AS v",
+    "substring": "SELECT substring('abcdef', 2, 3) AS v",
+    "lambda over a list": (
+        "SELECT array_length(list_filter(string_split('a' || chr(10) || chr(10) || 'b', chr(10)), "
+        "lambda x: x <> '')) AS v"
+    ),
+    "len() of a list (sqlglot reads it as text length)": (
+        "SELECT len(list_filter(string_split('a,,b', ','), lambda x: x <> '')) AS v"
+    ),
+    "window lag": "SELECT lag(x) OVER (ORDER BY x) AS v FROM (VALUES (1), (2)) t(x) ORDER BY x DESC LIMIT 1",
+    "recursive CTE": (
+        "WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 5) SELECT max(n) AS v FROM r"
+    ),
+}
+
+
+def _ibis_probes() -> dict[str, Any]:
+    import ibis
+
+    t = ibis.memtable({"s": ["a,b;c", "a,b;c"], "w": ["abcdef", "abcdef"], "x": [1, 2]})
+    return {
+        "regex classes \\pP\\pS": t.select(v=t.s.re_replace(r"[\pP\pS]+", " ")),
+        "regex \\x{...} class": t.select(v=(t.s + "\u202e").re_search(r"[\x{202A}-\x{202E}]")),
+        "regex lookahead (?!...)": t.select(v=t.s.re_search("^(?!x)a")),
+        "substring": t.select(v=t.w.substr(1, 3)),
+        "chr() of a code point above 255": None,
+        "lambda over a list": t.select(v=t.s.split(",").filter(lambda part: part != "").length()),
+        "window lag": t.mutate(v=t.x.lag().over(order_by=t.x)).v.max(),
+        "recursive CTE": None,  # ibis has no recursive query (nor a chr of its own)
+    }
+
+
+def _outcome(run: Any) -> str:
+    try:
+        return repr(run())
+    except Exception as error:  # the probe records what fails, and how
+        return "error: " + (str(error).strip().splitlines() or [type(error).__name__])[0][:160]
+
+
+def _first(value: Any) -> Any:
+    return value.iloc[0, 0] if hasattr(value, "iloc") else value
+
+
+def dialect_probe() -> dict[str, Any]:
+    import duckdb
+    import ibis
+
+    from alliance_data.distributed.session import local_session
+
+    spark = local_session(2, 8, "2g")
+    con = duckdb.connect()
+    ibis_cons = {"duckdb": ibis.duckdb.connect(), "spark": ibis.pyspark.connect(spark)}
+    found: dict[str, Any] = {}
+    for name, query in SQL_PROBES.items():
+        transpiled = spark_sql(query)
+        found[name] = {
+            "B duckdb": _outcome(lambda q=query: con.execute(q).fetchall()[0][0]),
+            "B spark": _outcome(lambda q=transpiled: spark.sql(q).collect()[0][0]),
+            "spark_sql": transpiled,
+        }
+    for name, expression in _ibis_probes().items():
+        for engine, ibis_con in ibis_cons.items():
+            found[name][f"A {engine}"] = (
+                "no ibis API" if expression is None else _outcome(lambda e=expression, c=ibis_con: _first(c.execute(e)))
+            )
+    spark.stop()
+    return found
+
+
+# =======================================================================================
 # The driver.
 
 
@@ -812,7 +889,8 @@ def _run_subprocess(design: str, engine: str, directory: Path, timeout: float) -
         return {"error": completed.stderr.strip().splitlines()[-1] if completed.stderr.strip() else "failed"}
     result = json.loads(out.read_text())
     out.unlink()
-    result["process_wall"] = wall
+    if design != "probe":
+        result["process_wall"] = wall
     return result
 
 
@@ -850,7 +928,8 @@ def main(argv: list[str] | None = None) -> int:
     arguments = parser.parse_args(argv)
     if arguments.run:
         design, engine, corpus, out = arguments.run
-        Path(out).write_text(json.dumps(run_one(design, engine, Path(corpus)), default=str))
+        result = dialect_probe() if design == "probe" else run_one(design, engine, Path(corpus))
+        Path(out).write_text(json.dumps(result, default=str))
         return 0
 
     started = time.perf_counter()
@@ -878,6 +957,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(size, label, entry["agreement"], flush=True)
                 results["corpora"].append(entry)
                 shutil.rmtree(directory, ignore_errors=True)
+        results["dialect"] = _run_subprocess("probe", "both", work, arguments.timeout)
         results["imports"] = import_costs()
         results["lines_per_rule"] = lines_per_rule()
         results["spark_sql"] = {check: spark_sql(query) for check, query in rule_queries().items()}
@@ -885,8 +965,18 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if not arguments.no_write:
-        write_results(results)
+        write_results(_with_earlier(results, arguments.sizes))
     return 0 if all(entry["agreement"]["agree"] for entry in results["corpora"]) else 1
+
+
+def _with_earlier(results: dict[str, Any], sizes: list[int]) -> dict[str, Any]:
+    """Keep the corpora of sizes not run this time from the results already written, so sizes
+    can be measured one at a time (`--sizes 205`, then `--sizes 1000000`)."""
+    earlier = RESULTS / "rule_engines.json"
+    if earlier.exists():
+        kept = [entry for entry in json.loads(earlier.read_text())["corpora"] if entry["size"] not in sizes]
+        results["corpora"] = sorted(kept + results["corpora"], key=lambda entry: entry["size"])
+    return results
 
 
 def machine() -> dict[str, Any]:
@@ -979,6 +1069,21 @@ def write_results(results: dict[str, Any]) -> None:
     ]
     for rule, counts in results["lines_per_rule"].items():
         lines.append(f"| {rule} | " + " | ".join(str(value) for value in counts.values()) + " |")
+    probe = {name: row for name, row in results.get("dialect", {}).items() if isinstance(row, dict)}
+    if probe:
+        engines = ("B duckdb", "B spark", "A duckdb", "A spark")
+        lines += [
+            "",
+            "Dialect coverage: each construct written once (B: DuckDB SQL, transpiled by sqlglot; A: ibis) "
+            "and run on both engines (a value, or the error):",
+            "",
+            "| construct | " + " | ".join(engines) + " | Spark SQL from sqlglot |",
+            "| --- | " + " | ".join("---" for _ in engines) + " | --- |",
+        ]
+        for name, row in probe.items():
+            cells = [str(row.get(engine, "not probed")).replace("|", "\\|") for engine in engines]
+            sql = row["spark_sql"].replace("|", "\\|")
+            lines.append(f"| {name} | " + " | ".join(cells) + f" | `{sql}` |")
     lines += ["", f"Total run: {results['total_seconds']:.0f} s.", ""]
     lines += VERDICT
     (RESULTS / "rule_engines.md").write_text("\n".join(lines) + "\n", encoding="utf-8")
