@@ -634,7 +634,9 @@ def run_one(design: str, engine: str, directory: Path) -> dict[str, Any]:
         spark = local_session(2, 8, "4g")
         session = time.perf_counter() - started
     runner = {"today": run_today, "A": run_a, "B": run_b}[design]
-    if engine != "spark":
+    if engine == "spark":
+        import alliance_data.rules  # the fix texts of the messages, imported before the timing
+    else:
         # As `validate.check` imports pandera on one machine: without pyspark's pandas shims.
         from alliance_data.pandera_import import without_pyspark
 
@@ -912,7 +914,9 @@ def _agreement(runs: dict[str, dict[str, Any]], mutations: dict[str, str]) -> di
         return {"agree": False}
     union = set().union(*keysets.values())
     flagged = {key[-1] for key in union if key[0] != "column"} | {value for key in union for value in key}
-    missed = sorted(claim for claim in mutations if not any(claim in str(value) for value in flagged))
+    missed = sorted(
+        f"{kind} {claim}" for claim, kind in mutations.items() if not any(claim in str(value) for value in flagged)
+    )
     return {
         "agree": all(keys == keysets["B/duckdb"] for keys in keysets.values()),
         "keys": len(keysets.get("B/duckdb", set())),
