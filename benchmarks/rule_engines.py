@@ -941,7 +941,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paths", nargs="+", default=[f"{d}/{e}" for d, e in PATHS])
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--run", nargs=4, metavar=("DESIGN", "ENGINE", "CORPUS", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--report", action="store_true", help="rewrite the .md from the recorded .json; run nothing")
     arguments = parser.parse_args(argv)
+    if arguments.report:
+        write_results(json.loads((RESULTS / "rule_engines.json").read_text()))
+        return 0
     if arguments.run:
         design, engine, corpus, out = arguments.run
         result = dialect_probe() if design == "probe" else run_one(design, engine, Path(corpus))
@@ -963,7 +967,7 @@ def main(argv: list[str] | None = None) -> int:
                 begun = time.perf_counter()
                 info = write(directory, *args)
                 entry = {"size": size, "corpus": label, "claims": info["claims"], "write": time.perf_counter() - begun}
-                entry["runs"] = {}
+                entry["runs"], entry["mutations"] = {}, info["mutations"]
                 for path in arguments.paths:
                     design, engine = path.split("/")
                     entry["runs"][path] = _run_subprocess(design, engine, directory, arguments.timeout)
@@ -986,12 +990,26 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _with_earlier(results: dict[str, Any], sizes: list[int]) -> dict[str, Any]:
-    """Keep the corpora of sizes not run this time from the results already written, so sizes
-    can be measured one at a time (`--sizes 205`, then `--sizes 1000000`)."""
-    earlier = RESULTS / "rule_engines.json"
-    if earlier.exists():
-        kept = [entry for entry in json.loads(earlier.read_text())["corpora"] if entry["size"] not in sizes]
-        results["corpora"] = sorted(kept + results["corpora"], key=lambda entry: entry["size"])
+    """Merge with the results already written, so sizes and paths can be measured one at a time
+    (`--sizes 205`, then `--sizes 1000000`; or `--paths B/duckdb`): earlier corpora not run now
+    are kept, and an earlier corpus run again keeps its runs of the paths not run now (its
+    agreement is then recomputed over all of them)."""
+    earlier_file = RESULTS / "rule_engines.json"
+    if not earlier_file.exists():
+        return results
+    recorded = json.loads(earlier_file.read_text())
+    for part in ("dialect", "imports", "lines_per_rule", "spark_sql"):
+        results.setdefault(part, recorded.get(part))
+    earlier = {(entry["size"], entry["corpus"]): entry for entry in recorded["corpora"]}
+    for entry in results["corpora"]:
+        previous = earlier.pop((entry["size"], entry["corpus"]), None)
+        if previous is not None:
+            entry["runs"] = {**previous["runs"], **entry["runs"]}
+            entry["runs"] = {
+                path: entry["runs"][path] for path in (f"{d}/{e}" for d, e in PATHS) if path in entry["runs"]
+            }
+            entry["agreement"] = _agreement(entry["runs"], entry.get("mutations", {}))
+    results["corpora"] = sorted([*earlier.values(), *results["corpora"]], key=lambda entry: entry["size"])
     return results
 
 
