@@ -941,6 +941,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--paths", nargs="+", default=[f"{d}/{e}" for d, e in PATHS])
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--run", nargs=4, metavar=("DESIGN", "ENGINE", "CORPUS", "OUT"), help=argparse.SUPPRESS)
+    parser.add_argument("--corpus", type=Path, help="validate this corpus directory (one size) instead of writing one")
     parser.add_argument("--report", action="store_true", help="rewrite the .md from the recorded .json; run nothing")
     arguments = parser.parse_args(argv)
     if arguments.report:
@@ -962,8 +963,10 @@ def main(argv: list[str] | None = None) -> int:
                 corpora.append(("curated (valid)", write_curated, ()))
             mutations = CORRUPTED.get(size, arguments.corrupt)
             corpora.append((f"synthetic, {mutations} mutations", write_synthetic, (size, mutations)))
+            if arguments.corpus:  # one corpus already written, e.g. kept from an interrupted run
+                corpora = [(corpora[-1][0], lambda directory, n=size: {"claims": n, "mutations": {}}, ())]
             for label, write, args in corpora:
-                directory = work / f"{size}-{len(results['corpora'])}"
+                directory = arguments.corpus or work / f"{size}-{len(results['corpora'])}"
                 begun = time.perf_counter()
                 info = write(directory, *args)
                 entry = {"size": size, "corpus": label, "claims": info["claims"], "write": time.perf_counter() - begun}
@@ -976,7 +979,8 @@ def main(argv: list[str] | None = None) -> int:
                 entry["agreement"] = _agreement(entry["runs"], info["mutations"])
                 print(size, label, entry["agreement"], flush=True)
                 results["corpora"].append(entry)
-                shutil.rmtree(directory, ignore_errors=True)
+                if not arguments.corpus:
+                    shutil.rmtree(directory, ignore_errors=True)
         results["dialect"] = _run_subprocess("probe", "both", work, arguments.timeout)
         results["imports"] = import_costs()
         results["lines_per_rule"] = lines_per_rule()
@@ -1079,7 +1083,8 @@ def write_results(results: dict[str, Any]) -> None:
                 f"| {entry['claims']:,} | {entry['corpus']} | {path} | {_cell(run['columns'])} | {_cell(run['rules'])} "
                 f"| {_cell(run['columns'] + run['rules'])} | {_cell(run.get('spark_jobs'))} "
                 f"| {_cell(run['python_peak_mib'], 0)} | {_cell(run.get('jvm_peak_mib'), 0)} "
-                f"| {_cell(run.get('session'), 1)} | {len(run['keys'])} | {_cell(run.get('load_average'), 1)} |"
+                f"| {_cell(run.get('session'), 1)} | {len(run['keys']) if 'keys' in run else 'n/a'} "
+                f"| {_cell(run.get('load_average'), 1)} |"
             )
     lines += ["", "Agreement (every path against B/duckdb, as sets of (check, claim) and (field, check, value)):", ""]
     for entry in results["corpora"]:
