@@ -976,6 +976,11 @@ def main(argv: list[str] | None = None) -> int:
                     entry["runs"][path] = _run_subprocess(design, engine, directory, arguments.timeout)
                     shown = {k: v for k, v in entry["runs"][path].items() if k != "keys"}
                     print(size, label, path, shown, flush=True)
+                    if not arguments.no_write:  # after every run, so an interrupted run keeps what it measured
+                        entry["agreement"] = _agreement(entry["runs"], info["mutations"])
+                        partial = {**results, "corpora": [*results["corpora"], entry]}
+                        partial["total_seconds"] = time.perf_counter() - started
+                        write_results(_with_earlier(partial, arguments.sizes))
                 entry["agreement"] = _agreement(entry["runs"], info["mutations"])
                 print(size, label, entry["agreement"], flush=True)
                 results["corpora"].append(entry)
