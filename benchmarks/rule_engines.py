@@ -323,9 +323,11 @@ def run_b(engine: str, directory: Path, spark: Any = None) -> dict[str, Any]:
     keys |= {("unique", row["claim_id"]) for row in run(unique_query() if engine == "duckdb" else unique_sql)}
     result["columns"] = time.perf_counter() - started
     started = time.perf_counter()
-    messages = []
+    messages, result["per_rule"] = [], {}
     for check, query in rules.items():
+        begun = time.perf_counter()
         rows = run(query)
+        result["per_rule"][check] = time.perf_counter() - begun
         name = check if check == FK else f"rule:{check}"
         keys |= {(name, row["claim_id"]) for row in rows}
         messages += _messages(name, rows)
@@ -509,14 +511,16 @@ def run_a(engine: str, directory: Path, spark: Any = None) -> dict[str, Any]:
         keys |= _pandera_keys(error)
     result["columns"] = time.perf_counter() - started
     started = time.perf_counter()
-    messages = 0
+    messages, result["per_rule"] = 0, {}
     for check, (table, passes) in ibis_rules(tables).items():
+        begun = time.perf_counter()
         try:
             pa.DataFrameSchema(checks=[pa.Check(passes, name=check)]).validate(table, lazy=True)
         except pa.errors.SchemaErrors as error:
             found = _pandera_keys(error, check)
             keys |= found
             messages += len(_messages(check, [{"claim_id": claim} for _, claim in found]))
+        result["per_rule"][check] = time.perf_counter() - begun
     result["rules"] = time.perf_counter() - started
     result["keys"], result["messages"] = keys, messages
     return result
