@@ -1116,6 +1116,20 @@ def write_results(results: dict[str, Any]) -> None:
         )
         for label, difference in agreement.get("differences", {}).items():
             lines.append(f"  - {label}: missing {difference['missing']}, extra {difference['extra']}")
+    timed = [
+        (entry, path, run) for entry in results["corpora"] for path, run in entry["runs"].items() if run.get("per_rule")
+    ]
+    if timed:
+        rules = [FK, *SUBSET_RULES]
+        lines += ["", "Seconds per rule (within `rules` above):", ""]
+        lines += [
+            "| claims | corpus | path | " + " | ".join(rules) + " |",
+            "| ---: | --- | --- |" + " ---: |" * len(rules),
+        ]
+        for entry, path, run in timed:
+            times = {name.removeprefix("rule:"): value for name, value in run["per_rule"].items()}
+            cells = " | ".join(_cell(times.get(rule)) for rule in rules)
+            lines.append(f"| {entry['claims']:,} | {entry['corpus']} | {path} | {cells} |")
     lines += [
         "",
         "Import time of the local path (fresh interpreter, median of 5):",
