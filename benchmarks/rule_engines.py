@@ -1091,8 +1091,10 @@ def write_results(results: dict[str, Any]) -> None:
             if "error" in run:
                 lines.append(f"| {entry['claims']:,} | {entry['corpus']} | {path} | {run['error']} |||||||||")
                 continue
+            shown = f"{path} ({run['note']})" if "note" in run else path
             lines.append(
-                f"| {entry['claims']:,} | {entry['corpus']} | {path} | {_cell(run['columns'])} | {_cell(run['rules'])} "
+                f"| {entry['claims']:,} | {entry['corpus']} | {shown} "
+                f"| {_cell(run['columns'])} | {_cell(run['rules'])} "
                 f"| {_cell(run['columns'] + run['rules'])} | {_cell(run.get('spark_jobs'))} "
                 f"| {_cell(run['python_peak_mib'], 0)} | {_cell(run.get('jvm_peak_mib'), 0)} "
                 f"| {_cell(run.get('session'), 1)} | {len(run['keys']) if 'keys' in run else 'n/a'} "
