@@ -5,7 +5,8 @@
 The same subset of today's checks, built three ways and run on two engines each:
 
 - today: `alliance_data.rules` (pandera pandas + the Arrow/pandas rule functions) on one machine,
-  `alliance_data.distributed` (pandera pyspark + the Spark joins) on Spark;
+  `alliance_data.distributed` (pandera pyspark + the Spark joins) on Spark, as they were before
+  the rules became queries (commit 8c89b72: run `--paths today` from a checkout of it);
 - A, pandera's Ibis backend (`pandera.ibis`): one column schema derived from the registry and
   each cross-table rule as a dataframe-level check (an ibis expression) on the claims joined as
   the rule needs; run by ibis on DuckDB and on ibis's pyspark backend;
@@ -281,7 +282,7 @@ def _messages(check: str, rows: list[dict[str, Any]]) -> list[str]:
     """What a curator reads: the failing record and the fix (here: the rule's fix from RULES)."""
     from alliance_data.rules import RULES
 
-    fixes = {f"rule:{rule.name}": rule.fix for rule in RULES if rule.table == TABLE}
+    fixes = {f"rule:{getattr(rule, 'check', None) or rule.name}": rule.fix for rule in RULES if rule.table == TABLE}
     fix = fixes.get(check, "use an existing topics.topic_id (or add it to its table first)")
     return [f"claims record {row['claim_id']}: {check}: {fix}" for row in rows]
 
@@ -579,8 +580,9 @@ def _today_local(directory: Path) -> dict[str, Any]:
 
 
 def _today_spark(spark: Any, directory: Path) -> dict[str, Any]:
-    from alliance_data.distributed import rules as spark_rules
     from alliance_data.distributed.schemas import UNIQUE, failing_rows
+
+    from alliance_data.distributed import rules as spark_rules
     from alliance_data.distributed.validate import pandera_errors
     from alliance_data.registry import TABLES_BY_NAME
 
