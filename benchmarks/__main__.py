@@ -56,6 +56,12 @@ BENCHMARKS = (
         ),
         ("benchmarks.pipeline", "--sizes", "2000,4000", "--yaml-size", "1000"),
     ),
+    Benchmark(
+        "validate",
+        "A curator's validate of the curated data",
+        ("benchmarks.validate_curated",),
+        ("benchmarks.validate_curated", "--runs", "1"),
+    ),
     Benchmark("peer", "Against a peer: frictionless", ("benchmarks.peer",), ("benchmarks.peer", "--size", "2000")),
     Benchmark(
         "sqlite",
@@ -101,7 +107,6 @@ BENCHMARKS = (
         "The same rules on Spark",
         ("benchmarks.spark", "--sizes", "100000,1000000"),
         ("benchmarks.spark", "--sizes", "2000", "--no-write"),
-        writes_json=False,
     ),
 )
 
@@ -170,6 +175,28 @@ def targets() -> list[tuple[str, str, str]]:
                 small = steps[10_000]
                 ratio = (total / 1_000_000) / (small["build"] / 10_000)
                 rows.append(("cost per claim at 1M ≤ 1.5 × at 10k", f"{ratio:.2f} ×", _verdict(ratio <= 1.5)))
+    validate = _load("validate")
+    if validate:
+        spark_imported = "imports pyspark" if validate["imports_pyspark"] else "no pyspark"
+        rows.append(
+            (
+                "a curator's validate ≤ 2 s (median wall time), importing nothing of Spark",
+                f"{validate['median_s']:.2f} s, {spark_imported}",
+                _verdict(validate["median_s"] <= 2 and not validate["imports_pyspark"]),
+            )
+        )
+    spark = _load("spark")
+    big = next((result for result in (spark or []) if result["claims"] == 1_000_000), None)
+    if big:
+        ratio = big["spark"] / big["single"]
+        rows.append(("Spark (`local[2]`) ≤ 10 × one machine at 1M claims", f"{ratio:.1f} ×", _verdict(ratio <= 10)))
+        rows.append(
+            (
+                "Spark and one machine give the same problems on every mutation kind",
+                f"{big['corrupted_keys']} problem keys, {len(big['only_spark']) + len(big['only_single'])} differ",
+                _verdict(big["verdict"] == "agree"),
+            )
+        )
     peer = _load("peer")
     if peer:
         rows.append(

@@ -13,6 +13,7 @@ Results go to benchmarks/SPARK.md.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import resource
@@ -179,6 +180,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="100000", help="comma-separated claim counts")
     parser.add_argument("--corrupt", type=int, default=52, help="claims to corrupt (every mutation kind, cycled)")
     parser.add_argument("--no-write", action="store_true", help="print, do not write benchmarks/SPARK.md")
+    parser.add_argument("--json", type=Path, help="also write the results here")
     arguments = parser.parse_args(argv)
     from alliance_data.distributed.session import local_session
 
@@ -194,6 +196,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"  {side}: {key}")
     if not arguments.no_write:
         write_results(results, started, session_seconds)
+    if arguments.json:
+        for result in results:
+            result["verdict"] = _verdict(result)
+        arguments.json.write_text(json.dumps(results, indent=2, default=str) + "\n", encoding="utf-8")
     spark.stop()
     return 0 if all(_verdict(result) == "agree" for result in results) else 1
 
