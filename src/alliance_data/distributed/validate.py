@@ -52,7 +52,9 @@ class _Context:
         if source_id is None:
             return None
         if source_id not in self.texts:
-            rows = self.spark.table("source_texts").where(f"source_id = '{source_id.replace(chr(39), '')}'")
+            from pyspark.sql import functions as F
+
+            rows = self.spark.table("source_texts").where(F.col("source_id") == source_id)
             found = rows.select("text").limit(1).collect()
             self.texts[source_id] = found[0][0] if found else None
         return self.texts[source_id]

@@ -15,10 +15,9 @@ Locate = Callable[[str, Row, str | None], tuple[str, int | None, str | None]]
 
 def report_rule(rule: Rule, rows: Iterable[Row], locate: Locate, context: RuleContext, problems: ProblemList) -> None:
     for row in rows:
-        field = rule.field_of(row) if rule.field_of else rule.field
-        file, line, record_id = locate(rule.table, row, field)
+        file, line, record_id = locate(rule.table, row, rule.field)
         problems.add(
-            file, rule.message(row, context), rule.fix, line=line, record_id=record_id, field=field, check=rule.check
+            file, rule.message(row, context), rule.fix, line=line, record_id=record_id, field=rule.field, check=rule.check
         )
 
 

@@ -11,7 +11,7 @@ into words, and may look up a source text or a relation through the `RuleContext
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 
@@ -37,8 +37,6 @@ class Rule:
     query: str
     message: Callable[[Row, RuleContext], str]
     fix: str
-    # The field a failing row points at, when it depends on the row (else `field`).
-    field_of: Callable[[Row], str] | None = None
 
 
 @dataclass(frozen=True)
@@ -50,4 +48,4 @@ class Relation:
     name: str
     inputs: str
     compute: Callable[[list[tuple[Any, ...]]], list[tuple[Any, ...]]]
-    columns: tuple[tuple[str, str], ...] = field(default=())
+    columns: tuple[tuple[str, str], ...]
