@@ -16,9 +16,8 @@ Locate = Callable[[str, Row, str | None], tuple[str, int | None, str | None]]
 def report_rule(rule: Rule, rows: Iterable[Row], locate: Locate, context: RuleContext, problems: ProblemList) -> None:
     for row in rows:
         file, line, record_id = locate(rule.table, row, rule.field)
-        problems.add(
-            file, rule.message(row, context), rule.fix, line=line, record_id=record_id, field=rule.field, check=rule.check
-        )
+        message = rule.message(row, context)
+        problems.add(file, message, rule.fix, line=line, record_id=record_id, field=rule.field, check=rule.check)
 
 
 def report_unchecked(rule: Rule, error: Exception, problems: ProblemList) -> None:
