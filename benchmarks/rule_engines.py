@@ -621,14 +621,9 @@ def _today_spark(spark: Any, directory: Path) -> dict[str, Any]:
 
 
 def _jvm_peak_mib(spark: Any) -> float | None:
-    try:
-        pid = spark.sparkContext._gateway.proc.pid
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except (AttributeError, OSError):
-        return None
-    return None
+    from .spark import jvm_peak_mib
+
+    return jvm_peak_mib(spark)
 
 
 def run_one(design: str, engine: str, directory: Path) -> dict[str, Any]:

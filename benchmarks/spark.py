@@ -66,7 +66,7 @@ def spark_keys(problems: Any) -> set[tuple[str, str | None, str]]:
 # ---------------------------------------------------------------------------------------
 
 
-def _jvm_peak_mib(spark: Any) -> float | None:
+def jvm_peak_mib(spark: Any) -> float | None:
     """Peak resident memory of Spark's JVM (VmHWM), read from /proc."""
     try:
         pid = spark.sparkContext._gateway.proc.pid
@@ -120,7 +120,7 @@ def run_size(spark: Any, n_claims: int, n_corrupt: int) -> dict[str, Any]:
     finally:
         shutil.rmtree(directory, ignore_errors=True)
     result["python_peak_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    result["jvm_peak_mib"] = _jvm_peak_mib(spark)
+    result["jvm_peak_mib"] = jvm_peak_mib(spark)
     return result
 
 
