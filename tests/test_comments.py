@@ -20,9 +20,6 @@ TIMING = re.compile(
     r"|\d+(?:\.\d+)?\s?%\s(?:of|faster|slower|tighter)"  # 15% of the export's time
     r"|(?:about|~)\s?\d[\d.,]*\s?(?:kB|KiB|MB|MiB|GB|GiB)\b"  # about 100 MB
 )
-# Modules being rewritten on their own, whose timings go with the rewrite. A module leaves this
-# set as soon as it holds none (the last test says when).
-PENDING = {"src/alliance_data/exports/sqlite.py"}
 
 
 def comments_and_docstrings(source: str, python: bool = True):
@@ -48,7 +45,7 @@ def timings(path: Path) -> list[str]:
 
 
 def test_no_timings_in_comments_or_docstrings():
-    checked = [path for path in CODE + SCRIPTS if path.relative_to(ROOT).as_posix() not in PENDING]
+    checked = CODE + SCRIPTS
     assert len(checked) > 50 and SCRIPTS
     found = [hit for path in checked for hit in timings(path)]
     assert not found, "move the number to benchmarks/ and keep the reason:\n" + "\n".join(found)
@@ -59,8 +56,3 @@ def test_the_pattern_finds_the_timings_it_is_for():
     found = [match.group() for _, text in comments_and_docstrings(source) for match in TIMING.finditer(text)]
     assert sorted(found) == sorted(["1.2 s", "2.3x slower", "550 ms", "4ms", "15% of", "about 100 MB"])
     assert not TIMING.search("turning those 404s into 500s; a 5 MiB limit; 30 topics")
-
-
-def test_every_pending_module_still_has_timings():
-    for name in PENDING:
-        assert timings(ROOT / name), f"{name} holds no timings any more: remove it from PENDING"

@@ -27,7 +27,7 @@ FACET_COLUMNS = ("kind", "topic_id", "certainty", "time_frame", "section_id", "a
 # Some indexes continue past their column, for the canned queries (serving/metadata.py):
 # - claims are listed in reading order (source, then offset); an index on a column they are
 #   filtered by that continues in that order lets a filtered list stream from the index instead
-#   of sorting every match first (claims of an actor, 1M claims: 550 ms -> 4 ms);
+#   of sorting every match first (benchmarks/results/serve_scale.md);
 # - the actor-pair counts read only the dyad index, never the table.
 _READING_ORDER = ("source_id", "char_start", "char_end")
 INDEX_EXTENSIONS = {
@@ -46,7 +46,7 @@ PARTS = (
     ("certainty_cues", "actor_pairs"),
 )
 
-# Rows per executemany call: bounds the Python objects alive at once (about 100 MB at 1M claims).
+# Rows per executemany call: bounds the Python objects alive at once, whatever the corpus's size.
 BATCH_ROWS = 50_000
 
 
@@ -59,7 +59,7 @@ def enum_check(column: Column) -> str:
 
     Written as `x = 'a' OR x = 'b' ...`, not `x IN ('a', 'b', ...)`: SQLite builds a
     temporary lookup table for an IN list each time a CHECK runs, which doubled the cost of
-    loading the rows (2.5 s -> 1.2 s at 100k synthetic claims, see benchmarks/results/sqlite.md).
+    loading the rows (benchmarks/results/sqlite.md).
     """
     return "(" + " OR ".join(f"[{column.name}] = {_quote(level)}" for level in column.levels) + ")"
 
@@ -111,8 +111,8 @@ def _insert_rows(cursor: apsw.Cursor, table: Table, data: pa.Table) -> None:
 
     Column-wise `executemany` rather than sqlite-utils' `insert_all`, whose per-row dict
     handling cost more than SQLite itself; and through apsw rather than the standard library's
-    sqlite3, whose binding of each value made it 2.3x slower (1.52 s -> 0.67 s for 300k claims;
-    benchmarks/results/sqlite.md).
+    sqlite3, whose binding of each value was the slower part of the load
+    (benchmarks/results/sqlite.md).
     """
     data = plain(data.select(table.column_names))
     sql = f"INSERT INTO [{table.name}] VALUES ({', '.join('?' for _ in table.columns)})"
@@ -124,7 +124,7 @@ def _open_for_loading(path: Path) -> sqlite_utils.Database:
     db = sqlite_utils.Database(path)
     # The file is built in a staging directory that is swapped in only when complete, so
     # SQLite's own journal and fsyncs buy nothing here; without them the load takes about
-    # half the time (9.2 s -> 5.1 s at 100k synthetic claims). The published file is put
+    # half the time (benchmarks/results/sqlite.md). The published file is put
     # back in rollback-journal mode by `merge_parts`. Foreign keys are not enforced while
     # loading: the table checks have verified every one before anything is published (and
     # parts of the database reference tables in other parts).
@@ -230,8 +230,8 @@ def merge_parts(path: Path, parts: list[Path]) -> None:
                         db.execute(f"INSERT INTO main.[{name}] SELECT * FROM {alias}.[{name}]")
             db.execute(f"DETACH DATABASE {alias}")
             part.unlink()
-        # No VACUUM: a fresh file loaded in key order has no free pages to reclaim; VACUUM
-        # only packed it 2% tighter for 15% of the export's time (100k synthetic claims).
+        # No VACUUM: a fresh file loaded in key order has no free pages to reclaim, and VACUUM
+        # gained little space for much time (benchmarks/results/sqlite.md).
         db.execute("PRAGMA journal_mode = DELETE")
     finally:
         db.close()
