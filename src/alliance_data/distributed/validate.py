@@ -36,8 +36,9 @@ def spark_sql(query: str) -> str:
     return sqlglot.transpile(query, read="duckdb", write="spark")[0]
 
 
-def spark_type(column: Any) -> str:
-    return "bigint" if column.dtype == "integer" else "string"
+def spark_type(kind: str) -> str:
+    """Spark's type for a column of kind 'integer' or 'string' (`Column.dtype`, `Relation.columns`)."""
+    return "bigint" if kind == "integer" else "string"
 
 
 class _Context:
@@ -83,8 +84,10 @@ def _register(spark: Any, corpus: Corpus) -> None:
 
 
 def _ddl(table: Any) -> str:
-    kinds = {"int64": "bigint", "string": "string"}
-    return ", ".join(f"`{field.name}` {kinds[str(field.type)]}" for field in table.schema)
+    import pyarrow as pa
+
+    kinds = {field.name: "integer" if pa.types.is_integer(field.type) else "string" for field in table.schema}
+    return ", ".join(f"`{name}` {spark_type(kind)}" for name, kind in kinds.items())
 
 
 def column_query(table: Table) -> str:
@@ -123,7 +126,7 @@ def _structure_problems(corpus: Corpus, table: Table, problems: ProblemList) -> 
     """Missing, extra or mistyped columns: each one problem about the whole table. True when
     the columns are as the model says (only then do the value checks run)."""
     found = {field.name: field.dataType.simpleString() for field in corpus[table.name].schema.fields}
-    wanted = {column.name: spark_type(column) for column in table.columns}
+    wanted = {column.name: spark_type(column.dtype) for column in table.columns}
     ok = True
     for name, kind in wanted.items():
         if name not in found:
@@ -207,7 +210,7 @@ def corpus_problems(
         rows = [tuple(row) for row in spark.sql(spark_sql(relation.inputs)).collect()]
         context.relations[relation.name] = relation.compute(rows)
         frame = spark.createDataFrame(
-            context.relations[relation.name], ", ".join(f"{n} {spark_type_of(k)}" for n, k in relation.columns)
+            context.relations[relation.name], ", ".join(f"{n} {spark_type(k)}" for n, k in relation.columns)
         )
         frame.createOrReplaceTempView(relation.name)
     # Rules across tables run only on tables of the right shape.
@@ -224,10 +227,6 @@ def corpus_problems(
         else:
             report_rule(rule, result, _locate, context, problems)
     return problems
-
-
-def spark_type_of(kind: str) -> str:
-    return {"string": "string", "integer": "bigint"}[kind]
 
 
 def validate_corpus(spark: Any, path: str | Path, max_problems: int | None = MAX_PROBLEMS) -> ProblemList:
