@@ -26,9 +26,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from alliance_data.codebook.registry import TABLES_BY_NAME
 from alliance_data.exports.arrow import arrow_schema, typed_table
 from alliance_data.exports.csv import read_csv, write_csv
-from alliance_data.registry import TABLES_BY_NAME
 from alliance_data.release.datapackage import table_schema as frictionless_schema
 from alliance_data.rules.schema import PANDAS_TYPES, frame
 from alliance_data.rules.schema import table_schema as pandera_schema

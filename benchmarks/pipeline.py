@@ -117,7 +117,7 @@ def write_corpus(size: int, directory: Path) -> dict[str, Any]:
     the measured steps; it is made in its own process so its memory is not counted."""
     import pyarrow.parquet as pq
 
-    from alliance_data.registry import TABLES
+    from alliance_data.codebook.registry import TABLES
 
     from .synthetic import generate
 
@@ -135,7 +135,7 @@ def read_corpus(directory: Path):
     """The corpus `write_corpus` stored, as a column-wise Dataset (no rows, no origins)."""
     import pyarrow.parquet as pq
 
-    from alliance_data.reading import Dataset
+    from alliance_data.curation.reading import Dataset
 
     tables = {path.stem: pq.read_table(path) for path in sorted(directory.glob("*.parquet"))}
     texts = json.loads((directory / "texts.json").read_text(encoding="utf-8"))
@@ -152,8 +152,8 @@ def _steps(
 ) -> dict[str, Any]:
     """Run every step once on a stored corpus; seconds per step, peak memory, problem count.
     A given profiler is enabled after the corpus is read (which is not measured)."""
-    from alliance_data.build import build_dataset
-    from alliance_data.derive import derive
+    from alliance_data.build.pipeline import build_dataset
+    from alliance_data.curation.derive import derive
     from alliance_data.problems import ProblemList
     from alliance_data.rules import check_tables
 
@@ -221,9 +221,9 @@ def _result_of(stdout: str) -> dict[str, Any]:
 
 def _curators(size: int) -> dict[str, Any]:
     """validate(dir) on an authored YAML directory; read_dataset (YAML + pydantic) timed apart too."""
+    from alliance_data.curation.reading import read_dataset
+    from alliance_data.curation.validate import validate
     from alliance_data.problems import ProblemList
-    from alliance_data.reading import read_dataset
-    from alliance_data.validate import validate
 
     from .synthetic import generate, write_data_dir
 
@@ -247,7 +247,7 @@ def _curators(size: int) -> dict[str, Any]:
 
 def _rules(size: int) -> dict[str, Any]:
     """Seconds of each table's column checks, and of each rule's query alone (in DuckDB)."""
-    from alliance_data.registry import TABLES
+    from alliance_data.codebook.registry import TABLES
     from alliance_data.rules import RULES
     from alliance_data.rules.local import failing_rows, rule_connection
     from alliance_data.rules.schema import frame, table_schema
@@ -275,7 +275,7 @@ def _rules(size: int) -> dict[str, Any]:
 
 def _profile(size: int, corpus: Path, validate_timeout: float, export: bool = True, top: int = 30) -> str:
     """The steps at `size` under cProfile; Markdown with the top functions by cumulative time."""
-    importlib.import_module("alliance_data.build")  # imports are not what is measured
+    importlib.import_module("alliance_data.build.pipeline")  # imports are not what is measured
 
     profiler = cProfile.Profile()
     with tempfile.TemporaryDirectory() as directory:

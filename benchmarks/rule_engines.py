@@ -71,9 +71,9 @@ PATHS = (
 
 
 def write_curated(directory: Path) -> dict[str, Any]:
-    from alliance_data.derive import derive
+    from alliance_data.curation.derive import derive
+    from alliance_data.curation.validate import read
     from alliance_data.distributed.corpus import write_corpus
-    from alliance_data.validate import read
 
     dataset, problems = read(ROOT / "data")
     problems.raise_if_any()
@@ -99,7 +99,7 @@ def read_local(directory: Path) -> dict[str, Any]:
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
-    from alliance_data.registry import TABLES_BY_NAME
+    from alliance_data.codebook.registry import TABLES_BY_NAME
 
     partitioning = ds.partitioning(pa.schema([("source_id", pa.string())]), flavor="hive")
     claims = ds.dataset(directory / TABLE, format="parquet", partitioning=partitioning).to_table()
@@ -127,8 +127,8 @@ def spark_views(spark: Any, directory: Path) -> Any:
 def certainty_tables() -> dict[str, Any]:
     import pyarrow as pa
 
-    from alliance_data.hedging import HEDGE_CUES
-    from alliance_data.vocabulary import Certainty
+    from alliance_data.codebook.hedging import HEDGE_CUES
+    from alliance_data.codebook.vocabulary import Certainty
 
     levels = list(Certainty)
     return {
@@ -148,7 +148,7 @@ SEPARATORS = r"[\pP\pS\pZ\t\n\x0b\x0c\r\x1c-\x1f\x{85}]+"
 
 
 def _context() -> int:
-    from alliance_data.identifiers import CONTEXT_CHARS
+    from alliance_data.codebook.identifiers import CONTEXT_CHARS
 
     return CONTEXT_CHARS
 
@@ -160,8 +160,8 @@ def _literal(text: str) -> str:
 def column_conditions(table_name: str = TABLE) -> list[tuple[str, str, str]]:
     """(field, check, SQL condition that a failing value meets) for each value check of the
     table's columns, derived from the registry as `rules._column_checks` derives pandera's."""
-    from alliance_data import plain_text
-    from alliance_data.registry import TABLES_BY_NAME
+    from alliance_data.codebook import plain_text
+    from alliance_data.codebook.registry import TABLES_BY_NAME
 
     conditions = []
     for column in TABLES_BY_NAME[table_name].columns:
@@ -189,7 +189,7 @@ def column_conditions(table_name: str = TABLE) -> list[tuple[str, str, str]]:
 
 def column_query(table_name: str = TABLE) -> str:
     """One scan: the rows failing any value check, with one boolean per check."""
-    from alliance_data.registry import TABLES_BY_NAME
+    from alliance_data.codebook.registry import TABLES_BY_NAME
 
     conditions = column_conditions(table_name)
     flags = ",\n  ".join(f"coalesce({sql}, false) AS f{index}" for index, (_, _, sql) in enumerate(conditions))
@@ -199,7 +199,7 @@ def column_query(table_name: str = TABLE) -> str:
 
 
 def unique_query(table_name: str = TABLE) -> str:
-    from alliance_data.registry import TABLES_BY_NAME
+    from alliance_data.codebook.registry import TABLES_BY_NAME
 
     key = ", ".join(TABLES_BY_NAME[table_name].primary_key)
     return f"SELECT {key} FROM {table_name} GROUP BY {key} HAVING count(*) > 1"
@@ -253,7 +253,7 @@ def spark_sql(query: str) -> str:
 
 def _type_failures(schema: dict[str, str], table_name: str = TABLE) -> set[tuple]:
     """Columns whose engine type is not the model's (a whole-column failure, no value)."""
-    from alliance_data.registry import TABLES_BY_NAME
+    from alliance_data.codebook.registry import TABLES_BY_NAME
 
     wanted = {"integer": ("int64", "bigint", "longtype")}
     failures = set()
@@ -351,8 +351,8 @@ def ibis_column_schema(table_name: str = TABLE) -> Any:
     """The pandera.ibis schema of the table's columns, from the registry."""
     import pandera.ibis as pa
 
-    from alliance_data import plain_text
-    from alliance_data.registry import TABLES_BY_NAME
+    from alliance_data.codebook import plain_text
+    from alliance_data.codebook.registry import TABLES_BY_NAME
 
     table = TABLES_BY_NAME[table_name]
     columns = {}
@@ -392,8 +392,8 @@ def ibis_rules(t: dict[str, Any]) -> dict[str, tuple[Any, Any]]:
     the table it is given: pandera lines up a returned table with its input by position."""
     import ibis
 
-    from alliance_data.hedging import HEDGE_CUES
-    from alliance_data.vocabulary import Certainty
+    from alliance_data.codebook.hedging import HEDGE_CUES
+    from alliance_data.codebook.vocabulary import Certainty
 
     width = _context()
     claims, topics = t["claims"], t["topics"]
@@ -539,8 +539,8 @@ def _today_local(directory: Path) -> dict[str, Any]:
     import pandas as pd
     import pandera.pandas as pa
 
-    from alliance_data.reading import Dataset
-    from alliance_data.registry import TABLES_BY_NAME
+    from alliance_data.codebook.registry import TABLES_BY_NAME
+    from alliance_data.curation.reading import Dataset
     from alliance_data.rules import RULES, _foreign_key_check, _frame, table_schema
 
     tables = read_local(directory)
@@ -582,9 +582,9 @@ def _today_local(directory: Path) -> dict[str, Any]:
 def _today_spark(spark: Any, directory: Path) -> dict[str, Any]:
     from alliance_data.distributed.schemas import UNIQUE, failing_rows
 
+    from alliance_data.codebook.registry import TABLES_BY_NAME
     from alliance_data.distributed import rules as spark_rules
     from alliance_data.distributed.validate import pandera_errors
-    from alliance_data.registry import TABLES_BY_NAME
 
     corpus = spark_views(spark, directory)
     table = TABLES_BY_NAME[TABLE]
@@ -639,7 +639,7 @@ def run_one(design: str, engine: str, directory: Path) -> dict[str, Any]:
         import alliance_data.rules  # the fix texts of the messages, imported before the timing
     else:
         # As `validate.check` imports pandera on one machine: without pyspark's pandas shims.
-        from alliance_data.pandera_import import without_pyspark
+        from alliance_data.rules.pandera_import import without_pyspark
 
         with without_pyspark():
             import alliance_data.rules  # noqa: F401  (pandera.pandas)
@@ -670,19 +670,19 @@ def run_one(design: str, engine: str, directory: Path) -> dict[str, Any]:
 
 IMPORTS = {
     "today local (alliance_data.rules, pandera pandas)": (
-        "from alliance_data.pandera_import import without_pyspark\n"
+        "from alliance_data.rules.pandera_import import without_pyspark\n"
         "with without_pyspark():\n    import alliance_data.rules"
     ),
     "A local (pandera.ibis + ibis duckdb backend)": (
-        "import pandera.ibis, ibis\nibis.duckdb\nimport alliance_data.registry, alliance_data.hedging"
+        "import pandera.ibis, ibis\nibis.duckdb\nimport alliance_data.codebook.registry, alliance_data.codebook.hedging"
     ),
     "A local, pyspark hidden (without_pyspark)": (
-        "from alliance_data.pandera_import import without_pyspark\n"
+        "from alliance_data.rules.pandera_import import without_pyspark\n"
         "with without_pyspark():\n    import pandera.ibis, ibis\n    ibis.duckdb\n"
-        "import alliance_data.registry, alliance_data.hedging"
+        "import alliance_data.codebook.registry, alliance_data.codebook.hedging"
     ),
     "B local (duckdb + pyarrow + registry)": (
-        "import duckdb, pyarrow\nimport alliance_data.registry, alliance_data.hedging"
+        "import duckdb, pyarrow\nimport alliance_data.codebook.registry, alliance_data.codebook.hedging"
     ),
 }
 

@@ -16,7 +16,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from alliance_data.build import DATABASE_FILE, build_dataset
+from alliance_data.build.pipeline import DATABASE_FILE, build_dataset
 from alliance_data.problems import ProblemList
 from alliance_data.serving.metadata import QUERIES
 from alliance_data.serving.server import ServedDatabase, datasette_args

@@ -24,8 +24,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-from alliance_data.reading import Origin
-from alliance_data.registry import CHECKED_TABLES
+from alliance_data.codebook.registry import CHECKED_TABLES
+from alliance_data.curation.reading import Origin
 from benchmarks.synthetic import corrupt, derive, generate
 
 RESULTS = Path(__file__).with_name("SPARK.md")

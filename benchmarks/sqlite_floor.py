@@ -24,10 +24,10 @@ from pathlib import Path
 import apsw
 import sqlite_utils
 
+from alliance_data.codebook.registry import TABLES
 from alliance_data.exports import sqlite as export
 from alliance_data.exports.arrow import typed_table
 from alliance_data.exports.csv import plain
-from alliance_data.registry import TABLES
 
 from .synthetic import derive, generate
 

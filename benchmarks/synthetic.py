@@ -1,6 +1,6 @@
 """A synthetic corpus that is valid by construction, for benchmarks and for testing the rules.
 
-`generate(n_claims, seed)` builds an `alliance_data.reading.Dataset` directly (tables of rows as
+`generate(n_claims, seed)` builds an `alliance_data.curation.reading.Dataset` directly (tables of rows as
 `Model.model_dump(mode="json")` gives them, origins, source texts): many generated sources,
 each with its text, SHA-256 and length; sections whose spans cover the text and whose headings
 are in it; topics of every kind; actors (states under real ISO 3166-1 alpha-3 codes); claims whose
@@ -9,7 +9,7 @@ what the hedge cue table gives, with claim_actors, the links every driver, risk 
 and a second coding that agrees with the first.
 
 `write_data_dir(dataset, path)` writes it as an authored data directory (YAML + source texts), so
-the curators' path `alliance_data.validate.validate(path)` runs on it.
+the curators' path `alliance_data.curation.validate.validate(path)` runs on it.
 
 `corrupt(dataset, k, seed)` applies k single invalid mutations to k distinct claims and returns
 what it did, to show that the rules catch each one.
@@ -33,12 +33,12 @@ from typing import Any
 
 import yaml
 
-from alliance_data.anchoring import anchor_at
-from alliance_data.derive import derive  # the step validate() runs between reading and the checks
+from alliance_data.codebook.hedging import implied_certainty
+from alliance_data.codebook.registry import CHECKED_TABLES, TABLES
+from alliance_data.curation.anchoring import anchor_at
+from alliance_data.curation.derive import derive  # the step validate() runs between reading and the checks
+from alliance_data.curation.reading import Dataset, Origin
 from alliance_data.exports.arrow import plain_table
-from alliance_data.hedging import implied_certainty
-from alliance_data.reading import Dataset, Origin
-from alliance_data.registry import CHECKED_TABLES, TABLES
 
 CLAIMS_PER_SECTION = 40  # claim ids allow at most 999 per section
 SECTIONS_PER_SOURCE = 6  # the introduction, then five headed sections
@@ -448,7 +448,7 @@ def _dump(path: Path, records: list[dict[str, Any]]) -> None:
 
 
 def write_data_dir(dataset: Dataset, path: str | Path) -> Path:
-    """Write `dataset` as an authored data directory that `alliance_data.validate.validate` reads."""
+    """Write `dataset` as an authored data directory that `alliance_data.curation.validate.validate` reads."""
     root = Path(path)
     (root / "sources").mkdir(parents=True, exist_ok=True)
     (root / "claims").mkdir(exist_ok=True)
@@ -481,7 +481,7 @@ def write_data_dir(dataset: Dataset, path: str | Path) -> Path:
 
 def check_models(dataset: Dataset) -> int:
     """Every row through its pydantic model; the number of rows whose JSON dump differs (0 when valid)."""
-    from alliance_data import models
+    from alliance_data.codebook import models
 
     differing = 0
     for table in TABLES:
@@ -599,7 +599,7 @@ def _statement_is_quote_repunctuated(claim: dict[str, Any], corpus: Rows) -> boo
 
 
 def _statement_too_long(claim: dict[str, Any], corpus: Rows) -> bool:
-    from alliance_data.models import MAX_TEXT_LENGTH
+    from alliance_data.codebook.models import MAX_TEXT_LENGTH
 
     claim["statement"] = "In our words: " + "x" * MAX_TEXT_LENGTH
     return True
@@ -725,9 +725,9 @@ def _corrupt(corpus: Rows, k: int, seed: int) -> dict[str, str]:
 
 
 def _self_check(n_claims: int, k: int) -> int:
+    from alliance_data.curation.validate import validate
     from alliance_data.problems import ProblemList, ValidationFailed
     from alliance_data.rules import check_tables
-    from alliance_data.validate import validate
 
     started = time.perf_counter()
     dataset = generate(n_claims)

@@ -20,7 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 _IMPORTS = """
 import sys
-from alliance_data.validate import validate
+from alliance_data.curation.validate import validate
 dataset = validate("data")
 print(sum(dataset.table(name).num_rows for name in dataset.tables), "pyspark" in sys.modules)
 """

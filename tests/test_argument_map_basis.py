@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from alliance_data.argument_map import DASH, claim_graph, to_mermaid, to_svg, topic_graph
+from alliance_data.rendering.argument_map import DASH, claim_graph, to_mermaid, to_svg, topic_graph
 
 
 def _claim(claim_id: str, kind: str, topic: str, start: int) -> dict:

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from alliance_data.derive import booster_cues
+from alliance_data.curation.derive import booster_cues
+from alliance_data.curation.validate import validate
 from alliance_data.problems import ValidationFailed
-from alliance_data.validate import validate
 from conftest import replace_in
 
 TEXT = (Path(__file__).resolve().parents[1] / "data" / "sources" / "irda.txt").read_text(encoding="utf-8")
@@ -203,7 +203,7 @@ def test_coverage_reports_a_candidate_signal_never_decided(data_copy):
     from click.testing import CliRunner
 
     from alliance_data.cli import main
-    from alliance_data.signals import candidates
+    from alliance_data.curation.signals import candidates
 
     start = TEXT.index("For instance")
     assert (start, start + len("For instance"), "For instance") in candidates(TEXT)

@@ -13,9 +13,9 @@ from html import unescape
 import pytest
 
 import alliance_data
-from alliance_data.article import article_html, build, link_key
-from alliance_data.figures import _records
 from alliance_data.release.sources import ARTICLE_TABLES
+from alliance_data.rendering.article import article_html, build, link_key
+from alliance_data.rendering.figures import _records
 
 TEXT = "Title\n\nby Someone\n\nHeading One\n\nAlpha beta gamma delta. Epsilon zeta."
 SOURCE = {"source_id": "tx", "title": "Title", "language": "en", "note": None}
@@ -134,7 +134,7 @@ def test_the_real_article_shows_every_claim():
 @pytest.fixture(scope="module")
 def linked_server(tmp_path_factory):
     """The server on a copy of the database whose claim_links has basis and signal columns."""
-    from alliance_data.loading import database_path
+    from alliance_data.reader.loading import database_path
     from alliance_data.serving.server import ServedDatabase, make_datasette
 
     directory = tmp_path_factory.mktemp("linked")

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from alliance_data.atomic import (
+from alliance_data.filesystem.atomic import (
     OutputRefused,
     Protected,
     WriteFailed,
@@ -157,7 +157,7 @@ def test_recovery_leaves_a_live_process_staging_alone(tmp_path):
 
 HOLD_LOCK = """
 import sys
-from alliance_data.atomic import exclusive_lock
+from alliance_data.filesystem.atomic import exclusive_lock
 with exclusive_lock(sys.argv[1]):
     print("locked", flush=True)
     sys.stdin.readline()

@@ -14,9 +14,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from alliance_data.build import DATABASE_FILE, MANIFEST_FILE, build, build_tables
+from alliance_data.build.pipeline import DATABASE_FILE, MANIFEST_FILE, build, build_tables
+from alliance_data.codebook.registry import TABLES
 from alliance_data.problems import ValidationFailed
-from alliance_data.registry import TABLES
 from conftest import DATA, ROOT, replace_in
 
 
@@ -119,7 +119,7 @@ def test_a_killed_build_leaves_the_previous_output_intact(tmp_path):
     # Kill the process for real half-way, while the files are being written.
     script = textwrap.dedent(f"""
         import os, signal
-        from alliance_data import build as b
+        from alliance_data.build import pipeline as b
         def killed(*args, **kwargs):
             os.kill(os.getpid(), signal.SIGKILL)
         b.write_csv = killed
@@ -137,7 +137,7 @@ def test_a_killed_build_leaves_the_previous_output_intact(tmp_path):
 def test_a_table_check_failure_stops_the_early_sqlite_load_and_writes_nothing(data_copy, tmp_path_factory, monkeypatch):
     import re
 
-    from alliance_data import build as build_module
+    from alliance_data.build import pipeline as build_module
 
     claims = data_copy / "claims/irda-s3.yaml"
     text = claims.read_text(encoding="utf-8")

@@ -109,7 +109,7 @@ def test_validate_counts_every_table_as_build_does(tmp_path):
     result = run("validate", "--json")
     assert result.exit_code == 0, result.output
     counts = json.loads(result.output)["rows"]
-    built = {entry["name"]: entry["rows"] for entry in alliance_data.loading.manifest()["tables"]}
+    built = {entry["name"]: entry["rows"] for entry in alliance_data.reader.loading.manifest()["tables"]}
     assert counts == built and counts["actor_pairs"] > 0
     plain = run("validate")
     assert f"{built['actor_pairs']} actor_pairs" in plain.output
@@ -139,7 +139,7 @@ def test_the_spark_path_still_imports_pyspark_after_validation():
     pytest.importorskip("pyspark")
     script = """
 import sys
-from alliance_data.validate import validate
+from alliance_data.curation.validate import validate
 validate("data")
 assert "pyspark" not in sys.modules
 from alliance_data.distributed.validate import spark_sql

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 import alliance_data
 from alliance_data.cli import main
-from alliance_data.identifiers import ACTOR_ID, WIKIDATA_QID
-from alliance_data.vocabulary import Kind
+from alliance_data.codebook.identifiers import ACTOR_ID, WIKIDATA_QID
+from alliance_data.codebook.vocabulary import Kind
 from conftest import DATA, ROOT
 
 
@@ -139,8 +139,8 @@ def test_a_disagreement_without_decision_fails(data_copy):
     kind_at = text.index("  kind: ", start)
     end = text.index("\n", kind_at)
     path.write_text(text[:kind_at] + "  kind: risk" + text[end:], encoding="utf-8")
+    from alliance_data.curation.validate import validate
     from alliance_data.problems import ValidationFailed
-    from alliance_data.validate import validate
 
     with pytest.raises(ValidationFailed) as error:
         validate(data_copy)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import alliance_data
-from alliance_data.hedging import HEDGE_CUES
+from alliance_data.codebook.hedging import HEDGE_CUES
 from conftest import ROOT
 
 GUIDE = (ROOT / "docs" / "curation.md").read_text(encoding="utf-8")

@@ -8,12 +8,12 @@ import copy
 import pyarrow as pa
 import pytest
 
-from alliance_data.coverage import read_exclusions, sentences, undecided_signals, unlinked_claims
-from alliance_data.derive import DERIVED_TABLES, derive
+from alliance_data.codebook.registry import CHECKED_TABLES, TABLES
+from alliance_data.curation.coverage import read_exclusions, sentences, undecided_signals, unlinked_claims
+from alliance_data.curation.derive import DERIVED_TABLES, derive
+from alliance_data.curation.reading import Dataset, read_dataset
+from alliance_data.curation.validate import row_counts, validate
 from alliance_data.problems import ProblemList
-from alliance_data.reading import Dataset, read_dataset
-from alliance_data.registry import CHECKED_TABLES, TABLES
-from alliance_data.validate import row_counts, validate
 from conftest import DATA
 
 

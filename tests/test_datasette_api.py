@@ -10,7 +10,7 @@ import re
 import pytest
 
 import alliance_data
-from alliance_data.registry import TABLES
+from alliance_data.codebook.registry import TABLES
 from alliance_data.serving.metadata import DEFAULT_FACETS, PAGE_SIZE, QUERIES
 from alliance_data.serving.server import locate, make_datasette
 
@@ -158,7 +158,7 @@ def test_claim_lists_stream_in_reading_order_from_an_index():
     """The canned lists of claims walk an index in reading order: no sort of every match."""
     import sqlite3
 
-    from alliance_data.loading import database_path
+    from alliance_data.reader.loading import database_path
     from alliance_data.serving.reader import prepare_connection
 
     db = sqlite3.connect(f"file:{database_path()}?mode=ro", uri=True)

@@ -8,8 +8,8 @@ import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from alliance_data.derive import actor_pairs_table, hedge_cues, hedge_cues_column
-from alliance_data.hedging import HEDGE_CUES
+from alliance_data.codebook.hedging import HEDGE_CUES
+from alliance_data.curation.derive import actor_pairs_table, hedge_cues, hedge_cues_column
 
 # Text near the cues: the cues themselves with odd case and spacing, word characters that
 # touch them (ASCII and not), and Unicode spaces that Python's \s accepts and RE2's does not.

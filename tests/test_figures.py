@@ -10,9 +10,9 @@ from tools import figures as figures_tool
 from tools.figures import readme_with_map
 
 import alliance_data
-from alliance_data.argument_map import claim_graph, topic_graph
 from alliance_data.cli import main
-from alliance_data.figures import _records
+from alliance_data.rendering.argument_map import claim_graph, topic_graph
+from alliance_data.rendering.figures import _records
 from conftest import ROOT
 
 FIGURES = ROOT / "docs" / "figures"

@@ -1,5 +1,5 @@
-from alliance_data.hedging import HEDGE_CUES, find_cues, implied_certainty
-from alliance_data.vocabulary import Certainty
+from alliance_data.codebook.hedging import HEDGE_CUES, find_cues, implied_certainty
+from alliance_data.codebook.vocabulary import Certainty
 
 
 def test_no_cue_means_asserted():

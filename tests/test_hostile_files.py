@@ -14,10 +14,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from alliance_data import authoring, files
 from alliance_data.cli import main
+from alliance_data.curation import authoring
+from alliance_data.curation.validate import validate
+from alliance_data.filesystem import bounded_read as files
 from alliance_data.problems import MAX_PROBLEMS, ProblemList, ValidationFailed
-from alliance_data.validate import validate
 from conftest import replace_in
 
 S4 = "claims/irda-s4.yaml"

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from alliance_data.build import build_tables
+from alliance_data.build.pipeline import build_tables
 from conftest import DATA
 
 # Historical states carry their successor's codes, as COW, Gleditsch-Ward and V-Dem code them.

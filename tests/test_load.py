@@ -9,9 +9,9 @@ import pandas as pd
 import pytest
 
 import alliance_data
-from alliance_data.loading import PackagedDataError
-from alliance_data.registry import TABLES, TABLES_BY_NAME
-from alliance_data.vocabulary import Certainty, Kind, TimeFrame
+from alliance_data.codebook.registry import TABLES, TABLES_BY_NAME
+from alliance_data.codebook.vocabulary import Certainty, Kind, TimeFrame
+from alliance_data.reader.loading import PackagedDataError
 
 
 def test_tables_lists_every_table_in_order():
@@ -42,7 +42,7 @@ def test_load_carries_version_and_citation():
 
 
 def test_every_table_loads_with_its_row_count():
-    from alliance_data.loading import manifest
+    from alliance_data.reader.loading import manifest
 
     rows = {entry["name"]: entry["rows"] for entry in manifest()["tables"]}
     for name in alliance_data.tables():
@@ -68,7 +68,7 @@ def test_unknown_table_error_lists_the_valid_ones():
 
 
 def test_tampered_packaged_file_is_refused(monkeypatch):
-    from alliance_data import loading
+    from alliance_data.reader import loading
 
     real = loading._resource
 

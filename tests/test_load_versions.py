@@ -14,9 +14,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import alliance_data
-from alliance_data import loading
-from alliance_data.registry import TABLES
-from alliance_data.remote import BASE_URL_VARIABLE, CACHE_VARIABLE, ReleaseFetchError
+from alliance_data.codebook.registry import TABLES
+from alliance_data.reader import loading
+from alliance_data.reader.remote import BASE_URL_VARIABLE, CACHE_VARIABLE, ReleaseFetchError
 from conftest import ROOT
 
 OLD = "1.0.0"

@@ -9,13 +9,13 @@ from pathlib import Path
 
 import pytest
 
-from alliance_data.models import MAX_TEXT_BYTES, MAX_TEXT_LENGTH
+from alliance_data.codebook.models import MAX_TEXT_BYTES, MAX_TEXT_LENGTH
+from alliance_data.codebook.registry import TABLES
+from alliance_data.curation.validate import validate
 from alliance_data.problems import ValidationFailed
-from alliance_data.registry import TABLES
 from alliance_data.rules import causal_cycle_edges
 from alliance_data.serving.bounds import CONNECTION_LIMITS
 from alliance_data.serving.limits import apply_limits
-from alliance_data.validate import validate
 from conftest import replace_in
 
 S3 = "claims/irda-s3.yaml"

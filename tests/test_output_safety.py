@@ -21,7 +21,7 @@ from click.testing import CliRunner
 
 import alliance_data
 from alliance_data import about
-from alliance_data.build import build
+from alliance_data.build.pipeline import build
 from alliance_data.cli import main
 from conftest import DATA, ROOT, replace_in
 
@@ -186,7 +186,7 @@ def test_release_refuses_an_output_it_must_not_write(repo, case):
 def test_package_refuses_to_replace_what_it_did_not_write(repo):
     from tools.package import package
 
-    from alliance_data.atomic import OutputRefused
+    from alliance_data.filesystem.atomic import OutputRefused
 
     shipped = repo / "src" / "alliance_data" / "data"
     shutil.copytree(repo / "build", shipped)
@@ -328,7 +328,7 @@ def test_a_killed_sqlite_process_is_one_message(tmp_path, monkeypatch, capfd):
 
 
 def test_a_full_disk_writing_parquet_is_one_message(tmp_path, monkeypatch):
-    from alliance_data import build as build_module
+    from alliance_data.build import pipeline as build_module
 
     def full(table, path):
         raise OSError(errno.ENOSPC, "No space left on device", str(path))

@@ -24,7 +24,7 @@ def test_packaged_data_of_other_data_is_stale(data_copy):
 def test_a_refused_output_is_one_message_and_exit_status_2(capsys):
     from tools.generated import run
 
-    from alliance_data.atomic import OutputRefused
+    from alliance_data.filesystem.atomic import OutputRefused
 
     def refused():
         raise OutputRefused("the package's data directory holds what a build does not write")

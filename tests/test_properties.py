@@ -10,13 +10,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from alliance_data.codebook.registry import CHECKED_TABLES, CURATION_LISTS, TABLES, TABLES_BY_NAME
+from alliance_data.curation.validate import validate
 from alliance_data.exports.arrow import arrow_table
 from alliance_data.exports.csv import plain, read_csv, write_csv
 from alliance_data.exports.parquet import write_parquet
 from alliance_data.exports.sqlite import write_sqlite
 from alliance_data.problems import ValidationFailed
-from alliance_data.registry import CHECKED_TABLES, CURATION_LISTS, TABLES, TABLES_BY_NAME
-from alliance_data.validate import validate
 from conftest import DATA
 
 # Any text a curator might write: every plane of Unicode except surrogates (and NUL, which the

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from alliance_data import about
-from alliance_data.build import build_tables
+from alliance_data.build.pipeline import build_tables
 from alliance_data.release.checksums import verify
 from alliance_data.release.cut import index, published
 from alliance_data.release.diff import diff, read_tables, render

@@ -13,7 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from alliance_data import about
-from alliance_data.registry import TABLES, TABLES_BY_NAME
+from alliance_data.codebook.registry import TABLES, TABLES_BY_NAME
 from alliance_data.release.cut import release
 from conftest import DATA, ROOT
 

@@ -14,10 +14,10 @@ import pytest
 import yaml
 
 from alliance_data import about
-from alliance_data.build import build_tables
+from alliance_data.build.pipeline import build_tables
+from alliance_data.codebook.registry import TABLES
 from alliance_data.exports.spreadsheet import CODEBOOK_SHEET, SPREADSHEET_FILE, write_spreadsheet
 from alliance_data.exports.stata import LABEL_LIMIT, stata_label, write_stata_files
-from alliance_data.registry import TABLES
 from alliance_data.release.citation import CFF_FILE, CITATION_FILES, ZENODO_FILE, citation_cff, release_name
 from alliance_data.release.cut import release
 from conftest import DATA, ROOT

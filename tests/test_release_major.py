@@ -8,7 +8,7 @@ import json
 import pyarrow as pa
 
 from alliance_data import about
-from alliance_data.build import build_tables
+from alliance_data.build.pipeline import build_tables
 from alliance_data.release.cut import release_notes
 from alliance_data.release.diff import diff, read_tables, render
 from conftest import DATA, ROOT

@@ -1,6 +1,6 @@
 import pytest
 
-from alliance_data.reliability import agreement, cohens_kappa, first_coder_values
+from alliance_data.curation.reliability import agreement, cohens_kappa, first_coder_values
 
 
 def test_kappa_matches_the_textbook_example():

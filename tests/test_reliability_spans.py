@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from alliance_data.reliability import character_agreement, jaccard, link_agreement, span_scores
+from alliance_data.curation.reliability import character_agreement, jaccard, link_agreement, span_scores
 
 
 def test_jaccard_of_spans():

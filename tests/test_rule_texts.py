@@ -6,7 +6,7 @@ from __future__ import annotations
 import duckdb
 import pyarrow as pa
 
-from alliance_data.hedging import normalized_cue
+from alliance_data.codebook.hedging import normalized_cue
 from alliance_data.rules.sql import BLANK, SEPARATORS, normalized, words
 from rule_texts import texts
 

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from alliance_data.loading import database_path
-from alliance_data.models import MAX_TEXT_LENGTH
+from alliance_data.codebook.models import MAX_TEXT_LENGTH
+from alliance_data.reader.loading import database_path
 from alliance_data.serving import bounds
 from alliance_data.serving.bounds import MAX_RESPONSE_BYTES, MAX_RESULT_BYTES, MAX_VALUE_BYTES
 from conftest import ROOT, running_server

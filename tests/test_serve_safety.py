@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from benchmarks.serve_bombs import BOMBS
 
-from alliance_data.loading import database_path, manifest
+from alliance_data.reader.loading import database_path, manifest
 
 
 def fetch(base: str, path: str, timeout: float = 10) -> tuple[int, dict | str]:

@@ -15,12 +15,12 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from alliance_data import plain_text
+from alliance_data.codebook import plain_text
+from alliance_data.codebook.models import MAX_TEXT_LENGTH
+from alliance_data.codebook.plain_text import PlainText
+from alliance_data.codebook.registry import TABLES
 from alliance_data.exports.json_schema import schema_files
 from alliance_data.exports.sqlite import table_ddl
-from alliance_data.models import MAX_TEXT_LENGTH
-from alliance_data.plain_text import PlainText
-from alliance_data.registry import TABLES
 from alliance_data.rules import table_schema
 from alliance_data.rules.columns import constraints
 
@@ -184,7 +184,7 @@ def test_every_view_of_the_plain_text_constraint_refuses_the_same(value):
     import pandas as pd
     import pydantic
 
-    from alliance_data.models import Topic
+    from alliance_data.codebook.models import Topic
     from alliance_data.rules.columns import sql_fails
     from alliance_data.rules.schema import _plain
 

@@ -14,8 +14,9 @@ from pathlib import Path
 import pytest
 
 import alliance_data
-from alliance_data import about, loading
-from alliance_data.build import build
+from alliance_data import about
+from alliance_data.build.pipeline import build
+from alliance_data.reader import loading
 from alliance_data.release.cut import release
 from conftest import DATA
 

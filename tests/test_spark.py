@@ -114,9 +114,9 @@ def test_column_constraints_on_spark_locate_their_records(spark):
     ]
     topics = spark.createDataFrame(rows, "topic_id string, kind string, label string, description string")
     corpus = Corpus({"topics": topics}, texts=None, retired_ids=None)
+    from alliance_data.codebook.registry import TABLES_BY_NAME
     from alliance_data.distributed import validate
     from alliance_data.problems import ProblemList
-    from alliance_data.registry import TABLES_BY_NAME
 
     table = TABLES_BY_NAME["topics"]
     problems = ProblemList(limit=None)
@@ -135,10 +135,10 @@ def test_column_constraints_on_spark_locate_their_records(spark):
 
 
 def test_a_table_of_the_wrong_shape_is_reported_not_crashed_on(spark):
+    from alliance_data.codebook.registry import TABLES_BY_NAME
     from alliance_data.distributed.corpus import Corpus
     from alliance_data.distributed.validate import _structure_problems
     from alliance_data.problems import ProblemList
-    from alliance_data.registry import TABLES_BY_NAME
 
     topics = spark.createDataFrame([("area-t1", 3, "x")], "topic_id string, kind bigint, extra string")
     problems = ProblemList(limit=None)

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from alliance_data.build import published_tables
+from alliance_data.build.pipeline import published_tables
+from alliance_data.curation.validate import validate
 from alliance_data.exports.sqlite import PARTS, write_sqlite
 from alliance_data.exports.sqlite_writer import SqliteWriter
-from alliance_data.validate import validate
 from conftest import DATA
 
 

@@ -18,13 +18,13 @@ import pytest
 import yaml
 
 from alliance_data import about
+from alliance_data.codebook.registry import TABLES
+from alliance_data.codebook.vocabulary import LinkRelation, aif_scheme
 from alliance_data.exports.aif import AIF_FILE
 from alliance_data.exports.annotations import ANNOTATIONS_FILE, CONTEXT
 from alliance_data.exports.brat import fragments
-from alliance_data.registry import TABLES
 from alliance_data.release.croissant import CROISSANT_FILE
 from alliance_data.release.cut import release
-from alliance_data.vocabulary import LinkRelation, aif_scheme
 from conftest import DATA
 
 HERE = Path(__file__).parent

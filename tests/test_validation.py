@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from alliance_data.curation.validate import validate
 from alliance_data.problems import ValidationFailed
-from alliance_data.validate import validate
 from conftest import replace_in
 
 S3 = "claims/irda-s3.yaml"
@@ -209,7 +209,7 @@ def test_empty_file(data_copy):
 
 
 def test_oversized_file_is_refused_before_parsing(data_copy, monkeypatch):
-    from alliance_data import authoring
+    from alliance_data.curation import authoring
 
     monkeypatch.setattr(authoring, "MAX_FILE_BYTES", 1000)
     problem = only(problems_of(data_copy), file=str(Path("data/topics.yaml")))

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from alliance_data import loading
 from alliance_data.cli import main
+from alliance_data.reader import loading
 from alliance_data.release import trust
 from alliance_data.release.checksums import ChecksumMismatch
 from alliance_data.release.checksums import verify as verify_files

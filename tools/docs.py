@@ -95,9 +95,9 @@ def release_history(releases_dir: Path = RELEASES) -> str:
 def article_pages() -> dict[str, str]:
     """The article page of every packaged source (article/<source_id>.html), self-contained."""
     import alliance_data
-    from alliance_data.article import article_html
-    from alliance_data.figures import _records
     from alliance_data.release.sources import ARTICLE_TABLES
+    from alliance_data.rendering.article import article_html
+    from alliance_data.rendering.figures import _records
 
     tables = {name: _records(alliance_data.load(name)) for name in ARTICLE_TABLES}
     return {

@@ -29,7 +29,7 @@ def readme_with_map(readme: str, mermaid: str) -> str:
 def figures(root: Path = ROOT) -> Files:
     """Path under the repository root -> content of every figure and of the README."""
     import alliance_data
-    from alliance_data.figures import mermaid_map, write_figures
+    from alliance_data.rendering.figures import mermaid_map, write_figures
 
     frames = {name: alliance_data.load(name) for name in alliance_data.tables()}
     with tempfile.TemporaryDirectory() as scratch:

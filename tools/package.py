@@ -18,7 +18,7 @@ from pathlib import Path
 
 from tools.generated import ROOT, Files, as_bytes, run, shown, stale_files, write_files
 
-from alliance_data.build import DATABASE_FILE, MANIFEST_FILE, BuildResult, build, check_output
+from alliance_data.build.pipeline import DATABASE_FILE, MANIFEST_FILE, BuildResult, build, check_output
 from alliance_data.exports.json_schema import schema_files
 from alliance_data.release.trust import PACKAGED_INDEX, write_packaged_index
 

@@ -10,7 +10,7 @@ Importing this package is light: nothing heavy is imported until a table is load
 """
 
 from .about import __version__, citation
-from .loading import (
+from .reader.loading import (
     PackagedDataError,
     UnknownSourceError,
     UnknownTableError,

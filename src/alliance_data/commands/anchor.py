@@ -20,7 +20,7 @@ def anchor(source_file: Path, quote: str, occurrence: int) -> None:
     Examples:
       alliance-data anchor data/sources/irda.txt "Economic and Trade Relations are a cornerstone."
     """
-    from ..anchoring import anchor as find
+    from ..curation.anchoring import anchor as find
 
     text = source_file.read_bytes().decode("utf-8")
     try:

@@ -26,8 +26,8 @@ def build(data_dir: Path, out_dir: Path) -> None:
       alliance-data build
       alliance-data build data --out /tmp/alliance
     """
-    from ..build import build as run
-    from ..registry import TABLES
+    from ..build.pipeline import build as run
+    from ..codebook.registry import TABLES
     from .common import progress_steps
 
     with progress_steps(total=2 * len(TABLES) + 2) as step:

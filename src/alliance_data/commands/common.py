@@ -11,8 +11,8 @@ from typing import Any
 
 import click
 
-from ..loading import PackagedDataError
 from ..problems import AllianceDataError, ValidationFailed
+from ..reader.loading import PackagedDataError
 
 releases_option = click.option(
     "--releases",

@@ -28,9 +28,9 @@ def coverage(data_dir: Path, as_json: bool) -> None:
     from rich.markup import escape
     from rich.table import Table
 
-    from .. import coverage as report
+    from ..curation import coverage as report
+    from ..curation.validate import validate
     from ..problems import ProblemList
-    from ..validate import validate
 
     dataset = validate(data_dir)
     problems = ProblemList()

@@ -18,8 +18,8 @@ def describe(table: str | None) -> None:
       alliance-data describe
       alliance-data describe claims
     """
-    from ..loading import UnknownTableError, manifest
-    from ..loading import describe as describe_table
+    from ..reader.loading import UnknownTableError, manifest
+    from ..reader.loading import describe as describe_table
     from .tables import print_rows
 
     if table is None:

@@ -9,7 +9,7 @@ from .common import releases_option, reports_errors
 
 def _tables(spec: str, releases_dir: Path):
     """A version ('1.0.0' or 'v1.0.0'), a release or build directory, or a data directory."""
-    from ..build import build_tables
+    from ..build.pipeline import build_tables
     from ..release.diff import read_tables
     from ..release.trust import ReleaseNotFound, parse_version, release_directory
 

@@ -27,7 +27,7 @@ def figures(out: Path) -> None:
       alliance-data figures --out /tmp/figs
     """
     from .. import load, tables
-    from ..figures import write_figures
+    from ..rendering.figures import write_figures
 
     written = write_figures({name: load(name) for name in tables()}, out)
     click.echo(f"wrote {len(written)} files to {out}/")

@@ -19,7 +19,7 @@ def release(version: str, data_dir: Path, releases_dir: Path) -> None:
     Examples:
       alliance-data release 1.1.0
     """
-    from ..registry import TABLES
+    from ..codebook.registry import TABLES
     from ..release.cut import release as run
     from ..release.trust import write_packaged_index
     from .common import progress_steps

@@ -33,8 +33,8 @@ def reliability(data_dir: Path, write: bool) -> None:
       alliance-data reliability
       alliance-data reliability --print
     """
-    from ..reliability import report
-    from ..validate import validate
+    from ..curation.reliability import report
+    from ..curation.validate import validate
 
     dataset = validate(data_dir)
     used = ("claims", "second_coding", "coding_decisions", "second_segmentation", "sections", "claim_links")

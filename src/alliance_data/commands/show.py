@@ -24,7 +24,7 @@ def show(table: str, limit: int, columns: tuple[str, ...]) -> None:
       alliance-data show claims -c claim_id -c quote
       alliance-data show claims --limit 300 | cut -f 1,4
     """
-    from ..loading import UnknownTableError, load, unknown_name_message
+    from ..reader.loading import UnknownTableError, load, unknown_name_message
     from .tables import print_rows
 
     try:

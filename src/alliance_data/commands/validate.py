@@ -33,9 +33,9 @@ def validate(data_dir: Path, as_json: bool, max_problems: int, show_all: bool) -
     import sys
     from dataclasses import asdict
 
+    from ..curation.validate import row_counts
+    from ..curation.validate import validate as run
     from ..problems import ValidationFailed
-    from ..validate import row_counts
-    from ..validate import validate as run
 
     try:
         dataset = run(data_dir, None if show_all else max_problems)

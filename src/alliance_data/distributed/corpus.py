@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..registry import CHECKED_TABLES, CURATION_LISTS, TABLES
+from ..codebook.registry import CHECKED_TABLES, CURATION_LISTS, TABLES
 
 PARTITIONED = {"claims": "source_id"}
 TEXTS = "source_texts"
@@ -45,7 +45,7 @@ def _write(table: Any, path: Path, partition: str | None = None) -> None:
 
 
 def write_corpus(dataset: Any, path: str | Path) -> Path:
-    """Write an `alliance_data.reading.Dataset` (derived columns filled) as a corpus directory:
+    """Write an `alliance_data.curation.reading.Dataset` (derived columns filled) as a corpus directory:
     each table as `Dataset.table` gives it (the model's columns, text and 64-bit integers)."""
     import pyarrow as pa
 

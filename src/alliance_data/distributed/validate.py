@@ -17,8 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from ..codebook.registry import CHECKED_TABLES, TABLES_BY_NAME, Table
 from ..problems import MAX_PROBLEMS, ProblemList
-from ..registry import CHECKED_TABLES, TABLES_BY_NAME, Table
 from ..rules import inputs
 from ..rules.catalog import RELATIONS, RULES
 from ..rules.columns import NOT_NULLABLE, UNIQUE_KEY, column_fix, column_message, constraints, sql_fails

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..vocabulary import LinkRelation, aif_scheme
+from ..codebook.vocabulary import LinkRelation, aif_scheme
 
 AIF_FILE = "argument-graph.json"
 AUTHOR = "Jhon Lennon"

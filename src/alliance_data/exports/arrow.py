@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from .. import about
-from ..columns import Column
-from ..registry import Table
+from ..codebook.columns import Column
+from ..codebook.registry import Table
 
 _INDEX_TYPE = pa.int8()
 

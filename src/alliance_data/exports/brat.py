@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..registry import TABLES_BY_NAME
+from ..codebook.registry import TABLES_BY_NAME
 
 BRAT_DIR = "brat"
 CONF_FILE = "annotation.conf"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from ..registry import TABLES, Table
+from ..codebook.registry import TABLES, Table
 
 SCHEMA_DIR = "schema"
 

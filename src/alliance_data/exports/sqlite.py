@@ -17,8 +17,8 @@ import apsw
 import pyarrow as pa
 import sqlite_utils
 
-from ..columns import Column
-from ..registry import TABLES, Table
+from ..codebook.columns import Column
+from ..codebook.registry import TABLES, Table
 from .csv import plain
 
 # Columns analysts facet and filter on get an index besides the foreign keys.

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ..codebook.registry import TABLES, TABLES_BY_NAME
 from ..problems import AllianceDataError
-from ..registry import TABLES, TABLES_BY_NAME
 from .arrow import in_key_order
 from .csv import plain
 from .sqlite import PARTS, merge_parts, part_paths, write_part

@@ -15,7 +15,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from .. import about
-from ..registry import Table
+from ..codebook.registry import Table
 
 STATA_DIR = "stata"
 STATA_VERSION = 118

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from .. import about
-from ..registry import TABLES
+from ..codebook.registry import TABLES
 
 
 def render(version: str = about.__version__) -> str:
     lines = [
         f"# Codebook: alliance-data {version}",
         "",
-        "<!-- Generated from the models (src/alliance_data/models.py); do not edit. -->",
+        "<!-- Generated from the models (src/alliance_data/codebook/models.py); do not edit. -->",
         "",
         about.DESCRIPTION,
         "",

@@ -14,7 +14,7 @@ import json
 from pathlib import Path
 
 from .. import about
-from ..registry import TABLES
+from ..codebook.registry import TABLES
 from .checksums import sha256
 
 CROISSANT_FILE = "croissant.json"

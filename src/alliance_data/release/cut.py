@@ -23,11 +23,11 @@ from pathlib import Path
 import yaml
 
 from .. import about
-from ..atomic import check_target, exclusive_lock, write_failed
-from ..build import build_tables, output_directory, protected_directories, write_outputs
-from ..figures import argument_maps
+from ..build.pipeline import build_tables, output_directory, protected_directories, write_outputs
+from ..build.source_texts import read_texts
+from ..filesystem.atomic import check_target, exclusive_lock, write_failed
 from ..problems import AllianceDataError
-from ..source_texts import read_texts
+from ..rendering.figures import argument_maps
 from . import codebook
 from .checksums import SUMS_FILE, sha256, write_sums
 from .datapackage import write_descriptor

@@ -13,8 +13,8 @@ import re
 from pathlib import Path
 
 from .. import about
-from ..columns import Column
-from ..registry import TABLES, Table
+from ..codebook.columns import Column
+from ..codebook.registry import TABLES, Table
 from .checksums import sha256
 
 DESCRIPTOR_FILE = "datapackage.json"

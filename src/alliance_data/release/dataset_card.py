@@ -9,7 +9,7 @@ from pathlib import Path
 import yaml
 
 from .. import about
-from ..registry import TABLES
+from ..codebook.registry import TABLES
 
 CARD_FILE = "README.md"
 

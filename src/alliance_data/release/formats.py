@@ -9,12 +9,12 @@ from pathlib import Path
 
 import pyarrow as pa
 
+from ..codebook.registry import TABLES
 from ..exports.aif import AIF_FILE, write_aif
 from ..exports.annotations import ANNOTATIONS_FILE, write_annotations
 from ..exports.brat import BRAT_DIR, write_brat
 from ..exports.spreadsheet import SPREADSHEET_FILE, write_spreadsheet
 from ..exports.stata import write_stata_files
-from ..registry import TABLES
 from .citation import CITATION_FILES, release_name
 from .croissant import write_croissant
 from .dataset_card import write_card

@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from .. import about
-from ..source_texts import SOURCES_DIR, add_to_manifest, file_entry, write_texts
+from ..build.source_texts import SOURCES_DIR, add_to_manifest, file_entry, write_texts
 
 ARTICLE_TABLES = ("sources", "sections", "claims", "claim_actors", "actors", "topics", "claim_links")
 
@@ -22,7 +22,7 @@ def write_release_sources(directory: Path, texts: dict[str, bytes], tables: dict
     """Write sources/ into a release being cut, before its manifest's other files are recorded
     and its datapackage.json is written (which describe them). `texts` are the sources' bytes as
     `source_texts.read_texts` gives them."""
-    from ..article import article_html
+    from ..rendering.article import article_html
 
     rows = {name: tables[name].to_pylist() for name in ARTICLE_TABLES}
     entries = write_texts(directory, texts)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from ..anchoring import anchor_problems
-from ..vocabulary import Certainty
+from ..codebook.vocabulary import Certainty
+from ..curation.anchoring import anchor_problems
 from .rule import Rule
 from .sql import context_ok, normalized, span_ok, with_text
 

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from .. import plain_text
-from ..columns import Column
-from ..fixes import constraint_fix
-from ..registry import Table
+from ..codebook import plain_text
+from ..codebook.columns import Column
+from ..codebook.fixes import constraint_fix
+from ..codebook.registry import Table
 from .sql import listed
 
 # pandera's own names for the nullability check and the key's uniqueness.

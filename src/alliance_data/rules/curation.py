@@ -3,10 +3,10 @@ that govern a claim's certainty, the actors' identifiers and the retired ids."""
 
 from __future__ import annotations
 
-from ..anchoring import span_problems
-from ..hedging import HEDGE_CUES
-from ..registry import TABLES, Table
-from ..reliability import CODED_FIELDS
+from ..codebook.hedging import HEDGE_CUES
+from ..codebook.registry import TABLES, Table
+from ..curation.anchoring import span_problems
+from ..curation.reliability import CODED_FIELDS
 from .rule import Row, Rule
 from .sql import inside, listed, literal, span_ok, span_text, with_text, words
 

@@ -9,9 +9,9 @@ from typing import Any
 
 import pyarrow as pa
 
-from ..hedging import HEDGE_CUES
-from ..registry import TABLES_BY_NAME
-from ..vocabulary import Certainty
+from ..codebook.hedging import HEDGE_CUES
+from ..codebook.registry import TABLES_BY_NAME
+from ..codebook.vocabulary import Certainty
 
 CLAIMS_DIR = Path(TABLES_BY_NAME["claims"].authored or "").parent.name
 _LEVELS = list(Certainty)

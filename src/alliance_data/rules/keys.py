@@ -4,7 +4,7 @@ bad record is reported once, not again at every child."""
 
 from __future__ import annotations
 
-from ..registry import CHECKED_TABLES, ForeignKey, Table
+from ..codebook.registry import CHECKED_TABLES, ForeignKey, Table
 from .rule import Rule
 from .sql import literal
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections import deque
 from typing import Any
 
-from ..anchoring import span_problems
+from ..curation.anchoring import span_problems
 from .rule import Relation, Row, Rule, RuleContext
 from .sql import listed, span_ok, with_text
 

@@ -10,9 +10,9 @@ from typing import Any
 import pandas as pd
 import pyarrow
 
+from ..codebook.registry import CHECKED_TABLES, TABLES_BY_NAME, Table
+from ..curation.reading import Dataset
 from ..problems import ProblemList
-from ..reading import Dataset
-from ..registry import CHECKED_TABLES, TABLES_BY_NAME, Table
 from . import inputs
 from .catalog import RELATIONS, RULES
 from .columns import UNIQUE_KEY, column_fix, column_message

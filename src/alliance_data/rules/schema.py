@@ -8,10 +8,10 @@ import pandas as pd
 import pyarrow
 import pyarrow.compute as pc
 
-from .. import plain_text
-from ..pandera_import import without_pyspark
-from ..registry import Table
+from ..codebook import plain_text
+from ..codebook.registry import Table
 from .columns import constraints, pandera_check
+from .pandera_import import without_pyspark
 
 # pandera would import pyspark (seconds) only to register a backend one machine never uses.
 with without_pyspark():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..identifiers import CONTEXT_CHARS
+from ..codebook.identifiers import CONTEXT_CHARS
 
 # Python's whitespace (`str.split()`, `str.isspace()`) as a regex class both RE2 and Java read:
 # the ASCII controls it counts, NEL, and Unicode's separators (Zs, Zl, Zp).

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from ..models import MAX_TEXT_BYTES
+from ..codebook.models import MAX_TEXT_BYTES
 
 # The longest text value the dataset may hold is the models' MAX_TEXT_LENGTH characters
 # (MAX_TEXT_BYTES in UTF-8): the build refuses longer values and the server serves any value up

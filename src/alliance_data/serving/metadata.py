@@ -5,7 +5,7 @@ from __future__ import annotations
 from html import escape
 
 from .. import about
-from ..registry import TABLES, Table
+from ..codebook.registry import TABLES, Table
 from ..release.citation import dataset_jsonld_block
 from .bounds import MAX_RESPONSE_BYTES, SQL_THREADS
 

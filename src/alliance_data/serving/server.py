@@ -34,7 +34,7 @@ class ServedDatabase:
 def locate(release: str | None = None, releases_dir: Path = Path("releases")) -> ServedDatabase:
     """The database to serve, verified: a published release's, or the one in the package."""
     if release is None:
-        from ..loading import database_path
+        from ..reader.loading import database_path
 
         return ServedDatabase(Path(database_path()), None)
     from ..release.trust import verify_release
@@ -63,7 +63,7 @@ def write_map_page(database: ServedDatabase, workdir: Path) -> Path:
     """A Datasette custom page (templates/pages/argument-map.html) drawn from the served database."""
     import sqlite3
 
-    from ..figures import argument_maps
+    from ..rendering.figures import argument_maps
 
     connection = sqlite3.connect(f"file:{database.path}?mode=ro&immutable=1", uri=True)
     connection.row_factory = sqlite3.Row

@@ -23,7 +23,7 @@ from datasette.utils import escape_fts
 from datasette.utils.asgi import Response
 from markupsafe import Markup
 
-from ...identifiers import CLAIM_ID, SOURCE_ID
+from ...codebook.identifiers import CLAIM_ID, SOURCE_ID
 from ..metadata import DATABASE_NAME as DATABASE
 
 # Above this many claims a source's article page would be megabytes: refuse it plainly.
@@ -75,7 +75,7 @@ async def source_bytes(datasette, source_id: str) -> bytes | None:
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() == expected:
                 return data
-    from ... import loading
+    from ...reader import loading
 
     try:
         data = loading.source_text(source_id).encode("utf-8")
@@ -134,7 +134,7 @@ async def render_article(datasette, source_id: str) -> Response:
                 f"No source {escape(source_id)} with its text here; the sources are listed in "
                 '<a href="/alliance/sources">the sources table</a>.',
             )
-        from ...article import article_html
+        from ...rendering.article import article_html
 
         tables = await article_tables(datasette, source_id)
         memo["article", source_id] = article_html(
@@ -192,7 +192,7 @@ async def source_text_page(datasette, request):
 async def _maps(datasette) -> dict[str, str]:
     memo = _memo(datasette)
     if "maps" not in memo:
-        from ...figures import argument_maps
+        from ...rendering.figures import argument_maps
 
         db = datasette.get_database(DATABASE)
         rows = [await _rows(db, f"select * from [{name}]") for name in ("claims", "claim_links", "topics")]

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from .problems import AllianceDataError
+from ..problems import AllianceDataError
 
 BASE_URL_VARIABLE = "ALLIANCE_DATA_BASE_URL"
 CACHE_VARIABLE = "ALLIANCE_DATA_CACHE"
@@ -44,7 +44,7 @@ def cache_dir() -> Path:
 
 def release_entry(version: str) -> dict:
     """The packaged index's entry of a published version."""
-    from .release.trust import packaged_index
+    from ..release.trust import packaged_index
 
     index = packaged_index() or {}
     for entry in index.get("releases", []):

@@ -18,13 +18,13 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from . import models
+from ..codebook import models
+from ..codebook.columns import columns
+from ..codebook.fixes import constraint_fix
+from ..codebook.registry import CHECKED_TABLES, TABLES, TABLES_BY_NAME
+from ..filesystem.bounded_read import list_folder, read_inside
+from ..problems import ProblemList
 from .authoring import AuthoredRecord, read_records
-from .columns import columns
-from .files import list_folder, read_inside
-from .fixes import constraint_fix
-from .problems import ProblemList
-from .registry import CHECKED_TABLES, TABLES, TABLES_BY_NAME
 
 SOURCES_DIR = "sources"
 # A source text is longer than an authored file but still read whole; this bounds the read.
@@ -79,7 +79,7 @@ class Dataset:
         """The table as an Arrow table in row order (`pyarrow.Table`); empty if nothing was read into it."""
         table = self.tables.get(name)
         if table is None:
-            from .exports.arrow import plain_table
+            from ..exports.arrow import plain_table
 
             return plain_table(TABLES_BY_NAME[name], [])
         return table
@@ -246,7 +246,7 @@ class _Rows:
 
     def tables(self) -> dict[str, Any]:
         """Every table in its Arrow form; the columns read are let go as each is converted."""
-        from .exports.arrow import plain_columns
+        from ..exports.arrow import plain_columns
 
         return {name: plain_columns(TABLES_BY_NAME[name], self.values.pop(name)) for name in list(self.values)}
 

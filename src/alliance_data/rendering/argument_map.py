@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from html import escape
 from typing import Any
 
-from .vocabulary import Kind, LinkRelation
+from ..codebook.vocabulary import Kind, LinkRelation
 
 COLUMN_ORDER = [Kind.HISTORY, Kind.DRIVER, Kind.AREA, Kind.IMPLICATION, Kind.OUTLOOK, Kind.RISK]
 COLUMN_TITLES = {

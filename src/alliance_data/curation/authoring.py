@@ -22,8 +22,8 @@ import yaml
 from yaml.constructor import SafeConstructor
 from yaml.resolver import Resolver
 
-from .files import read_inside
-from .problems import ProblemList
+from ..filesystem.bounded_read import read_inside
+from ..problems import ProblemList
 
 # libyaml's parser when PyYAML was built with it (it is in the wheels), else the pure-Python one.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)

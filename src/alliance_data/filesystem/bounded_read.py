@@ -14,7 +14,7 @@ import os
 import stat
 from pathlib import Path
 
-from .problems import ProblemList
+from ..problems import ProblemList
 
 _CHUNK = 1024 * 1024
 _KINDS = (

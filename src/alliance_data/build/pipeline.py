@@ -21,17 +21,17 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from . import about
-from .atomic import Protected, atomic_directory, check_target
-from .exports.arrow import typed_table
-from .exports.csv import write_csv
-from .exports.parquet import write_parquet
-from .exports.sqlite_writer import SqliteWriter
-from .problems import ProblemList
-from .reading import Dataset
-from .registry import TABLES
+from .. import about
+from ..filesystem.atomic import Protected, atomic_directory, check_target
+from ..exports.arrow import typed_table
+from ..exports.csv import write_csv
+from ..exports.parquet import write_parquet
+from ..exports.sqlite_writer import SqliteWriter
+from ..problems import ProblemList
+from ..curation.reading import Dataset
+from ..codebook.registry import TABLES
 from .source_texts import MANIFEST_KEY as SOURCE_TEXTS_KEY
-from .validate import read, validate, validate_dataset
+from ..curation.validate import read, validate, validate_dataset
 
 DATABASE_FILE = "alliance.db"
 MANIFEST_FILE = "manifest.json"

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import about
+from .. import about
 
 SOURCES_DIR = "sources"
 MANIFEST_KEY = "source_texts"

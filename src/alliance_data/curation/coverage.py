@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from ..problems import ProblemList
 from .authoring import read_records
-from .problems import ProblemList
 
 EXCLUSIONS_FILE = "coverage_exclusions.yaml"
 REASONS = ("greeting", "rhetorical_question", "filler", "signpost")

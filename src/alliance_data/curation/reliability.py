@@ -350,7 +350,7 @@ def report(
         )
     lines += [
         "",
-        "Reading the numbers: `certainty` is set by an explicit cue table (`src/alliance_data/hedging.py`),",
+        "Reading the numbers: `certainty` is set by an explicit cue table (`src/alliance_data/codebook/hedging.py`),",
         "so near-perfect agreement is expected and shows the rule is applied consistently, not that the",
         "judgement is easy. `kind` and `topic_id` are judgements; both codings shared the codebook, and",
         "the article's sections map closely onto the kinds, which keeps agreement high.",

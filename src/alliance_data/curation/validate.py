@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from .problems import MAX_PROBLEMS, ProblemList
+from ..problems import MAX_PROBLEMS, ProblemList
 from .reading import Dataset, read_dataset
 
 
@@ -17,7 +17,7 @@ def validate(data_dir: str | Path = "data", max_problems: int | None = MAX_PROBL
 
 def row_counts(dataset: Dataset) -> dict[str, int]:
     """Rows per table of a validated dataset, derived tables included, in the registry's order."""
-    from .registry import TABLES
+    from ..codebook.registry import TABLES
 
     return {table.name: dataset.table(table.name).num_rows for table in TABLES}
 
@@ -36,8 +36,8 @@ def validate_dataset(
     derive, then every table check; the dataset, or ValidationFailed with the given problems
     and every new one. `on_final(name)` hears each table as soon as it is final (see
     `derive.derive`), before the checks of all of them are done."""
+    from ..rules import check_tables
     from .derive import derive
-    from .rules import check_tables
 
     problems = ProblemList() if problems is None else problems
     derive(dataset, on_final)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .identifiers import CONTEXT_CHARS
+from ..codebook.identifiers import CONTEXT_CHARS
 
 
 @dataclass(frozen=True)

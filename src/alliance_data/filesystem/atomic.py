@@ -29,7 +29,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from .problems import AllianceDataError
+from ..problems import AllianceDataError
 
 
 class OutputRefused(AllianceDataError):

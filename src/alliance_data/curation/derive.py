@@ -14,9 +14,9 @@ from functools import cache
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from .hedging import BOOSTER_CUES, HEDGE_CUES, find_boosters, find_cue_spans, find_cues
+from ..codebook.hedging import BOOSTER_CUES, HEDGE_CUES, find_boosters, find_cue_spans, find_cues
+from ..codebook.registry import TABLES, TABLES_BY_NAME
 from .reading import Dataset
-from .registry import TABLES, TABLES_BY_NAME
 
 
 def hedge_cues(quote: str) -> str | None:

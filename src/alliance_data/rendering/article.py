@@ -23,7 +23,7 @@ from html import escape
 from pathlib import Path
 from typing import Any
 
-from . import about
+from .. import about
 
 TEMPLATES = Path(__file__).parent / "templates"
 TEMPLATE = "article.html"

@@ -175,7 +175,7 @@ def load(name: str, version: str | None = None, backend: str = "pandas", base_ur
 
     `version` loads another published release: its file is fetched from `base_url` (or the
     environment variable ALLIANCE_DATA_BASE_URL), cached, and checked against the SHA-256 the
-    packaged release index records (see `alliance_data.remote`).
+    packaged release index records (see `alliance_data.reader.remote`).
     """
     _check_backend(backend)
     table, attrs = _arrow_table(name, version, base_url)

@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..codebook.vocabulary import Certainty, Kind
 from .argument_map import KIND_FILL, claim_graph, to_mermaid, to_svg, topic_graph
-from .vocabulary import Certainty, Kind
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,7 +32,7 @@ def _pyplot():
     try:
         import matplotlib
     except ImportError as error:  # pragma: no cover - depends on the install
-        from .problems import AllianceDataError
+        from ..problems import AllianceDataError
 
         raise AllianceDataError("figures need matplotlib: pip install 'alliance-data[figures]'") from error
     matplotlib.use("Agg")

@@ -1,0 +1,1 @@
+"""The one definition of the dataset: models, columns, tables, vocabularies, identifiers and the cue table."""

@@ -1,0 +1,1 @@
+"""The curators' side: reading the authored records, deriving, validating, coverage, reliability and anchoring."""
