@@ -6,7 +6,7 @@ from html import escape
 
 from .. import about
 from ..codebook.registry import TABLES, Table
-from ..codebook.vocabulary import LinkRelation
+from ..codebook.vocabulary import LEADS_TO, LinkRelation
 from ..release.citation import dataset_jsonld_block
 from .bounds import MAX_RESPONSE_BYTES, SQL_THREADS
 
@@ -67,10 +67,8 @@ PAGE_SIZE = 50
 PAGE = f"limit {PAGE_SIZE} offset {PAGE_SIZE} * (max(cast(coalesce(nullif(:page, ''), '1') as integer), 1) - 1)"
 PAGE_NOTE = f" {PAGE_SIZE} rows a page: set page to 2, 3, … for the next ones."
 
-# The relations by which one claim leads to another (a reason, a condition, a consequence drawn):
-# what "follows from" a claim. Elaborations, examples, restatements and qualifications say
-# something about a claim, not what follows from it, so the queries about consequences leave them out.
-FOLLOWS = (LinkRelation.DRIVES, LinkRelation.ENABLES, LinkRelation.IMPLIES)
+# The queries about what follows from a claim show only the relations that lead somewhere.
+FOLLOWS = LEADS_TO
 FOLLOWS_SQL = ", ".join(f"'{relation.value}'" for relation in FOLLOWS)
 
 
