@@ -209,9 +209,18 @@ def home_html(release: str | None) -> str:
     )
 
 
+# The full-text index (claims_fts) holds the statement and the quote, not the claim's id: a query
+# joins it to claims on rowid.
+FTS_JOIN_EXAMPLE = (
+    "select c.claim_id, c.statement from claims_fts join claims c on c.rowid = claims_fts.rowid "
+    "where claims_fts match 'sanctions' order by rank"
+)
 SEARCH_HINT = (
-    f'<p>Read every claim in its place in <a href="/article">the article</a>; for matches ranked by relevance '
-    f'with your words highlighted, <a href="/{DATABASE_NAME}/search_claims">search the claims</a>.</p>'
+    f'<p>Read every claim in its place in <a href="/article">the article</a>. The search box above, with no '
+    f'filter chosen, <a href="/{DATABASE_NAME}/search_claims">searches the claims</a>: the best matches first, '
+    "your words highlighted; with a filter chosen, it keeps the filter and the claims' order.</p>"
+    "<p>In SQL, the full-text index <code>claims_fts</code> holds each claim's statement and quote, not its id: "
+    f"join it to claims on rowid, e.g. <code>{escape(FTS_JOIN_EXAMPLE)}</code>.</p>"
 )
 
 
