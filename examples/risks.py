@@ -33,4 +33,6 @@ def risks() -> pd.DataFrame:
 
 if __name__ == "__main__":
     for row in risks().itertuples():
-        print(f"[{row.certainty}] {row.statement}\n    endangers: {row.endangers}\n    \u201c{row.quote}\u201d\n")
+        # A risk no link sets against anything endangers nothing the text names.
+        endangers = row.endangers if isinstance(row.endangers, str) else "nothing the text names"
+        print(f"[{row.certainty}] {row.statement}\n    endangers: {endangers}\n    \u201c{row.quote}\u201d\n")

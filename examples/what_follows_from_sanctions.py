@@ -1,7 +1,9 @@
 """What does the article say follows from sanctions pressure?
 
 Walks `claim_links` forward from every claim about shared Western pressure (topic
-`driver-shared-pressure`), up to three steps, and prints the chains.
+`driver-shared-pressure`), up to three steps, and prints the chains. Only the relations by which
+one claim leads to another are walked (`LEADS_TO`: drives, enables, implies); a claim that
+elaborates, exemplifies or restates another says more about it, not what follows from it.
 
     python examples/what_follows_from_sanctions.py
 """
@@ -11,11 +13,13 @@ from __future__ import annotations
 import pandas as pd
 
 import alliance_data
+from alliance_data.codebook.vocabulary import LEADS_TO
 
 
 def consequences(topic_id: str = "driver-shared-pressure", depth: int = 3) -> pd.DataFrame:
     claims = alliance_data.load("claims").set_index("claim_id")
     links = alliance_data.load("claim_links")
+    links = links[links.relation.isin([relation.value for relation in LEADS_TO])]
     frontier = set(claims.index[claims.topic_id == topic_id])
     seen = set(frontier)
     reached = []
@@ -33,7 +37,10 @@ def consequences(topic_id: str = "driver-shared-pressure", depth: int = 3) -> pd
 
 if __name__ == "__main__":
     table = consequences()
-    print(f"{len(table)} claims follow from sanctions pressure within three links:\n")
+    print(f"{len(table)} claims follow from sanctions pressure within three links. What each relation means:")
+    for relation in LEADS_TO:
+        print(f"  {relation.value}: {relation.description}")
+    print()
     for row in table.itertuples():
         print(f"step {row.step}: {row.from_claim} {row.relation} {row.claim_id} [{row.kind}] {row.statement}")
     print("\nBy topic:\n" + table.groupby("topic_id").size().sort_values(ascending=False).to_string())

@@ -224,3 +224,150 @@ def test_no_serious_or_critical_accessibility_violation(server, page, axe_script
         if v["impact"] in ("serious", "critical")
     ]
     assert serious == []
+
+
+# --- what readers see: no developer chrome, nothing cut off, the article's width and quotes ---
+
+CANNED = {
+    "search_claims": "?q=sanctions",
+    "claims_by_actor": "?actor_id=RUS",
+    "drivers_with_evidence": "",
+    "outlook_and_risks": "",
+    "actor_pair_counts": "",
+    "claims_in_reading_order": "",
+    "what_follows_from_a_topic": "?topic_id=driver-shared-pressure",
+}
+NO_OVERFLOW = "() => document.documentElement.scrollWidth <= window.innerWidth"
+
+
+@pytest.mark.parametrize("name", list(CANNED))
+def test_canned_queries_read_as_pages_not_sql_tools(server, page, name):
+    page.goto(server + f"/alliance/{name}{CANNED[name]}")
+    text = page.locator("body").inner_text()
+    for chrome in ("Custom SQL query", "Run SQL", "Query parameters"):
+        assert chrome not in text, chrome
+    labels = page.eval_on_selector_all("form.sql label", "ls => ls.map(l => l.textContent.trim())")
+    assert "q" not in labels and "page" not in labels
+    if labels:
+        assert "Page" in labels
+        assert page.locator("form.sql [name=page]").evaluate("e => e.getBoundingClientRect().width") < 150
+    rows = page.locator("table.rows-and-columns tbody tr").count()
+    assert rows and page.locator("p.row-count").inner_text().startswith(f"{rows} row")
+    assert page.evaluate(NO_OVERFLOW)
+    shoot(page, f"query-{name}")
+
+
+def test_the_tables_search_is_ranked_and_highlighted(server, page):
+    page.goto(server + "/alliance/claims")
+    page.fill("input[name=_search]", "sanctions")
+    page.press("input[name=_search]", "Enter")
+    page.wait_for_url("**/search_claims?q=sanctions")
+    import json
+    import urllib.request
+
+    with urllib.request.urlopen(server + "/alliance/search_claims.json?q=sanctions&_shape=objects") as response:
+        ranked = [row["claim_id"] for row in json.load(response)["rows"]]
+    shown = page.eval_on_selector_all("td.col-claim_id a:first-child", "as => as.map(a => a.textContent.trim())")
+    assert shown == ranked and len(ranked) > 5
+    assert page.locator("td.col-match mark").count() >= len(ranked)
+    assert page.locator("td.col-match mark").first.inner_text().lower().startswith("sanction")
+    shoot(page, "table-search")
+
+
+def test_the_claims_facets_read_for_readers(server, page):
+    from alliance_data.codebook.vocabulary import Certainty
+
+    page.goto(server + "/alliance/claims")
+    certainty = page.eval_on_selector_all("#facet-certainty li a", "as => as.map(a => a.textContent.trim())")
+    assert certainty == [level for level in Certainty.values() if level in set(CLAIMS.certainty)]
+    headings = page.eval_on_selector_all(
+        ".facet-info-name strong", "ss => ss.map(s => s.firstChild.textContent.trim())"
+    )
+    assert "actor" in headings and not any("(" in heading for heading in headings)
+    titles = alliance_data.load("sources").title
+    cells = page.eval_on_selector_all("td.col-source_id", "cs => cs.map(c => c.textContent.trim())")
+    assert cells and set(cells) == {"irda"} and not any(title in " ".join(cells) for title in titles)
+
+
+def test_the_home_page_shows_the_whole_map_and_the_claims_first(server, page):
+    page.goto(server + "/")
+    page.wait_for_load_state("networkidle")
+    assert page.evaluate(NO_OVERFLOW)
+    assert page.locator("ul.table-list li a").first.inner_text() == "claims"
+    assert "hidden table" not in page.locator("body").inner_text()
+
+
+@pytest.mark.parametrize("path", ["/argument-map", "/-/argument-map.svg"])
+def test_every_line_of_the_argument_map_is_inside_the_figure(server, page, path):
+    page.goto(server + path)
+    outside = page.evaluate(
+        """() => [...document.querySelectorAll("svg")].flatMap(svg => {
+             const width = svg.viewBox.baseVal.width;
+             return [...svg.querySelectorAll("path")]
+               .filter(p => { const b = p.getBBox(); return b.x + b.width > width + 0.5; })
+               .map(p => p.querySelector("title").textContent);
+           })"""
+    )
+    assert outside == []
+
+
+def test_the_article_text_uses_most_of_a_wide_window(server, page):
+    page.goto(server + "/article/irda")
+    width = page.locator("#article").evaluate("e => e.getBoundingClientRect().width")
+    assert width >= 0.6 * VIEWPORT["width"]
+    assert page.evaluate(NO_OVERFLOW)
+    status = page.locator("header .status").inner_text()
+    assert "irda.txt. " in status  # the note after the link starts a sentence of its own
+
+
+def test_stacked_underlines_stay_inside_their_line(server, page):
+    page.goto(server + "/article/irda")
+    room = page.evaluate(
+        """() => {
+             const text = getComputedStyle(document.getElementById("article"));
+             const deepest = Math.max(...[...document.querySelectorAll("#article span.c")].map(s => {
+               const style = getComputedStyle(s);
+               return parseFloat(style.paddingBottom) + parseFloat(style.borderBottomWidth);
+             }));
+             return {line: parseFloat(text.lineHeight), font: parseFloat(text.fontSize), deepest};
+           }"""
+    )
+    # Below the glyphs (about 1.2 em of the line) there is room for the deepest underline and a gap.
+    assert room["line"] - 1.2 * room["font"] >= room["deepest"] + 4, room
+
+
+def test_a_quote_copied_from_the_article_is_the_authors_words_only(server, page):
+    from alliance_data.rendering.article import CERTAINTY_GLYPHS
+
+    by_start = CLAIMS.sort_values("char_start")
+    # A dense passage: a claim with other claims' markers inside its span.
+    dense = next(
+        claim
+        for claim in by_start.itertuples()
+        if ((by_start.char_start > claim.char_start) & (by_start.char_start < claim.char_end)).sum() >= 2
+    )
+    page.goto(server + "/article/irda")
+    copied = page.evaluate(
+        """id => {
+             const spans = document.querySelectorAll(`#article span.c[data-claim="${id}"]`);
+             const range = document.createRange();
+             range.setStartBefore(spans[0]);
+             range.setEndAfter(spans[spans.length - 1]);
+             const selection = getSelection();
+             selection.removeAllRanges();
+             selection.addRange(range);
+             return selection.toString();
+           }""",
+        dense.claim_id,
+    )
+    assert copied == dense.quote
+    whole = page.evaluate(
+        """() => {
+             getSelection().selectAllChildren(document.getElementById("article"));
+             return getSelection().toString();
+           }"""
+    )
+    assert not set(CERTAINTY_GLYPHS.values()) & set(whole)
+    # The markers still show their certainty.
+    glyph = page.locator("a.cm").first.evaluate("m => getComputedStyle(m, '::before').content")
+    assert glyph.strip('"') in CERTAINTY_GLYPHS.values()

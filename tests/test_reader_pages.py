@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+from html import escape as escape_html
+from urllib.parse import urlencode
 
 import pytest
 
@@ -123,3 +125,60 @@ def test_a_claims_row_page_reads_like_a_page(get):
     links = alliance_data.load("claim_links")
     for other in links.loc[links.from_claim == "irda-s3-004", "to_claim"]:
         assert CLAIMS.set_index("claim_id").loc[other, "statement"] in html
+
+
+def test_the_claims_tables_search_box_goes_to_the_ranked_highlighted_search(get):
+    response = get("/alliance/claims?_search=western+sanctions")
+    assert response.status_code == 302
+    assert response.headers["location"] == "/alliance/search_claims?q=western+sanctions"
+    # With a filter chosen, the table's own search keeps it; the API is unchanged.
+    assert get("/alliance/claims?_search=sanctions&kind=driver").status_code == 200
+    assert get("/alliance/claims.json?_search=sanctions").status_code == 200
+
+
+def test_the_search_index_joins_the_claims_as_the_claims_page_says(get):
+    from alliance_data.serving.metadata import FTS_JOIN_EXAMPLE, SEARCH_HINT
+
+    assert escape_html(FTS_JOIN_EXAMPLE) in SEARCH_HINT
+    response = get("/alliance.json?" + urlencode({"sql": FTS_JOIN_EXAMPLE, "_shape": "objects"}))
+    rows = response.json()["rows"]
+    by_id = CLAIMS.set_index("claim_id")
+    found = [(by_id.loc[row["claim_id"], "statement"] + by_id.loc[row["claim_id"], "quote"]).lower() for row in rows]
+    assert found and all("sanction" in text for text in found)
+
+
+def test_claim_rows_show_the_source_id_not_the_articles_title_again(get):
+    html = get("/alliance/claims?_size=20").text
+    title = alliance_data.load("sources").title.iloc[0]
+    rows_html = html[html.index("<tbody>") : html.index("</tbody>")]
+    assert title not in rows_html
+    assert rows_html.count('<a href="/alliance/sources/irda">irda</a>') == 20
+
+
+def test_the_home_page_lists_the_claims_first_and_no_hidden_tables(get):
+    html = get("/").text
+    table_list = html[html.index('<ul class="table-list">') :]
+    listed = re.findall(r'<li><a href="/alliance/(\w+)"><strong>', table_list[: table_list.index("</ul>")])
+    from alliance_data.codebook.registry import TABLES
+
+    assert listed[0] == "claims" and sorted(listed) == sorted(table.name for table in TABLES)
+    assert "hidden table" not in html
+
+
+def test_canned_queries_show_only_the_relations_their_titles_promise(get):
+    from alliance_data.codebook.vocabulary import LEADS_TO, LinkRelation
+
+    leads_to = {relation.value.replace("_", " ") for relation in LEADS_TO}
+    rows = get("/alliance/what_follows_from_a_topic.json?topic_id=driver-shared-pressure&_shape=objects").json()
+    assert rows["rows"] and {row["relation"] for row in rows["rows"]} <= leads_to
+    assert not {"cause", "consequence"} & set(rows["rows"][0])
+    drivers = get("/alliance/drivers_with_evidence.json?_shape=objects&page=1").json()["rows"]
+    said = " · ".join(row["leads_to"] or "" for row in drivers)
+    assert "drives: " in said
+    for other in set(LinkRelation) - set(LEADS_TO):
+        assert f"{other.value.replace('_', ' ')}: " not in said
+    # Each page says what each relation it shows means.
+    for name in ("what_follows_from_a_topic", "drivers_with_evidence"):
+        page = get(f"/alliance/{name}").text
+        for relation in LEADS_TO:
+            assert escape_html(relation.description[1:].rstrip(".")) in page, (name, relation)

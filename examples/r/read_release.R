@@ -1,7 +1,9 @@
 # Reading an alliance-data release in R: the CSV files with readr, the SQLite database with
-# RSQLite and the Stata files with haven. Run from anywhere:
+# RSQLite and the Stata files with haven. Run from anywhere, with the release's directory:
 #
 #   Rscript examples/r/read_release.R releases/v2.0.0
+#
+# (without it, the current directory must be a release's).
 #
 # It prints, for every table, the rows each format holds, and the levels of `certainty`,
 # which the Stata file carries as value labels in the codebook's order.
@@ -14,6 +16,11 @@ suppressPackageStartupMessages({
 
 args <- commandArgs(trailingOnly = TRUE)
 release <- if (length(args) >= 1) args[[1]] else "."
+if (!file.exists(file.path(release, "alliance.db"))) {
+  message(sprintf("error: %s is not a release directory (no alliance.db in it)", normalizePath(release, mustWork = FALSE)))
+  message("usage: Rscript read_release.R RELEASE_DIR, e.g. Rscript examples/r/read_release.R releases/v2.0.0")
+  quit(status = 2)
+}
 
 db <- dbConnect(RSQLite::SQLite(), file.path(release, "alliance.db"), flags = RSQLite::SQLITE_RO)
 tables <- sub("\\.csv$", "", list.files(release, pattern = "\\.csv$"))

@@ -9,11 +9,12 @@
 Importing this package is light: nothing heavy is imported until a table is loaded.
 """
 
-from .about import __version__, citation
+from .about import __version__
 from .reader.loading import (
     PackagedDataError,
     UnknownSourceError,
     UnknownTableError,
+    citation,
     database_path,
     describe,
     load,

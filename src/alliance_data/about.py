@@ -1,5 +1,7 @@
 """The dataset's name, version and citation: the one place they are written."""
 
+import re
+
 __version__ = "2.0.0"
 # The day this version was released (ISO 8601): its year is the year of the citation.
 RELEASED = "2026-12-01"
@@ -23,13 +25,30 @@ def year(released: str = RELEASED) -> str:
     return released[:4]
 
 
-def citation(version: str = __version__, released: str = RELEASED) -> str:
-    """How to cite this version of the dataset."""
+_SEMANTIC = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+
+
+def bare_version(version: str) -> str:
+    """`1.0.0` from '1.0.0' or 'v1.0.0': the one reading of a version everywhere (load, citation,
+    verify, release, serve); ValueError for anything else."""
+    bare = version.removeprefix("v") if isinstance(version, str) else ""
+    if not _SEMANTIC.fullmatch(bare):
+        raise ValueError(f"{version!r} is not a version: give MAJOR.MINOR.PATCH, e.g. 1.0.0 (or v1.0.0)")
+    return bare
+
+
+def _citation_text(version: str, released: str) -> str:
     return (
         f"alliance-data contributors ({year(released)}). alliance-data: the claims of “Iran And Russia: A Deepening "
         f"Alliance” (version {version}) [dataset]. {HOMEPAGE}. Source article: Jhon Lennon, “Iran And Russia: "
         f"A Deepening Alliance”, URL and date unknown."
     )
+
+
+def citation(version: str = __version__, released: str = RELEASED) -> str:
+    """How to cite `version` ('2.0.0' or 'v2.0.0'), released on `released`: the text alone.
+    `alliance_data.citation` checks that the version exists."""
+    return _citation_text(bare_version(version), released)
 
 
 # Stated wherever the source text ships (package, release, Datasette, article page).

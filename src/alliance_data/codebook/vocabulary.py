@@ -165,6 +165,12 @@ class LinkRelation(RelationEnum):
     )
 
 
+# The relations by which one claim leads to another (a reason, a condition, a consequence drawn):
+# what "follows from" a claim. Elaborating, exemplifying, restating, qualifying or contradicting a
+# claim says something about it, not what follows from it.
+LEADS_TO = (LinkRelation.DRIVES, LinkRelation.ENABLES, LinkRelation.IMPLIES)
+
+
 class LinkBasis(DescribedEnum):
     """What in the text a link rests on."""
 

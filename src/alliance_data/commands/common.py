@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import sys
 from collections.abc import Callable
 from contextlib import contextmanager
@@ -43,6 +44,11 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except PackagedDataError as error:
             click.echo(f"error: {error}", err=True)
             sys.exit(1)
+        except BrokenPipeError:
+            # The reader of our output stopped early (`| head`): nothing is wrong with the data, and
+            # the rows it wanted were written. Output is closed so the exit's final flush stays quiet.
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            sys.exit(0)
 
     return wrapper
 

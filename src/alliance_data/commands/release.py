@@ -19,6 +19,13 @@ def release(version: str, data_dir: Path, releases_dir: Path) -> None:
     Examples:
       alliance-data release 1.1.0
     """
+    from ..about import bare_version
+
+    # A version that cannot be one is refused before the data is validated (which takes seconds).
+    try:
+        version = bare_version(version)
+    except ValueError as error:
+        raise click.BadParameter(str(error), param_hint="VERSION") from None
     from ..codebook.registry import TABLES
     from ..release.cut import release as run
     from ..release.trust import write_packaged_index

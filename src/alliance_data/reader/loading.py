@@ -107,6 +107,26 @@ def _verified_bytes(file: dict[str, Any]) -> bytes:
 BACKENDS = ("pandas", "polars")
 
 
+def _bare(version: str | None) -> str | None:
+    """'1.0.0' from '1.0.0' or 'v1.0.0', as every command reads a version."""
+    from ..about import bare_version
+
+    return None if version is None else bare_version(version)
+
+
+def citation(version: str | None = None) -> str:
+    """How to cite a version of the dataset: this package's (the default), or a release published
+    before it, as that release cites itself; ReleaseFetchError for a version that is neither."""
+    from .. import about
+
+    version = _bare(version)
+    if _installed(version):
+        return about.citation(manifest()["version"])
+    from .remote import release_entry
+
+    return release_entry(version).get("citation") or about.citation(version)
+
+
 def _installed(version: str | None) -> bool:
     """Whether `version` means the data shipped in this package (None: yes)."""
     return version is None or version == manifest()["version"]
@@ -177,6 +197,7 @@ def load(name: str, version: str | None = None, backend: str = "pandas", base_ur
     environment variable ALLIANCE_DATA_BASE_URL), cached, and checked against the SHA-256 the
     packaged release index records (see `alliance_data.reader.remote`).
     """
+    version = _bare(version)
     _check_backend(backend)
     table, attrs = _arrow_table(name, version, base_url)
     if backend == "polars":
@@ -192,6 +213,7 @@ def load(name: str, version: str | None = None, backend: str = "pandas", base_ur
 def table_attrs(name: str, version: str | None = None, base_url: str | None = None) -> dict[str, str]:
     """What `load(name, version).attrs` holds (table, description, version, licence, citation),
     for backends whose frames carry no attributes."""
+    version = _bare(version)
     if _installed(version):
         return _arrow_table_attrs(name)
     return _arrow_table(name, version, base_url)[1]
@@ -211,6 +233,7 @@ def _arrow_table_attrs(name: str) -> dict[str, str]:
 
 def load_all(version: str | None = None, backend: str = "pandas", base_url: str | None = None) -> dict:
     """Every table, by name, as `load` gives it."""
+    version = _bare(version)
     _check_backend(backend)
     if _installed(version):
         names = tables()

@@ -31,15 +31,14 @@ class ReleaseNotFound(AllianceDataError):
 
 
 def parse_version(version: str) -> str:
-    """`1.0.0` from '1.0.0' or 'v1.0.0'; ReleaseNotFound for anything else (a path, a range)."""
-    from .diff import _parse
+    """`1.0.0` from '1.0.0' or 'v1.0.0' (as everywhere: `about.bare_version`); ReleaseNotFound for
+    anything else (a path, a range)."""
+    from ..about import bare_version
 
-    bare = version.removeprefix("v")
     try:
-        _parse(bare)
-    except ValueError:
-        raise ReleaseNotFound(f"{version!r} is not a version: give MAJOR.MINOR.PATCH, e.g. 1.0.0") from None
-    return bare
+        return bare_version(version)
+    except ValueError as error:
+        raise ReleaseNotFound(str(error)) from None
 
 
 def no_releases_dir_hint(releases_dir: Path) -> str:

@@ -180,22 +180,11 @@ def to_svg(graph: Graph, title: str, link_prefix: str = "") -> str:
             boxes[node.id] = (x_of[kind], y, NODE_WIDTH, height)
             y += height + ROW_GAP
         heights.append(y)
-    width = LEFT * 2 + len(columns) * NODE_WIDTH + (len(columns) - 1) * COLUMN_GAP
     height = max(heights, default=TOP) + 85
     max_weight = max((edge.weight for edge in graph.edges), default=1)
-    out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
-        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif">',
-        f"<title>{escape(title)}</title>",
-        '<rect width="100%" height="100%" fill="#ffffff"/>',
-        f'<text x="{LEFT}" y="24" font-size="16" font-weight="bold">{escape(title)}</text>',
-    ]
-    for kind in columns:
-        out.append(
-            f'<text x="{x_of[kind] + NODE_WIDTH / 2}" y="{TOP - 12}" font-size="13" font-weight="bold" '
-            f'text-anchor="middle">{escape(COLUMN_TITLES[kind])}</text>'
-        )
-    out.append('<g fill="none" stroke-opacity="0.55">')
+    paths = []
+    # A curve stays inside its control points: the loops out of the last column widen the figure.
+    right = LEFT + len(columns) * NODE_WIDTH + (len(columns) - 1) * COLUMN_GAP
     for edge in graph.edges:
         sx, sy, sw, sh = boxes[edge.source]
         tx, ty, tw, th = boxes[edge.target]
@@ -212,6 +201,7 @@ def to_svg(graph: Graph, title: str, link_prefix: str = "") -> str:
             x1, x2 = sx + sw, tx + tw
             reach = 40 + abs(y2 - y1) / 8 + (sx - tx) / 4
             path = f"M{x1:.1f},{y1:.1f} C{x1 + reach:.1f},{y1:.1f} {x2 + reach:.1f},{y2:.1f} {x2:.1f},{y2:.1f}"
+            right = max(right, x1 + reach, x2 + reach)
         stroke = 1 + 3 * (edge.weight - 1) / max(1, max_weight - 1)
         colour = RELATION_COLOURS[edge.relation]
         label = f"{edge.source} {edge.relation.value} {edge.target}" + (
@@ -219,8 +209,23 @@ def to_svg(graph: Graph, title: str, link_prefix: str = "") -> str:
         )
         label += " (inferred)" if edge.inferred else ""
         dash = f' stroke-dasharray="{DASH}"' if edge.inferred else ""
-        width = f'stroke-width="{stroke:.2f}"'
-        out.append(f'<path d="{path}" stroke="{colour}" {width}{dash}><title>{escape(label)}</title></path>')
+        stroke_width = f'stroke-width="{stroke:.2f}"'
+        paths.append(f'<path d="{path}" stroke="{colour}" {stroke_width}{dash}><title>{escape(label)}</title></path>')
+    width = round(right + LEFT)
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" xmlns:xlink="http://www.w3.org/1999/xlink" '
+        f'width="{width}" height="{height}" viewBox="0 0 {width} {height}" font-family="Helvetica, Arial, sans-serif">',
+        f"<title>{escape(title)}</title>",
+        '<rect width="100%" height="100%" fill="#ffffff"/>',
+        f'<text x="{LEFT}" y="24" font-size="16" font-weight="bold">{escape(title)}</text>',
+    ]
+    for kind in columns:
+        out.append(
+            f'<text x="{x_of[kind] + NODE_WIDTH / 2}" y="{TOP - 12}" font-size="13" font-weight="bold" '
+            f'text-anchor="middle">{escape(COLUMN_TITLES[kind])}</text>'
+        )
+    out.append('<g fill="none" stroke-opacity="0.55">')
+    out += paths
     out.append("</g>")
     for node in graph.nodes:
         x, y, w, h = boxes[node.id]

@@ -96,11 +96,12 @@ def _lanes(claims: list[dict[str, Any]]) -> dict[str, int]:
 
 
 def _marker(claim: Claim, statement: str) -> str:
+    # The glyph is the stylesheet's (generated content, `.cm.q-<certainty>::before`): a reader who
+    # copies a passage copies the author's words only, never the markers.
     label = f"Claim {claim.id}: {KIND_LABELS.get(claim.kind, claim.kind)}, {claim.certainty}. {statement}"
     return (
         f'<a class="cm k-{claim.kind} q-{claim.certainty}" id="{claim.id}" href="#{claim.id}" '
-        f'data-claim="{claim.id}" aria-label="{escape(label)}">'
-        f'<span aria-hidden="true">{CERTAINTY_GLYPHS.get(claim.certainty, "■")}</span></a>'
+        f'data-claim="{claim.id}" aria-label="{escape(label)}"></a>'
     )
 
 
@@ -300,6 +301,7 @@ def render(article: Article, nav: list[tuple[str, str]] | None = None, text_href
             text_href=text_href,
             kind_colours=KIND_COLOURS,
             certainty_lines=CERTAINTY_LINES,
+            certainty_glyphs=CERTAINTY_GLYPHS,
         )
     )
 

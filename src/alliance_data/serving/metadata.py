@@ -6,6 +6,7 @@ from html import escape
 
 from .. import about
 from ..codebook.registry import TABLES, Table
+from ..codebook.vocabulary import LEADS_TO, LinkRelation
 from ..release.citation import dataset_jsonld_block
 from .bounds import MAX_RESPONSE_BYTES, SQL_THREADS
 
@@ -38,15 +39,16 @@ SETTINGS = {
 DEFAULT_FACETS_MAX_ROWS = 100_000
 
 # On claims: the short facets a reader uses first, and actors through claim_actors (the actor
-# facet of the reader plugin); the 30 topics are one click away (a column's menu).
+# facet of the reader plugin); the 30 topics are one click away (a column's menu). Kind and
+# certainty keep the codebook's order (the codebook facet of the reader plugin), not counts'.
 DEFAULT_FACETS = {
-    "claims": ["kind", "certainty", "section_id", {"actor": "actor_id"}],
+    "claims": [{"codebook": "kind"}, {"codebook": "certainty"}, "section_id", {"actor": "actor_id"}],
     "claim_actors": ["actor_id", "role"],
     "actor_pairs": ["dyad"],
     "actors": ["actor_type"],
-    "topics": ["kind"],
+    "topics": [{"codebook": "kind"}],
     "claim_links": ["relation", "basis"],
-    "second_coding": ["kind", "certainty"],
+    "second_coding": [{"codebook": "kind"}, {"codebook": "certainty"}],
     "coding_decisions": ["field"],
 }
 # Short facet lists, so the first rows show on the first screen ("…" opens the rest).
@@ -59,10 +61,24 @@ SORT = {"claims": "claim_id", "actors": "name", "topics": "topic_id", "sections"
 # source). `claims c cross join ...` makes SQLite walk the claims in that order along an index
 # and stop at the page's last row, instead of sorting every match (see exports/sqlite.py).
 # In drivers_with_evidence, '+t.kind' walks topics in id order, not by kind; in
-# outlook_and_risks, '+l.relation' finds links by outlook, then keeps the risks.
+# outlook_and_risks, '+l.relation' finds links by outlook, then keeps the risks (and in
+# what_follows_from_a_topic, finds links by claim of the topic, then keeps what follows).
 PAGE_SIZE = 50
 PAGE = f"limit {PAGE_SIZE} offset {PAGE_SIZE} * (max(cast(coalesce(nullif(:page, ''), '1') as integer), 1) - 1)"
 PAGE_NOTE = f" {PAGE_SIZE} rows a page: set page to 2, 3, … for the next ones."
+
+# The queries about what follows from a claim show only the relations that lead somewhere.
+FOLLOWS = LEADS_TO
+FOLLOWS_SQL = ", ".join(f"'{relation.value}'" for relation in FOLLOWS)
+
+
+def meanings(relations) -> str:
+    """What each relation means, in the codebook's words ('drives: the first claim is …')."""
+    return "; ".join(
+        f"{relation.value.replace('_', ' ')}: {relation.description[0].lower()}{relation.description[1:].rstrip('.')}"
+        for relation in relations
+    )
+
 
 QUERIES = {
     "claims_by_actor": {
@@ -93,13 +109,13 @@ QUERIES = {
     },
     "drivers_with_evidence": {
         "title": "Every driver with its evidence",
-        "description": "The drivers of the rapprochement, each with the quote that supports it and what it "
-        "leads to." + PAGE_NOTE,
+        "description": "The drivers of the rapprochement, each with the quote that supports it and what the "
+        f"author says it leads to ({meanings(FOLLOWS)})." + PAGE_NOTE,
         "sql": (
             "select t.label as driver, c.claim_id, c.statement, c.quote as evidence, c.certainty,\n"
             "  (select group_concat(replace(l.relation, '_', ' ') || ': ' || o.statement, ' · ')\n"
             "   from claim_links l join claims o on o.claim_id = l.to_claim\n"
-            "   where l.from_claim = c.claim_id) as leads_to\n"
+            f"   where l.from_claim = c.claim_id and l.relation in ({FOLLOWS_SQL})) as leads_to\n"
             "from topics t cross join claims c on c.topic_id = t.topic_id\n"
             "where +t.kind = 'driver' and c.kind = 'driver'\n"
             f"order by t.topic_id, c.source_id, c.char_start, c.char_end\n{PAGE}"
@@ -107,7 +123,9 @@ QUERIES = {
     },
     "outlook_and_risks": {
         "title": "Outlook and risks side by side",
-        "description": "Each forecast next to the risks the author says endanger it." + PAGE_NOTE,
+        "description": "Each forecast next to the risks the author says endanger it (links that "
+        f"{LinkRelation.POSES_RISK_TO.value.replace('_', ' ')}: a risk endangers a forecast); a forecast with no "
+        "risk set against it shows none." + PAGE_NOTE,
         "sql": (
             "select o.claim_id as outlook_id, o.statement as outlook, o.certainty as outlook_certainty,\n"
             "  r.claim_id as risk_id, r.statement as risk, r.certainty as risk_certainty\n"
@@ -139,13 +157,14 @@ QUERIES = {
     },
     "what_follows_from_a_topic": {
         "title": "What follows from a topic",
-        "description": "Claims the text links from claims of a topic: choose a topic, e.g. shared pressure "
-        "and threats (what the article says follows from sanctions pressure)." + PAGE_NOTE,
+        "description": "What the author says follows from the claims of a topic: choose a topic, e.g. shared "
+        "pressure and threats (what follows from sanctions pressure). Each row is a claim of the topic, how "
+        f"it leads to another ({meanings(FOLLOWS)}), and that other claim." + PAGE_NOTE,
         "sql": (
-            "select f.claim_id as from_claim, f.statement as cause, replace(l.relation, '_', ' ') as relation,\n"
-            "  t.claim_id as to_claim, t.kind, t.statement as consequence, l.justification\n"
+            "select f.claim_id as from_claim, f.statement as claim, replace(l.relation, '_', ' ') as relation,\n"
+            "  t.claim_id as to_claim, t.kind, t.statement as what_follows, l.justification\n"
             "from claim_links l join claims f on f.claim_id = l.from_claim join claims t on t.claim_id = l.to_claim\n"
-            "where f.topic_id = :topic_id\n"
+            f"where f.topic_id = :topic_id and +l.relation in ({FOLLOWS_SQL})\n"
             f"order by f.source_id, f.char_start, f.char_end, t.source_id, t.char_start\n{PAGE}"
         ),
     },
@@ -190,9 +209,18 @@ def home_html(release: str | None) -> str:
     )
 
 
+# The full-text index (claims_fts) holds the statement and the quote, not the claim's id: a query
+# joins it to claims on rowid.
+FTS_JOIN_EXAMPLE = (
+    "select c.claim_id, c.statement from claims_fts join claims c on c.rowid = claims_fts.rowid "
+    "where claims_fts match 'sanctions' order by rank"
+)
 SEARCH_HINT = (
-    f'<p>Read every claim in its place in <a href="/article">the article</a>; for matches ranked by relevance '
-    f'with your words highlighted, <a href="/{DATABASE_NAME}/search_claims">search the claims</a>.</p>'
+    f'<p>Read every claim in its place in <a href="/article">the article</a>. The search box above, with no '
+    f'filter chosen, <a href="/{DATABASE_NAME}/search_claims">searches the claims</a>: the best matches first, '
+    "your words highlighted; with a filter chosen, it keeps the filter and the claims' order.</p>"
+    "<p>In SQL, the full-text index <code>claims_fts</code> holds each claim's statement and quote, not its id: "
+    f"join it to claims on rowid, e.g. <code>{escape(FTS_JOIN_EXAMPLE)}</code>.</p>"
 )
 
 

@@ -17,14 +17,16 @@ import re
 import weakref
 from html import escape
 from pathlib import Path
+from urllib.parse import parse_qsl, urlencode
 
 from datasette import hookimpl
 from datasette.utils import escape_fts
-from datasette.utils.asgi import Response
+from datasette.utils.asgi import Response, asgi_send_redirect
 from markupsafe import Markup
 
 from ...codebook.identifiers import CLAIM_ID, SOURCE_ID
 from ..metadata import DATABASE_NAME as DATABASE
+from ..metadata import PAGE_SIZE
 
 # Above this many claims a source's article page would be megabytes: refuse it plainly.
 MAX_ARTICLE_CLAIMS = 5_000
@@ -240,7 +242,12 @@ def register_routes():
 
 @hookimpl
 def render_cell(row, value, column, table, database):
-    if database != DATABASE or not isinstance(value, str):
+    if database != DATABASE:
+        return None
+    if column == "source_id" and isinstance(value, dict):
+        # An expanded foreign key ({value, label}): the label is the article's title.
+        value = value.get("value")
+    if not isinstance(value, str):
         return None
     if column == "match" and MARK_OPEN in value:
         text = escape(value).replace(MARK_OPEN, "<mark>").replace(MARK_CLOSE, "</mark>")
@@ -255,6 +262,9 @@ def render_cell(row, value, column, table, database):
             f'{escape(value)} · <a href="/article/{escape(row["source_id"])}">read the article with its claims</a>'
             f' · <a href="/-/source/{escape(row["source_id"])}.txt">the plain text</a>'
         )
+    if table not in (None, "sources") and column == "source_id" and _source.fullmatch(value):
+        # The foreign key's label is the article's title, the same on every row: the id says as much.
+        return Markup(f'<a href="/{DATABASE}/sources/{value}">{value}</a>')
     if table == "claims" and column == "statement" and row is not None and "claim_id" in row.keys():  # noqa: SIM118
         claim_id = row["claim_id"]
         return Markup(
@@ -321,8 +331,27 @@ async def claim_view(datasette, claim_id: str) -> dict | None:
     return claim
 
 
+# The claims lead the home page's list; the other tables follow in the codebook's order.
+HOME_FIRST = "claims"
+
+
+def home_tables(datasette) -> list[dict]:
+    """The served tables, claims first, each with its description and (from the inspect data) rows."""
+    from ...codebook.registry import TABLES
+
+    inspected = (datasette.inspect_data or {}).get(DATABASE, {}).get("tables", {})
+    ordered = sorted(TABLES, key=lambda table: table.name != HOME_FIRST)
+    return [
+        {"name": table.name, "description": table.description, "count": inspected.get(table.name, {}).get("count")}
+        for table in ordered
+        if table.name in inspected or not inspected
+    ]
+
+
 @hookimpl
 def extra_template_vars(template, database, table, view_name, request, datasette):
+    if view_name == "index" and DATABASE in datasette.databases:
+        return {"reader_tables": home_tables(datasette), "reader_database": DATABASE}
     if database != DATABASE or request is None:
         return {}
 
@@ -362,6 +391,41 @@ def extra_template_vars(template, database, table, view_name, request, datasette
     return inner
 
 
+# --- the claims table's search box: the ranked search page ------------------------------------
+
+# Arguments of the claims table that only arrange the page (sorting, facets, size): a search with
+# nothing else is a reader's first search, answered by the ranked page. With filters chosen, the
+# table's own search keeps them (in claim order).
+ARRANGING = ("_search", "_sort", "_sort_desc", "_facet", "_size", "_next")
+
+
+def ranked_search_url(path: str, query_string: str) -> str | None:
+    """Where a search of the claims table's page goes: the ranked search page, or None (stay)."""
+    if path != f"/{DATABASE}/claims":
+        return None
+    args = parse_qsl(query_string, keep_blank_values=True)
+    words = " ".join(value for key, value in args if key == "_search").strip()
+    if not words or any(not key.startswith(ARRANGING) for key, _ in args):
+        return None
+    return f"/{DATABASE}/search_claims?{urlencode({'q': words})}"
+
+
+@hookimpl
+def asgi_wrapper(datasette):
+    def wrap(app):
+        async def search_goes_to_the_ranked_page(scope, receive, send):
+            if scope.get("type") == "http" and scope.get("method", "GET") in ("GET", "HEAD"):
+                target = ranked_search_url(scope.get("path", ""), scope.get("query_string", b"").decode("latin-1"))
+                if target:
+                    await asgi_send_redirect(send, target)
+                    return
+            await app(scope, receive, send)
+
+        return search_goes_to_the_ranked_page
+
+    return wrap
+
+
 # --- choices for the canned queries' parameters ------------------------------------------------
 
 CHOICES_SQL = {
@@ -381,9 +445,31 @@ async def parameter_choices(datasette) -> dict[str, list[list[str]]]:
     return memo["choices"]
 
 
+# What readers see of a canned query's form: parameters by their meaning, a button that says what
+# it does, the page number as a short field; the count of rows instead of "Custom SQL query
+# returning N rows" (hidden by READER_CSS, so also without a script).
+PARAMETER_LABELS = {"q": "Words to search for", "actor_id": "Actor", "topic_id": "Topic", "page": "Page"}
 PARAMETER_SCRIPT = """
 (function () {
   var choices = %s;
+  var labels = %s;
+  document.querySelectorAll("form.sql label").forEach(function (label) {
+    var input = document.getElementById(label.htmlFor);
+    if (input && labels[input.name]) label.textContent = labels[input.name];
+  });
+  var page = document.querySelector("form.sql input[name=page]");
+  if (page) { page.type = "number"; page.min = "1"; page.placeholder = "1"; }
+  var submit = document.querySelector("form.sql input[type=submit]");
+  if (submit) submit.value = document.querySelector("form.sql input[name=q]") ? "Search" : "Show";
+  var rows = document.querySelectorAll("table.rows-and-columns tbody tr").length;
+  var exports = document.querySelector("p.export-links");
+  if (exports && rows) {
+    var count = document.createElement("p");
+    count.className = "row-count";
+    var more = rows === %d ? " (the next ones on page 2, 3, …)" : "";
+    count.textContent = rows + (rows === 1 ? " row" : " rows") + more;
+    exports.parentNode.insertBefore(count, exports);
+  }
   document.querySelectorAll("form.sql input[type=text]").forEach(function (input) {
     var options = choices[input.name];
     if (!options) return;
@@ -421,7 +507,19 @@ READER_CSS = """
 form input[type=submit], form button[type=button] { background: #0b5cad; border-color: #0b5cad; color: #fff; }
 .in-article { white-space: nowrap; font-size: .9em; }
 .lead { font-size: 1.1em; }
+/* Canned queries are readers' pages: no "Custom SQL query returning N rows (show)" heading, no
+   "Query parameters" heading, a short page field (the SQL stays one click away: Edit SQL). */
+body.query[class*=" query-"] form.sql > h3 { display: none; }
+form.sql input[name=page] { width: 6em; }
+form.sql label { width: auto; min-width: 10em; }
+ul.table-list { padding-left: 1.2em; }
+ul.table-list li { margin: .2em 0; }
 """
+
+
+def _json_script(value) -> str:
+    """`value` as JSON that cannot end the <script> it sits in."""
+    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
 
 
 async def reader_css(datasette, request):
@@ -440,7 +538,8 @@ def extra_body_script(template, database, datasette):
 
     async def inner():
         choices = await parameter_choices(datasette)
-        return LANGUAGE_SCRIPT + PARAMETER_SCRIPT % json.dumps(choices, ensure_ascii=False).replace("</", "<\\/")
+        script = PARAMETER_SCRIPT % (_json_script(choices), _json_script(PARAMETER_LABELS), PAGE_SIZE)
+        return LANGUAGE_SCRIPT + script
 
     return inner
 
@@ -451,8 +550,9 @@ def extra_body_script(template, database, datasette):
 @hookimpl
 def register_facet_classes():
     from .actor_facet import ActorFacet
+    from .codebook_facet import CodebookFacet
 
-    return [ActorFacet]
+    return [ActorFacet, CodebookFacet]
 
 
 def register() -> None:

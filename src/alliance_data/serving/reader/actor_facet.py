@@ -69,7 +69,8 @@ class ActorFacet(Facet):
             results.append(
                 {
                     "name": "actor",
-                    "type": self.type,
+                    # Datasette's page names a facet of another type "actor (actor)"; to readers it is the actor facet.
+                    "type": "column",
                     "results": values,
                     "hideable": source != "metadata",
                     "toggle_url": self.ds.urls.path(path_with_removed_args(self.request, {"_facet_actor": "actor_id"})),
