@@ -1,6 +1,7 @@
 """The dataset's name, version and citation: the one place they are written."""
 
 import re
+import uuid
 
 __version__ = "2.0.0"
 # The day this version was released (ISO 8601): its year is the year of the citation.
@@ -18,7 +19,26 @@ LICENSE = "CC-BY-4.0"
 # The code (src/, tests/, tools/, benchmarks/) is under the MIT licence; see LICENSE.
 CODE_LICENSE = "MIT"
 LICENSE_TITLE = "Creative Commons Attribution 4.0 (the curated records; the source text keeps its author's rights)"
+# Where the dataset is published and its DOI: both unset until the dataset has them. No address
+# is written anywhere that we do not have; `python -m tools.identity` sets them at publication.
+PUBLIC_BASE_URL: str | None = None
+DOI: str | None = None
+# Identifiers that hold without an address: name-based UUIDs (RFC 9562, version 5) in this
+# namespace, one per version and file path, written as `urn:uuid:` IRIs. The same version and
+# path always give the same IRI, so a release's files never change when an address is set later.
+IRI_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:alliance-data")
+# An address we do not have (release 2.0.0 and before cite it): kept only until every writer moves to
+# PUBLIC_BASE_URL and resource_iri().
 HOMEPAGE = "https://github.com/alliance-data/alliance-data"
+
+
+def resource_iri(path: str, version: str | None = None) -> str:
+    """The IRI of a file of a release (`sources/irda.txt`) or of something in it (`sources/irda.txt#irda-s3-004`):
+    under PUBLIC_BASE_URL once it is set, else a `urn:uuid:` name-based on version and path."""
+    version = version or __version__
+    if PUBLIC_BASE_URL:
+        return f"{PUBLIC_BASE_URL.rstrip('/')}/v{version}/{path}"
+    return f"urn:uuid:{uuid.uuid5(IRI_NAMESPACE, f'{NAME}/v{version}/{path}')}"
 
 
 def year(released: str = RELEASED) -> str:
