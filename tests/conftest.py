@@ -32,6 +32,24 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+@pytest.fixture(scope="session")
+def published(tmp_path_factory) -> Path:
+    """A release of data/ at the package's version, made once for the session's tests. They only
+    read it; a test that damages a release damages a copy."""
+    from alliance_data import about
+    from alliance_data.release.cut import release
+
+    return release(about.__version__, DATA, tmp_path_factory.mktemp("releases")).directory
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory) -> Path:
+    """A build of data/, made once for the session's tests, which only read it (or copy it)."""
+    from alliance_data.build.pipeline import build
+
+    return build(DATA, tmp_path_factory.mktemp("b") / "build").directory
+
+
 # What reading one authored file gave, by its name and bytes: the rows, problems, unread names and
 # invalid ids it added. A negative test edits one file of a copy; the others read as before.
 _READ_FILES: dict[tuple, dict] = {}

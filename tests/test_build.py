@@ -26,11 +26,6 @@ def digests(directory: Path) -> dict[str, str]:
     return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    return build(DATA, tmp_path_factory.mktemp("b") / "build").directory
-
-
 def test_every_table_in_every_format(built):
     names = {p.name for p in built.iterdir()}
     for table in TABLES:

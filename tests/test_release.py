@@ -21,11 +21,6 @@ from alliance_data.release.diff import diff
 from conftest import DATA, replace_in
 
 
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    return release(about.__version__, DATA, tmp_path_factory.mktemp("releases")).directory
-
-
 def frictionless_report(directory: Path) -> dict:
     """What the `frictionless validate` command (from PyPI) says of a release directory."""
     command = [str(Path(sys.executable).with_name("frictionless")), "validate", "--json", "datapackage.json"]

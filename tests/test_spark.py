@@ -1,8 +1,8 @@
 """The table rules on Spark (the rules' own queries in Spark SQL, the column constraints as SQL)
 give the verdict check_tables gives on one machine.
 
-One local Spark session for the module. Not skipped when Java or pyspark is missing: CI
-installs both (requirements.lock, .ci/run), so their absence is a failure.
+One local Spark session for the module, in the spark tier. Not skipped when Java or pyspark is
+missing under scripts/test, which installs both (requirements.lock, apt): their absence fails.
 """
 
 from __future__ import annotations
