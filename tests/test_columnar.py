@@ -7,13 +7,13 @@ import hashlib
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from benchmarks.synthetic import generate
 
 from alliance_data.build.pipeline import build_dataset
 from alliance_data.codebook.registry import TABLES
 from alliance_data.curation.reading import Dataset
 from alliance_data.curation.validate import validate_dataset
 from alliance_data.problems import ProblemList, ValidationFailed
+from alliance_data.synthetic import generate
 
 
 def columnar(read: Dataset) -> Dataset:

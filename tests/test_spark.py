@@ -10,14 +10,22 @@ from __future__ import annotations
 import shutil
 
 import pytest
-from benchmarks.spark import key_rows_by_table, single_machine_keys, spark_keys
-from benchmarks.synthetic import MUTATIONS, corrupt, derive, edited, generate
 
 from alliance_data.distributed.corpus import write_corpus
 from alliance_data.distributed.session import local_session
 from alliance_data.distributed.validate import spark_sql, validate_corpus
 from alliance_data.problems import ValidationFailed
 from alliance_data.rules import RULES
+from alliance_data.synthetic import (
+    MUTATIONS,
+    corrupt,
+    derive,
+    edited,
+    generate,
+    key_rows_by_table,
+    single_machine_keys,
+    spark_keys,
+)
 from conftest import missing_tool
 
 CLAIMS = 1200  # 5 sources: small, and every table and mutation kind is present
