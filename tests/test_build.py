@@ -19,6 +19,8 @@ from alliance_data.codebook.registry import TABLES
 from alliance_data.problems import ValidationFailed
 from conftest import DATA, ROOT, replace_in
 
+pytestmark = pytest.mark.slow  # Full builds of data/, several per test.
+
 
 def digests(directory: Path) -> dict[str, str]:
     """Every file of a build by its path inside it (sources/ included)."""

@@ -105,6 +105,7 @@ def test_describe_prints_no_nan(where):
     assert "asserted, likely, possible, speculative" in result.output
 
 
+@pytest.mark.slow  # a full build or coverage of the whole article
 def test_validate_counts_every_table_as_build_does(tmp_path):
     result = run("validate", "--json")
     assert result.exit_code == 0, result.output

@@ -24,6 +24,8 @@ from alliance_data import about
 from alliance_data.cli import main
 from conftest import DATA, ROOT, replace_in
 
+pytestmark = pytest.mark.slow  # Full builds and releases into a copy of the repository, one or more per test.
+
 SRC = Path(alliance_data.__file__).parents[1]  # the code under test, for the runs in other processes
 
 

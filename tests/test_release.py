@@ -20,6 +20,8 @@ from alliance_data.release.datapackage import write_descriptor
 from alliance_data.release.diff import diff
 from conftest import DATA, replace_in
 
+pytestmark = pytest.mark.slow  # Releases, frictionless over every file, a second release to compare bytes.
+
 
 def frictionless_report(directory: Path) -> dict:
     """What the `frictionless validate` command (from PyPI) says of a release directory."""

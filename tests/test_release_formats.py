@@ -22,6 +22,8 @@ from alliance_data.release.citation import CFF_FILE, CITATION_FILES, ZENODO_FILE
 from conftest import DATA, ROOT
 from official_schemas import cff_schema, data_package_profile, tabular_resource_profile
 
+pytestmark = pytest.mark.slow  # Reads every format of a full release.
+
 
 @pytest.fixture(scope="module")
 def tables():

@@ -14,6 +14,7 @@ from collections import Counter
 from pathlib import Path
 
 import pyarrow.parquet as pq
+import pytest
 import yaml
 
 from alliance_data.codebook.registry import TABLES
@@ -23,6 +24,8 @@ from alliance_data.exports.annotations import ANNOTATIONS_FILE, CONTEXT
 from alliance_data.exports.brat import fragments
 from alliance_data.release.croissant import CROISSANT_FILE
 from conftest import DATA
+
+pytestmark = pytest.mark.slow  # Reads every text format of a full release.
 
 HERE = Path(__file__).parent
 OA = "http://www.w3.org/ns/oa#"
