@@ -2,7 +2,7 @@
 
     python -m benchmarks.peer [--size 100000] [--full-timeout 600]
 
-The claims of a synthetic corpus (benchmarks.synthetic) are written as the release writes them
+The claims of a synthetic corpus (alliance_data.synthetic) are written as the release writes them
 (`exports.csv.write_csv` of the Arrow table) with the Table Schema the release publishes for them
 (`release.datapackage.table_schema`: types, required, enums, patterns, minLength, ranges, primary
 key; its foreign keys are dropped, since they point at other resources). Then, on the same rows:
@@ -32,8 +32,7 @@ from alliance_data.exports.csv import read_csv, write_csv
 from alliance_data.release.datapackage import table_schema as frictionless_schema
 from alliance_data.rules.schema import PANDAS_TYPES, frame
 from alliance_data.rules.schema import table_schema as pandera_schema
-
-from .synthetic import derive, generate
+from alliance_data.synthetic import derive, generate
 
 
 def _frictionless(csv: Path, schema: Path) -> tuple[float, dict]:

@@ -118,8 +118,7 @@ def write_corpus(size: int, directory: Path) -> dict[str, Any]:
     import pyarrow.parquet as pq
 
     from alliance_data.codebook.registry import TABLES
-
-    from .synthetic import generate
+    from alliance_data.synthetic import generate
 
     started = time.perf_counter()
     dataset = generate(size)
@@ -224,8 +223,7 @@ def _curators(size: int) -> dict[str, Any]:
     from alliance_data.curation.reading import read_dataset
     from alliance_data.curation.validate import validate
     from alliance_data.problems import ProblemList
-
-    from .synthetic import generate, write_data_dir
+    from alliance_data.synthetic import generate, write_data_dir
 
     result: dict[str, Any] = {"size": size}
     with tempfile.TemporaryDirectory() as directory:
@@ -251,8 +249,7 @@ def _rules(size: int) -> dict[str, Any]:
     from alliance_data.rules import RULES
     from alliance_data.rules.local import failing_rows, rule_connection
     from alliance_data.rules.schema import frame, table_schema
-
-    from .synthetic import derive, generate
+    from alliance_data.synthetic import derive, generate
 
     dataset = generate(size)
     derive(dataset)
@@ -330,8 +327,7 @@ def _warm_up() -> None:
     """Pandera imports its strategies module on the first validation: not what is measured."""
     from alliance_data.problems import ProblemList
     from alliance_data.rules import check_tables
-
-    from .synthetic import derive, generate
+    from alliance_data.synthetic import derive, generate
 
     dataset = generate(20)
     derive(dataset)

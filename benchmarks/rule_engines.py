@@ -84,7 +84,7 @@ def write_curated(directory: Path) -> dict[str, Any]:
 
 def write_synthetic(directory: Path, n_claims: int, n_corrupt: int) -> dict[str, Any]:
     from alliance_data.distributed.corpus import write_corpus
-    from benchmarks.synthetic import corrupt, derive, generate
+    from alliance_data.synthetic import corrupt, derive, generate
 
     dataset = generate(n_claims)
     mutations = corrupt(dataset, n_corrupt, seed=1)

@@ -1,6 +1,6 @@
 """The table rules on Spark beside the single-machine path: same data, same verdict, timed.
 
-For each size: generate a valid corpus (`benchmarks.synthetic`), write it as partitioned
+For each size: generate a valid corpus (`alliance_data.synthetic`), write it as partitioned
 Parquet (`alliance_data.distributed.corpus`), validate it on a local Spark session
 (the rules' own queries in Spark SQL) and with `alliance_data.rules.check_tables`;
 both must find nothing. Then corrupt some claims (every mutation kind), write and validate
@@ -24,46 +24,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-from alliance_data.codebook.registry import CHECKED_TABLES
-from alliance_data.curation.reading import Origin
-from benchmarks.synthetic import corrupt, derive, generate
+from alliance_data.synthetic import corrupt, derive, generate, key_rows_by_table, single_machine_keys, spark_keys
 
 RESULTS = Path(__file__).with_name("SPARK.md")
-KEY_SEPARATOR = "|"  # as alliance_data.distributed.validate joins a record's key
-
-# ---------------------------------------------------------------------------------------
-# One key for a problem on either path: (table, record, check), by the checks' own codes.
-
-
-def key_rows_by_table(dataset: Any) -> None:
-    """Origins that name each row's table and primary key, so a Problem says which record of
-    which table it is about (the synthetic origins carry neither)."""
-    for table in CHECKED_TABLES:
-        rows = dataset.table(table.name).select(list(table.primary_key)).to_pylist()
-        dataset.origins[table.name] = [
-            Origin(table.name, index + 1, KEY_SEPARATOR.join(str(row[k]) for k in table.primary_key))
-            for index, row in enumerate(rows)
-        ]
-
-
-def problem_key(problem: Any) -> tuple[str, str | None, str]:
-    return (problem.file, problem.record_id, problem.check)
-
-
-def single_machine_keys(dataset: Any) -> set[tuple[str, str | None, str]]:
-    from alliance_data.problems import ProblemList
-    from alliance_data.rules import check_tables
-
-    problems = ProblemList(limit=None)  # every problem, to compare with Spark's
-    check_tables(dataset, problems)
-    return {problem_key(problem) for problem in problems.problems}
-
-
-def spark_keys(problems: Any) -> set[tuple[str, str | None, str]]:
-    return {problem_key(problem) for problem in problems.problems}
-
-
-# ---------------------------------------------------------------------------------------
 
 
 def jvm_peak_mib(spark: Any) -> float | None:
@@ -206,6 +169,3 @@ def main(argv: list[str] | None = None) -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
-
-
-__all__ = ["key_rows_by_table", "problem_key", "single_machine_keys", "spark_keys"]

@@ -28,8 +28,7 @@ from alliance_data.codebook.registry import TABLES
 from alliance_data.exports import sqlite as export
 from alliance_data.exports.arrow import typed_table
 from alliance_data.exports.csv import plain
-
-from .synthetic import derive, generate
+from alliance_data.synthetic import derive, generate
 
 
 def _timing(seconds: dict[str, float], label: str, function: Callable) -> Callable:

@@ -6,7 +6,12 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 from conftest import ROOT
+
+# The benchmarks run as their own command, never imported by a test.
+pytestmark = pytest.mark.slow
 
 
 def test_the_benchmark_command_writes_a_page_with_every_target_it_measured(tmp_path):

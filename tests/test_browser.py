@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, missing_tool
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
@@ -26,7 +28,7 @@ FLAGS = [
 @pytest.fixture(scope="module")
 def page():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
+        missing_tool("Chromium is not installed: bash scripts/test installs Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -19,16 +19,13 @@ from alliance_data.codebook.registry import TABLES
 from alliance_data.problems import ValidationFailed
 from conftest import DATA, ROOT, replace_in
 
+pytestmark = pytest.mark.slow  # Full builds of data/, several per test.
+
 
 def digests(directory: Path) -> dict[str, str]:
     """Every file of a build by its path inside it (sources/ included)."""
     files = sorted(p for p in directory.rglob("*") if p.is_file())
     return {p.relative_to(directory).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest() for p in files}
-
-
-@pytest.fixture(scope="module")
-def built(tmp_path_factory) -> Path:
-    return build(DATA, tmp_path_factory.mktemp("b") / "build").directory
 
 
 def test_every_table_in_every_format(built):

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 
 import alliance_data
 from alliance_data.cli import main
-from conftest import ROOT
+from conftest import ROOT, missing_tool
 
 TERMINAL = {"TTY_COMPATIBLE": "1", "COLUMNS": "200"}  # rich then draws a table as on a terminal
 
@@ -105,6 +105,7 @@ def test_describe_prints_no_nan(where):
     assert "asserted, likely, possible, speculative" in result.output
 
 
+@pytest.mark.slow  # a full build or coverage of the whole article
 def test_validate_counts_every_table_as_build_does(tmp_path):
     result = run("validate", "--json")
     assert result.exit_code == 0, result.output
@@ -115,8 +116,17 @@ def test_validate_counts_every_table_as_build_does(tmp_path):
     assert f"{built['actor_pairs']} actor_pairs" in plain.output
 
 
+def need_pyspark() -> None:
+    """pyspark is the `spark` extra, which the locked test environment installs."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError:
+        missing_tool("pyspark is missing: bash scripts/test installs requirements.lock, which has it")
+
+
+@pytest.mark.slow
 def test_no_command_but_the_spark_path_imports_pyspark(tmp_path):
-    pytest.importorskip("pyspark")  # the `spark` extra, installed by the locked test environment
+    need_pyspark()
     script = f"""
 import sys, warnings
 warnings.simplefilter("error", FutureWarning)
@@ -134,9 +144,10 @@ print("no pyspark")
     assert "FutureWarning" not in result.stderr and "PySpark" not in result.stderr
 
 
+@pytest.mark.slow
 def test_the_spark_path_still_imports_pyspark_after_validation():
     """validate() keeps pyspark out while pandera loads, and lets it in again afterwards."""
-    pytest.importorskip("pyspark")
+    need_pyspark()
     script = """
 import sys
 from alliance_data.curation.validate import validate
@@ -198,12 +209,16 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     (clone / "requirements.lock").write_text("", encoding="utf-8")
     bin_dir, log = tmp_path / "bin", tmp_path / "log"
     bin_dir.mkdir()
-    for tool in ("bash", "dirname", "mkdir", "cp"):
+    for tool in ("bash", "dirname", "mkdir", "cp", "mktemp", "cat", "grep", "rm"):
         os.symlink(subprocess.check_output(["bash", "-c", f"command -v {tool}"], text=True).strip(), bin_dir / tool)
     _stub(bin_dir, "id", f"echo {0 if user == 'root' else 1000}")
     _stub(bin_dir, "sudo", f'echo "sudo $*" >> {log}; "$@"')
-    _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
-    templates = tmp_path / "venv-bin"  # what `python3 -m venv` puts in .venv/bin
+    installed = tmp_path / "installed-by-apt"  # npm, there once apt-get installed it
+    installed.mkdir()
+    _stub(installed, "npm", f'echo "npm $*" >> {log}')
+    apt_get = f'echo "apt-get $*" >> {log}; if [ "$1" = install ]; then cp {installed}/* {bin_dir}/; fi'
+    _stub(bin_dir, "apt-get", apt_get)
+    templates = tmp_path / "venv-bin"  # what `python3 -m venv` puts in a venv's bin/
     templates.mkdir()
     for tool in ("python", "pip"):
         _stub(templates, tool, f'echo "{tool} $*" >> {log}')
@@ -211,8 +226,7 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     _stub(
         bin_dir,
         "python3",
-        f'echo "python3 $*" >> {log}; if [ "$1" = -c ]; then exit 1; fi; '
-        f"mkdir -p .venv/bin; cp {templates}/* .venv/bin/",
+        f'echo "python3 $*" >> {log}; if [ "$1" = -c ]; then exit 1; fi; mkdir -p "$3/bin"; cp {templates}/* "$3/bin/"',
     )
     env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
     result = subprocess.run(
@@ -228,16 +242,21 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     sudo = "sudo " if user != "root" else ""
     install = [s for s in steps if "apt-get install" in s and not s.startswith("sudo")]
     packages = ["chromium", "chromium-driver", "openjdk-17-jre-headless", "r-base-core"]
-    packages += ["r-cran-readr", "r-cran-rsqlite", "r-cran-haven", "python3-venv"]
+    packages += ["r-cran-readr", "r-cran-rsqlite", "r-cran-haven", "python3-venv", "npm"]
     assert len(install) == 1 and install[0].split()[-len(packages) :] == packages
     assert f"{sudo}apt-get update -q" in steps
     assert ("sudo apt-get install" in " ".join(steps)) == (user != "root")
     ordered = [s for s in steps if not s.startswith("sudo")]
-    assert ordered[-4:] == [
+    # Everything a test needs is installed before pytest starts; then every tier runs (-m "").
+    assert ordered[-8:] == [
         "python3 -m venv .venv",
         "pip install -q -r requirements.lock",
         "pip install -q --no-deps -e .",
-        "python -m pytest -x tests/test_cli.py",
+        "python3 -m venv .venv-datasette1",
+        "pip install -q -r requirements-datasette1.lock",
+        "pip install -q --no-deps -e .",
+        "npm install --no-save --no-audit --no-fund --prefix .cache axe-core@4.11.4",
+        "python -m pytest -m  -x tests/test_cli.py",
     ]
     assert ordered.index("apt-get update -q") < ordered.index("python3 -m venv .venv")
 
@@ -252,14 +271,59 @@ def test_scripts_test_installs_nothing_already_there(tmp_path):
         os.symlink(subprocess.check_output(["bash", "-c", f"command -v {tool}"], text=True).strip(), bin_dir / tool)
     for present in ("chromium", "chromedriver", "java", "id", "Rscript"):
         _stub(bin_dir, present, "echo 0")
+    _stub(bin_dir, "npm", f'echo "npm $*" >> {log}')
+    _stub(bin_dir, "node", "echo 4.11.4")  # the axe-core installed in .cache/ is the pinned one
     _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
-    (clone / ".venv" / "bin").mkdir(parents=True)
-    for tool in ("python", "pip"):
-        _stub(clone / ".venv" / "bin", tool, f'echo "{tool} $*" >> {log}')
+    for venv in (".venv", ".venv-datasette1"):
+        (clone / venv / "bin").mkdir(parents=True)
+        for tool in ("python", "pip"):
+            _stub(clone / venv / "bin", tool, f'echo "{tool} $*" >> {log}')
     result = subprocess.run(
         [str(bin_dir / "bash"), "scripts/test"], cwd=clone, env={"PATH": str(bin_dir)}, capture_output=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
     steps = log.read_text(encoding="utf-8").splitlines()
-    assert not [s for s in steps if s.startswith("apt-get")]
-    assert steps[-1] == "python -m pytest"
+    assert not [s for s in steps if s.startswith(("apt-get", "npm"))]
+    assert steps[-1] == "python -m pytest -m "
+
+
+@pytest.mark.parametrize("held_for", [2, "ever"])
+def test_scripts_test_waits_for_the_apt_lock_another_apt_get_holds(tmp_path, held_for):
+    # A fresh machine running its own apt-get: the lock is held for two tries, or for good.
+    clone = tmp_path / "clone"
+    (clone / "scripts").mkdir(parents=True)
+    (clone / "scripts" / "test").write_bytes((ROOT / "scripts" / "test").read_bytes())
+    bin_dir, log, tries = tmp_path / "bin", tmp_path / "log", tmp_path / "tries"
+    bin_dir.mkdir()
+    for tool in ("bash", "dirname", "mktemp", "cat", "grep", "rm", "wc"):
+        os.symlink(subprocess.check_output(["bash", "-c", f"command -v {tool}"], text=True).strip(), bin_dir / tool)
+    _stub(bin_dir, "id", "echo 0")
+    _stub(bin_dir, "sleep", f'echo "sleep $*" >> {log}')  # the waits, without waiting
+    held = "true" if held_for == "ever" else f"[ $(cat {tries} | wc -l) -le {held_for} ]"
+    _stub(
+        bin_dir,
+        "apt-get",
+        f'echo "apt-get $*" >> {log}; echo x >> {tries}; if {held}; then '
+        'echo "E: Could not get lock /var/lib/dpkg/lock-frontend. It is held by process 4242 (apt-get)" >&2; '
+        "exit 100; fi",
+    )
+    for present in ("chromedriver", "java", "Rscript", "npm", "python3"):  # chromium is missing
+        _stub(bin_dir, present, "exit 0")
+    for venv in (".venv", ".venv-datasette1"):
+        (clone / venv / "bin").mkdir(parents=True)
+        for tool in ("python", "pip"):
+            _stub(clone / venv / "bin", tool, f'echo "{tool} $*" >> {log}')
+    _stub(bin_dir, "node", "echo 4.11.4")
+    result = subprocess.run(
+        [str(bin_dir / "bash"), "scripts/test"], cwd=clone, env={"PATH": str(bin_dir)}, capture_output=True, timeout=60
+    )
+    steps = log.read_text(encoding="utf-8").splitlines()
+    waits = [step for step in steps if step == "sleep 30"]
+    stderr = result.stderr.decode()
+    assert "another apt-get or dpkg holds the lock; waiting (0 s of 600 s)" in stderr
+    if held_for == "ever":
+        assert result.returncode != 0 and len(waits) == 20  # 10 minutes, then it gives up
+        assert "python -m pytest -m " not in steps
+    else:
+        assert result.returncode == 0, stderr
+        assert len(waits) == held_for and steps[-1] == "python -m pytest -m "

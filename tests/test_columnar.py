@@ -7,13 +7,13 @@ import hashlib
 import pyarrow as pa
 import pyarrow.compute as pc
 import pytest
-from benchmarks.synthetic import generate
 
 from alliance_data.build.pipeline import build_dataset
 from alliance_data.codebook.registry import TABLES
 from alliance_data.curation.reading import Dataset
 from alliance_data.curation.validate import validate_dataset
 from alliance_data.problems import ProblemList, ValidationFailed
+from alliance_data.synthetic import generate
 
 
 def columnar(read: Dataset) -> Dataset:
@@ -27,6 +27,7 @@ def digests(directory):
     return {path.relative_to(directory).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest() for path in files}
 
 
+@pytest.mark.slow  # a full build or coverage of the whole article
 def test_column_wise_and_row_wise_builds_are_byte_identical(tmp_path):
     build_dataset(generate(600), ProblemList(), tmp_path / "rows")
     build_dataset(columnar(generate(600)), ProblemList(), tmp_path / "columns")

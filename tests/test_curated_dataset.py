@@ -99,6 +99,7 @@ def test_the_article_s_drivers_reach_its_areas():
     assert "area" in reached or "implication" in reached
 
 
+@pytest.mark.slow  # a full build or coverage of the whole article
 def test_coverage_report_covers_every_substantive_sentence():
     result = CliRunner().invoke(main, ["coverage", str(DATA), "--json"])
     assert result.exit_code == 0, result.output

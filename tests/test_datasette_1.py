@@ -1,24 +1,23 @@
-"""The server on Datasette 1.0 (the newest alpha, in its own virtual environment made here) as
-well as on 0.65 (the pinned one): canned queries and table options reach 1.0 through its
-configuration, and the readers' pages answer on both."""
+"""The server on Datasette 1.0 (the alpha pinned in requirements-datasette1.lock, in its own virtual
+environment, which scripts/test makes) as well as on 0.65 (the pinned one): canned queries and
+table options reach 1.0 through its configuration, and the readers' pages answer on both."""
 
 from __future__ import annotations
 
 import json
 import re
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
 from alliance_data.serving.compat import split_for
 from alliance_data.serving.metadata import QUERIES, metadata
-from conftest import ROOT
+from conftest import ROOT, missing_tool
 
 VENV = ROOT / ".venv-datasette1"
-# Used when the package index cannot be asked for the newest alpha.
-KNOWN_ALPHA = "1.0a41"
+LOCK = ROOT / "requirements-datasette1.lock"
+PINNED = re.search(r"^datasette==(\S+)$", LOCK.read_text(encoding="utf-8"), re.MULTILINE).group(1)
 PAGES = [
     "/",
     "/article/irda",
@@ -50,38 +49,17 @@ print(json.dumps({"version": datasette.__version__, "status": status, "queries":
 """
 
 
-def newest_alpha(pip: Path) -> str:
-    result = subprocess.run(
-        [str(pip), "index", "versions", "--pre", "datasette"], capture_output=True, text=True, timeout=120
-    )
-    found = re.findall(r"\b(1\.0a\d+)\b", result.stdout)
-    return max(found, key=lambda v: int(v.split("a")[1])) if found else KNOWN_ALPHA
-
-
 @pytest.fixture(scope="session")
 def datasette_1() -> Path:
-    """A virtual environment with the newest Datasette 1.0 alpha and this package (--no-deps)."""
+    """The Python of the Datasette 1.0 environment scripts/test makes from requirements-datasette1.lock
+    (this package installed in it, editable, so it serves the code under test)."""
     python = VENV / "bin" / "python"
     if not python.exists():
-        subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True, timeout=300)
-    pip = VENV / "bin" / "pip"
-    wanted = newest_alpha(pip)
-    have = subprocess.run(
-        [str(python), "-c", "import datasette; print(datasette.__version__)"], capture_output=True, text=True
-    )
-    if have.stdout.strip() != wanted:
-        subprocess.run(
-            [str(pip), "install", "-q", f"datasette=={wanted}"], check=True, timeout=600, capture_output=True
-        )
-    subprocess.run(
-        [str(pip), "install", "-q", "--no-deps", "--force-reinstall", str(ROOT)],
-        check=True,
-        timeout=600,
-        capture_output=True,
-    )
+        missing_tool(f"{VENV.name} is missing: bash scripts/test makes it from requirements-datasette1.lock")
     return python
 
 
+@pytest.mark.slow
 def test_the_readers_pages_and_canned_queries_on_datasette_1(datasette_1):
     result = subprocess.run(
         [str(datasette_1), "-c", CHECK, json.dumps(PAGES), json.dumps(sorted(QUERIES))],
@@ -92,7 +70,7 @@ def test_the_readers_pages_and_canned_queries_on_datasette_1(datasette_1):
     )
     assert result.returncode == 0, result.stderr[-3000:]
     found = json.loads(result.stdout.strip().splitlines()[-1])
-    assert found["version"].startswith("1.0a")
+    assert found["version"] == PINNED and PINNED.startswith("1.0a")
     assert found["status"] == {path: 200 for path in PAGES}
     assert found["queries"] == sorted(QUERIES)
     assert "kind" in found["facets"] and "actor" in found["facets"]

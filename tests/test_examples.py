@@ -11,6 +11,8 @@ import pytest
 
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # Each example runs in its own process.
+
 EXAMPLES = ROOT / "examples"
 sys.path.insert(0, str(EXAMPLES))
 

@@ -19,6 +19,8 @@ from alliance_data.reader import loading
 from alliance_data.reader.remote import BASE_URL_VARIABLE, CACHE_VARIABLE, ReleaseFetchError
 from conftest import ROOT
 
+pytestmark = pytest.mark.slow  # Other versions fetched from a loopback server, in subprocesses.
+
 OLD = "1.0.0"
 
 

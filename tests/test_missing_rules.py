@@ -18,6 +18,10 @@ from alliance_data.serving.bounds import CONNECTION_LIMITS
 from alliance_data.serving.limits import apply_limits
 from conftest import replace_in
 
+# What a copy leaves unchanged is read and column-checked once in the session: each test edits
+# a record or two and checks what validation says about them.
+pytestmark = pytest.mark.usefixtures("unchanged_parts_checked_once")
+
 S3 = "claims/irda-s3.yaml"
 CORNERSTONE = "  quote: Economic and Trade Relations are a cornerstone.\n"
 

@@ -21,9 +21,10 @@ from click.testing import CliRunner
 
 import alliance_data
 from alliance_data import about
-from alliance_data.build.pipeline import build
 from alliance_data.cli import main
 from conftest import DATA, ROOT, replace_in
+
+pytestmark = pytest.mark.slow  # Full builds and releases into a copy of the repository, one or more per test.
 
 SRC = Path(alliance_data.__file__).parents[1]  # the code under test, for the runs in other processes
 
@@ -44,20 +45,15 @@ def snapshot(root: Path) -> dict[str, object]:
     return found
 
 
-@pytest.fixture(scope="module")
-def earlier_build(tmp_path_factory) -> Path:
-    return build(DATA, tmp_path_factory.mktemp("earlier") / "build").directory
-
-
 @pytest.fixture
-def repo(tmp_path, monkeypatch, earlier_build) -> Path:
+def repo(tmp_path, monkeypatch, built) -> Path:
     """A repository checkout: pyproject.toml, data/, an earlier build, a published release,
     run from its root."""
     root = tmp_path / "repo"
     root.mkdir()
     (root / "pyproject.toml").write_text('[project]\nname = "alliance-data"\n')
     shutil.copytree(DATA, root / "data")
-    shutil.copytree(earlier_build, root / "build")
+    shutil.copytree(built, root / "build")
     shutil.copytree(ROOT / "releases", root / "releases")
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
@@ -276,12 +272,12 @@ def limited(limit: int):
     return apply
 
 
-def test_a_full_disk_during_build_is_one_message_and_keeps_the_previous_output(tmp_path, earlier_build):
+def test_a_full_disk_during_build_is_one_message_and_keeps_the_previous_output(tmp_path, built):
     out = tmp_path / "build"
-    shutil.copytree(earlier_build, out)
+    shutil.copytree(built, out)
     before = snapshot(tmp_path)
-    sizes = sorted(p.stat().st_size for p in earlier_build.iterdir())
-    database = (earlier_build / "alliance.db").stat().st_size
+    sizes = sorted(p.stat().st_size for p in built.iterdir())
+    database = (built / "alliance.db").stat().st_size
     # A limit that stops a CSV or Parquet file in this process, one that stops the parts of
     # the database in the SQLite processes, one that stops the merged database.
     for limit in (sizes[len(sizes) // 2], database // 4, database * 3 // 4):

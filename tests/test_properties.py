@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import sqlite3
 
+import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -102,6 +103,7 @@ MUTATIONS = {
 CLAIM_FILES = sorted((DATA / "claims").glob("*.yaml"))
 
 
+@pytest.mark.slow  # 25 validations of the whole dataset
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     file_index=st.integers(0, len(CLAIM_FILES) - 1),

@@ -12,19 +12,20 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from alliance_data import about
 from alliance_data.codebook.registry import TABLES, TABLES_BY_NAME
-from alliance_data.release.cut import release
-from conftest import DATA, ROOT
+from conftest import ROOT, missing_tool
+
+pytestmark = pytest.mark.r
 
 SCRIPT = ROOT / "examples" / "r" / "read_release.R"
 
 
 @pytest.fixture(scope="module")
-def r_output(tmp_path_factory) -> list[list[str]]:
+def r_output(published) -> list[list[str]]:
     rscript = shutil.which("Rscript")
-    assert rscript, "Rscript is missing: run the tests with bash scripts/test, which installs R and its packages"
-    directory = release(about.__version__, DATA, tmp_path_factory.mktemp("releases")).directory
+    if rscript is None:
+        missing_tool("Rscript is missing: bash scripts/test installs R and its packages")
+    directory = published
     result = subprocess.run([rscript, str(SCRIPT), str(directory)], capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr[-3000:]
     lines = [line.split("\t") for line in result.stdout.splitlines()]

@@ -5,18 +5,18 @@ keyboard), screenshots of each page as test artefacts, and an axe-core accessibi
 from __future__ import annotations
 
 import shutil
-import subprocess
 from pathlib import Path
 
 import pytest
 
 import alliance_data
-from conftest import ROOT
+from conftest import ROOT, missing_tool
+
+pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-TOOLS = ROOT / ".test-tools"
-AXE_VERSION = "4.11"  # npm range: the newest 4.11.x
+AXE_SCRIPT = ROOT / ".cache" / "node_modules" / "axe-core" / "axe.min.js"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 VIEWPORT = {"width": 1400, "height": 1000}
 CLAIMS = alliance_data.load("claims")
@@ -24,36 +24,16 @@ CLAIMS = alliance_data.load("claims")
 
 @pytest.fixture(scope="session")
 def axe_script() -> Path:
-    """axe-core from npm, installed once into .test-tools/axe (not committed)."""
-    target = TOOLS / "axe"
-    script = target / "node_modules" / "axe-core" / "axe.min.js"
-    if not script.exists():
-        npm = shutil.which("npm")
-        if npm is None:
-            pytest.fail("npm is not installed: the accessibility check needs it to install axe-core")
-        target.mkdir(parents=True, exist_ok=True)
-        subprocess.run(
-            [
-                npm,
-                "install",
-                "--no-save",
-                "--no-audit",
-                "--no-fund",
-                "--prefix",
-                str(target),
-                f"axe-core@~{AXE_VERSION}",
-            ],
-            check=True,
-            capture_output=True,
-            timeout=300,
-        )
-    return script
+    """axe-core as scripts/test installs it from npm before the tests start (no test downloads)."""
+    if not AXE_SCRIPT.exists():
+        missing_tool(f"axe-core is not installed at {AXE_SCRIPT}: bash scripts/test installs it with npm")
+    return AXE_SCRIPT
 
 
 @pytest.fixture(scope="module")
 def browser():
     if not Path(CHROMIUM).exists():
-        pytest.fail("Chromium is not installed: .ci/run installs Debian's chromium package")
+        missing_tool("Chromium is not installed: bash scripts/test installs Debian's chromium package")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -20,10 +20,7 @@ from alliance_data.release.datapackage import write_descriptor
 from alliance_data.release.diff import diff
 from conftest import DATA, replace_in
 
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    return release(about.__version__, DATA, tmp_path_factory.mktemp("releases")).directory
+pytestmark = pytest.mark.slow  # Releases, frictionless over every file, a second release to compare bytes.
 
 
 def frictionless_report(directory: Path) -> dict:

@@ -19,14 +19,10 @@ from alliance_data.codebook.registry import TABLES
 from alliance_data.exports.spreadsheet import CODEBOOK_SHEET, SPREADSHEET_FILE, write_spreadsheet
 from alliance_data.exports.stata import LABEL_LIMIT, stata_label, write_stata_files
 from alliance_data.release.citation import CFF_FILE, CITATION_FILES, ZENODO_FILE, citation_cff, release_name
-from alliance_data.release.cut import release
 from conftest import DATA, ROOT
 from official_schemas import cff_schema, data_package_profile, tabular_resource_profile
 
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    return release(about.__version__, DATA, tmp_path_factory.mktemp("releases")).directory
+pytestmark = pytest.mark.slow  # Reads every format of a full release.
 
 
 @pytest.fixture(scope="module")

@@ -1,27 +1,43 @@
 """The table rules on Spark (the rules' own queries in Spark SQL, the column constraints as SQL)
 give the verdict check_tables gives on one machine.
 
-One local Spark session for the module. Not skipped when Java or pyspark is missing: CI
-installs both (requirements.lock, .ci/run), so their absence is a failure.
+One local Spark session for the module, in the spark tier. Not skipped when Java or pyspark is
+missing under scripts/test, which installs both (requirements.lock, apt): their absence fails.
 """
 
 from __future__ import annotations
 
+import shutil
+
 import pytest
-from benchmarks.spark import key_rows_by_table, single_machine_keys, spark_keys
-from benchmarks.synthetic import MUTATIONS, corrupt, derive, edited, generate
 
 from alliance_data.distributed.corpus import write_corpus
 from alliance_data.distributed.session import local_session
 from alliance_data.distributed.validate import spark_sql, validate_corpus
 from alliance_data.problems import ValidationFailed
 from alliance_data.rules import RULES
+from alliance_data.synthetic import (
+    MUTATIONS,
+    corrupt,
+    derive,
+    edited,
+    generate,
+    key_rows_by_table,
+    single_machine_keys,
+    spark_keys,
+)
+from conftest import missing_tool
 
 CLAIMS = 1200  # 5 sources: small, and every table and mutation kind is present
 
 
+pytestmark = pytest.mark.spark
+
+
 @pytest.fixture(scope="module")
 def spark():
+    if shutil.which("java") is None:
+        missing_tool("Java is missing: bash scripts/test installs Debian's openjdk-17-jre-headless")
     session = local_session(cores=2, shuffle_partitions=2, driver_memory="1g")
     yield session
     session.stop()

@@ -17,23 +17,18 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
-from alliance_data import about
 from alliance_data.codebook.registry import TABLES
 from alliance_data.codebook.vocabulary import LinkRelation, aif_scheme
 from alliance_data.exports.aif import AIF_FILE
 from alliance_data.exports.annotations import ANNOTATIONS_FILE, CONTEXT
 from alliance_data.exports.brat import fragments
 from alliance_data.release.croissant import CROISSANT_FILE
-from alliance_data.release.cut import release
 from conftest import DATA
+
+pytestmark = pytest.mark.slow  # Reads every text format of a full release.
 
 HERE = Path(__file__).parent
 OA = "http://www.w3.org/ns/oa#"
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    return release(about.__version__, DATA, tmp_path_factory.mktemp("releases")).directory
 
 
 def rows(published: Path, table: str) -> list[dict]:

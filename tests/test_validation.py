@@ -11,6 +11,10 @@ from alliance_data.curation.validate import validate
 from alliance_data.problems import ValidationFailed
 from conftest import replace_in
 
+# What a copy leaves unchanged is read and column-checked once in the session: each test edits
+# a record or two and checks what validation says about them.
+pytestmark = pytest.mark.usefixtures("unchanged_parts_checked_once")
+
 S3 = "claims/irda-s3.yaml"
 
 

@@ -1,4 +1,4 @@
-"""A synthetic corpus that is valid by construction, for benchmarks and for testing the rules.
+"""A synthetic corpus that is valid by construction, for the benchmarks and for testing the rules.
 
 `generate(n_claims, seed)` builds an `alliance_data.curation.reading.Dataset` directly (tables of rows as
 `Model.model_dump(mode="json")` gives them, origins, source texts): many generated sources,
@@ -14,7 +14,7 @@ the curators' path `alliance_data.curation.validate.validate(path)` runs on it.
 `corrupt(dataset, k, seed)` applies k single invalid mutations to k distinct claims and returns
 what it did, to show that the rules catch each one.
 
-    python -m benchmarks.synthetic --claims 2000          # generate, check both paths, corrupt
+    python -m alliance_data.synthetic --claims 2000          # generate, check both paths, corrupt
 """
 
 from __future__ import annotations
@@ -33,12 +33,12 @@ from typing import Any
 
 import yaml
 
-from alliance_data.codebook.hedging import implied_certainty
-from alliance_data.codebook.registry import CHECKED_TABLES, TABLES
-from alliance_data.curation.anchoring import anchor_at
-from alliance_data.curation.derive import derive  # the step validate() runs between reading and the checks
-from alliance_data.curation.reading import Dataset, Origin
-from alliance_data.exports.arrow import plain_table
+from .codebook.hedging import implied_certainty
+from .codebook.registry import CHECKED_TABLES, TABLES
+from .curation.anchoring import anchor_at
+from .curation.derive import derive  # the step validate() runs between reading and the checks
+from .curation.reading import Dataset, Origin
+from .exports.arrow import plain_table
 
 CLAIMS_PER_SECTION = 40  # claim ids allow at most 999 per section
 SECTIONS_PER_SOURCE = 6  # the introduction, then five headed sections
@@ -481,7 +481,7 @@ def write_data_dir(dataset: Dataset, path: str | Path) -> Path:
 
 def check_models(dataset: Dataset) -> int:
     """Every row through its pydantic model; the number of rows whose JSON dump differs (0 when valid)."""
-    from alliance_data.codebook import models
+    from .codebook import models
 
     differing = 0
     for table in TABLES:
@@ -599,7 +599,7 @@ def _statement_is_quote_repunctuated(claim: dict[str, Any], corpus: Rows) -> boo
 
 
 def _statement_too_long(claim: dict[str, Any], corpus: Rows) -> bool:
-    from alliance_data.codebook.models import MAX_TEXT_LENGTH
+    from .codebook.models import MAX_TEXT_LENGTH
 
     claim["statement"] = "In our words: " + "x" * MAX_TEXT_LENGTH
     return True
@@ -724,10 +724,43 @@ def _corrupt(corpus: Rows, k: int, seed: int) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------
 
 
+# One key for a problem on either path, one machine or Spark: (table, record, check), by the checks'
+# own codes.
+KEY_SEPARATOR = "|"  # as alliance_data.distributed.validate joins a record's key
+
+
+def key_rows_by_table(dataset: Any) -> None:
+    """Origins that name each row's table and primary key, so a Problem says which record of
+    which table it is about (the synthetic origins carry neither)."""
+    for table in CHECKED_TABLES:
+        rows = dataset.table(table.name).select(list(table.primary_key)).to_pylist()
+        dataset.origins[table.name] = [
+            Origin(table.name, index + 1, KEY_SEPARATOR.join(str(row[k]) for k in table.primary_key))
+            for index, row in enumerate(rows)
+        ]
+
+
+def problem_key(problem: Any) -> tuple[str, str | None, str]:
+    return (problem.file, problem.record_id, problem.check)
+
+
+def single_machine_keys(dataset: Any) -> set[tuple[str, str | None, str]]:
+    from .problems import ProblemList
+    from .rules import check_tables
+
+    problems = ProblemList(limit=None)  # every problem, to compare with Spark's
+    check_tables(dataset, problems)
+    return {problem_key(problem) for problem in problems.problems}
+
+
+def spark_keys(problems: Any) -> set[tuple[str, str | None, str]]:
+    return {problem_key(problem) for problem in problems.problems}
+
+
 def _self_check(n_claims: int, k: int) -> int:
-    from alliance_data.curation.validate import validate
-    from alliance_data.problems import ProblemList, ValidationFailed
-    from alliance_data.rules import check_tables
+    from .curation.validate import validate
+    from .problems import ProblemList, ValidationFailed
+    from .rules import check_tables
 
     started = time.perf_counter()
     dataset = generate(n_claims)
