@@ -47,7 +47,8 @@ def locate(release: str | None = None, releases_dir: Path = Path("releases")) ->
 
 
 def write_config(database: ServedDatabase, workdir: Path) -> tuple[Path, Path]:
-    """Write metadata.json and inspect.json for `database` into `workdir`."""
+    """Write metadata.json and inspect.json for `database` into `workdir` (made if missing)."""
+    workdir.mkdir(parents=True, exist_ok=True)
     inspect_path = workdir / "inspect.json"
     subprocess.run(
         [sys.executable, "-m", "datasette", "inspect", str(database.path), "--inspect-file", str(inspect_path)],
