@@ -205,8 +205,14 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
     templates = tmp_path / "venv-bin"  # what `python3 -m venv` puts in .venv/bin
     templates.mkdir()
-    for tool in ("python", "pip"):
-        _stub(templates, tool, f'echo "{tool} $*" >> {log}')
+    _stub(templates, "pip", f'echo "pip $*" >> {log}')
+    # The venv's python makes the Datasette environment without the package (.venv-plain).
+    _stub(
+        templates,
+        "python",
+        f'echo "python $*" >> {log}; '
+        f'if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin"; cp {templates}/* "$3/bin/"; fi',
+    )
     # Debian's python3 without python3-venv: no ensurepip, so no virtual environment.
     _stub(
         bin_dir,
@@ -233,10 +239,12 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     assert f"{sudo}apt-get update -q" in steps
     assert ("sudo apt-get install" in " ".join(steps)) == (user != "root")
     ordered = [s for s in steps if not s.startswith("sudo")]
-    assert ordered[-4:] == [
+    assert ordered[-6:] == [
         "python3 -m venv .venv",
         "pip install -q -r requirements.lock",
         "pip install -q --no-deps -e .",
+        "python -m venv .venv-plain",
+        "pip install -q -c requirements.lock datasette",
         "python -m pytest -x tests/test_cli.py",
     ]
     assert ordered.index("apt-get update -q") < ordered.index("python3 -m venv .venv")
@@ -253,9 +261,10 @@ def test_scripts_test_installs_nothing_already_there(tmp_path):
     for present in ("chromium", "chromedriver", "java", "id", "Rscript"):
         _stub(bin_dir, present, "echo 0")
     _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
-    (clone / ".venv" / "bin").mkdir(parents=True)
-    for tool in ("python", "pip"):
-        _stub(clone / ".venv" / "bin", tool, f'echo "{tool} $*" >> {log}')
+    for venv in (".venv", ".venv-plain"):
+        (clone / venv / "bin").mkdir(parents=True)
+        for tool in ("python", "pip"):
+            _stub(clone / venv / "bin", tool, f'echo "{tool} $*" >> {log}')
     result = subprocess.run(
         [str(bin_dir / "bash"), "scripts/test"], cwd=clone, env={"PATH": str(bin_dir)}, capture_output=True, timeout=60
     )
