@@ -42,7 +42,7 @@ def _database(size: int, workdir: Path) -> tuple[Path, dict]:
 
 
 SERVE = (
-    "import sys; from alliance_data.serving.reader import register; register(); "
+    "import sys; from alliance_data.serving.plugins import register_all; register_all(); "
     "from datasette.cli import cli; cli.main(args=sys.argv[1:], prog_name='datasette')"
 )
 

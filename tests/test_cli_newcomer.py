@@ -220,8 +220,14 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     _stub(bin_dir, "apt-get", apt_get)
     templates = tmp_path / "venv-bin"  # what `python3 -m venv` puts in a venv's bin/
     templates.mkdir()
-    for tool in ("python", "pip"):
-        _stub(templates, tool, f'echo "{tool} $*" >> {log}')
+    _stub(templates, "pip", f'echo "pip $*" >> {log}')
+    # The venv's python makes the Datasette environment without the package (.venv-plain).
+    _stub(
+        templates,
+        "python",
+        f'echo "python $*" >> {log}; '
+        f'if [ "$1 $2" = "-m venv" ]; then mkdir -p "$3/bin"; cp {templates}/* "$3/bin/"; fi',
+    )
     # Debian's python3 without python3-venv: no ensurepip, so no virtual environment.
     _stub(
         bin_dir,
@@ -248,7 +254,7 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     assert ("sudo apt-get install" in " ".join(steps)) == (user != "root")
     ordered = [s for s in steps if not s.startswith("sudo")]
     # Everything a test needs is installed before pytest starts; then every tier runs (-m "").
-    assert ordered[-8:] == [
+    assert ordered[-10:] == [
         "python3 -m venv .venv",
         "pip install -q -r requirements.lock",
         "pip install -q --no-deps -e .",
@@ -256,6 +262,8 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
         "pip install -q -r requirements-datasette1.lock",
         "pip install -q --no-deps -e .",
         "npm install --no-save --no-audit --no-fund --prefix .cache axe-core@4.11.4",
+        "python -m venv .venv-plain",
+        "pip install -q -c requirements.lock datasette",
         "python -m pytest -m  -x tests/test_cli.py",
     ]
     assert ordered.index("apt-get update -q") < ordered.index("python3 -m venv .venv")
@@ -274,7 +282,7 @@ def test_scripts_test_installs_nothing_already_there(tmp_path):
     _stub(bin_dir, "npm", f'echo "npm $*" >> {log}')
     _stub(bin_dir, "node", "echo 4.11.4")  # the axe-core installed in .cache/ is the pinned one
     _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
-    for venv in (".venv", ".venv-datasette1"):
+    for venv in (".venv", ".venv-datasette1", ".venv-plain"):
         (clone / venv / "bin").mkdir(parents=True)
         for tool in ("python", "pip"):
             _stub(clone / venv / "bin", tool, f'echo "{tool} $*" >> {log}')
@@ -309,7 +317,7 @@ def test_scripts_test_waits_for_the_apt_lock_another_apt_get_holds(tmp_path, hel
     )
     for present in ("chromedriver", "java", "Rscript", "npm", "python3"):  # chromium is missing
         _stub(bin_dir, present, "exit 0")
-    for venv in (".venv", ".venv-datasette1"):
+    for venv in (".venv", ".venv-datasette1", ".venv-plain"):
         (clone / venv / "bin").mkdir(parents=True)
         for tool in ("python", "pip"):
             _stub(clone / venv / "bin", tool, f'echo "{tool} $*" >> {log}')

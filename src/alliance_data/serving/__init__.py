@@ -1,2 +1,2 @@
 """Serving the dataset read-only in Datasette: metadata derived from the models, safety limits,
-and the `serve` entry point."""
+the readers' pages, and the `serve` entry point, which alone registers our plugins (plugins.py)."""

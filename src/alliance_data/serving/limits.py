@@ -1,4 +1,4 @@
-"""Safety limits for the public server (a Datasette plugin: this module is the entry point).
+"""Safety limits for the public server (a Datasette plugin, registered by `plugins.register_all`).
 
 Datasette's `sql_time_limit_ms` stops long-running queries, but not huge results. Here, on every
 connection Datasette opens on the dataset:

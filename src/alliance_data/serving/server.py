@@ -1,5 +1,6 @@
 """Starting Datasette on the dataset: immutable, with an inspect file, generated metadata,
-the safety plugin, and the table files mounted for download.
+our plugins (registered here, never for other Datasettes: plugins.py), and the table files
+mounted for download.
 
 `datasette_args()` is the one description of the server; `serve()` runs it with Datasette's
 own command line, and the tests build the same server in-process from the same pieces.
@@ -16,6 +17,7 @@ from pathlib import Path
 
 from .compat import datasette_major, split_for
 from .metadata import FILES_MOUNT, SETTINGS, metadata
+from .plugins import register_all
 
 # Datasette 1.0's configuration (canned queries, table options); empty on 0.65.
 CONFIG_FILE = "config.json"
@@ -44,47 +46,9 @@ def locate(release: str | None = None, releases_dir: Path = Path("releases")) ->
     return ServedDatabase(verified.directory / "alliance.db", verified.directory.name[1:])
 
 
-MAP_PAGE = """{{% extends "base.html" %}}
-{{% block title %}}The argument of the article{{% endblock %}}
-{{% block content %}}
-<h1>The argument of the article</h1>
-<p>How the article's reasoning runs, generated from the <a href="/alliance/claim_links">claim_links</a> table:
-drivers, areas of cooperation, implications, outlook and risks. Every box links to its topic or claim;
-hover over a line to see the link it stands for.</p>
-<h2>By topic</h2>
-<div style="overflow-x: auto">{{% raw %}}{topics}{{% endraw %}}</div>
-<h2>Claim by claim</h2>
-<div style="overflow-x: auto">{{% raw %}}{claims}{{% endraw %}}</div>
-{{% endblock %}}
-"""
-
-
-def write_map_page(database: ServedDatabase, workdir: Path) -> Path:
-    """A Datasette custom page (templates/pages/argument-map.html) drawn from the served database."""
-    import sqlite3
-
-    from ..rendering.figures import argument_maps
-
-    connection = sqlite3.connect(f"file:{database.path}?mode=ro&immutable=1", uri=True)
-    connection.row_factory = sqlite3.Row
-    try:
-        rows = [
-            [dict(row) for row in connection.execute(f"select * from [{name}]")]
-            for name in ("claims", "claim_links", "topics")
-        ]
-    finally:
-        connection.close()
-    maps = argument_maps(*rows)
-    templates = workdir / "templates"
-    (templates / "pages").mkdir(parents=True, exist_ok=True)
-    page = MAP_PAGE.format(topics=maps["argument-map.svg"], claims=maps["argument-map-claims.svg"])
-    (templates / "pages" / "argument-map.html").write_text(page, encoding="utf-8")
-    return templates
-
-
 def write_config(database: ServedDatabase, workdir: Path) -> tuple[Path, Path]:
-    """Write metadata.json, inspect.json and the custom pages for `database` into `workdir`."""
-    write_map_page(database, workdir)
+    """Write metadata.json and inspect.json for `database` into `workdir` (made if missing)."""
+    workdir.mkdir(parents=True, exist_ok=True)
     inspect_path = workdir / "inspect.json"
     subprocess.run(
         [sys.executable, "-m", "datasette", "inspect", str(database.path), "--inspect-file", str(inspect_path)],
@@ -112,8 +76,6 @@ def datasette_args(database: ServedDatabase, workdir: Path, host: str, port: int
         str(metadata_path),
         "--static",
         f"{FILES_MOUNT}:{database.path.parent}",
-        "--template-dir",
-        str(workdir / "templates"),
         "--host",
         host,
         "--port",
@@ -130,9 +92,7 @@ def make_datasette(database: ServedDatabase, workdir: Path):
     """The same server, in-process (for Datasette's own test client)."""
     from datasette.app import Datasette
 
-    from .reader import register
-
-    register()
+    register_all()
     metadata_path, inspect_path = write_config(database, workdir)
     config = (
         {"config": json.loads((workdir / CONFIG_FILE).read_text(encoding="utf-8"))} if datasette_major() >= 1 else {}
@@ -144,7 +104,6 @@ def make_datasette(database: ServedDatabase, workdir: Path):
         metadata=json.loads(metadata_path.read_text(encoding="utf-8")),
         settings=SETTINGS,
         static_mounts=[(FILES_MOUNT, str(database.path.parent))],
-        template_dir=str(workdir / "templates"),
     )
 
 
@@ -155,9 +114,7 @@ def serve(release: str | None, host: str, port: int, releases_dir: Path = Path("
     # excepthook; the server reports its errors itself (see errors.py).
     sys.excepthook = sys.__excepthook__
 
-    from .reader import register
-
-    register()
+    register_all()
     database = locate(release, releases_dir)
     with tempfile.TemporaryDirectory(prefix="alliance-data-serve-") as workdir:
         cli.main(args=datasette_args(database, Path(workdir), host, port), prog_name="datasette")

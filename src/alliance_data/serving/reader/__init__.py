@@ -553,15 +553,3 @@ def register_facet_classes():
     from .codebook_facet import CodebookFacet
 
     return [ActorFacet, CodebookFacet]
-
-
-def register() -> None:
-    """Make sure Datasette has this plugin, even where the package's entry points were
-    installed before it existed (an older editable install)."""
-    import sys
-
-    from datasette.plugins import pm
-
-    module = sys.modules[__name__]
-    if not pm.is_registered(module):
-        pm.register(module, name="alliance_data_reader")
