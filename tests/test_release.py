@@ -120,6 +120,7 @@ def _bump(version: str, part: int) -> str:
 def test_a_correction_needs_a_patch(published, data_copy, monkeypatch, tmp_path):
     releases = tmp_path / "releases"
     shutil.copytree(published, releases / published.name)
+    shutil.copy(published.parent / "index.json", releases / "index.json")
     replace_in(data_copy / "topics.yaml", "  label: Cold War divide\n", "  label: The Cold War divide\n")
     patch = _bump(about.__version__, 2)
     monkeypatch.setattr(about, "__version__", patch)
@@ -134,13 +135,14 @@ def test_a_correction_needs_a_patch(published, data_copy, monkeypatch, tmp_path)
 def test_added_records_need_a_minor_and_the_command_says_which(published, data_copy, monkeypatch, tmp_path):
     releases = tmp_path / "releases"
     shutil.copytree(published, releases / published.name)
+    shutil.copy(published.parent / "index.json", releases / "index.json")
     with open(data_copy / "topics.yaml", "a", encoding="utf-8") as handle:
         handle.write("- topic_id: risk-new\n  kind: risk\n  label: New\n  description: A topic added in a test.\n")
     patch, minor = _bump(published.name[1:], 2), _bump(published.name[1:], 1)
     monkeypatch.setattr(about, "__version__", patch)
     with pytest.raises(ReleaseError, match=f"need a minor release: expected {minor}"):
         release(patch, data_copy, releases)
-    assert sorted(p.name for p in releases.iterdir()) == [published.name]
+    assert sorted(p.name for p in releases.iterdir()) == ["index.json", published.name]
 
 
 def test_required_bump_follows_the_rules():
