@@ -11,8 +11,8 @@ from alliance_data import about
 from alliance_data.build.pipeline import build_tables
 from alliance_data.release.checksums import verify
 from alliance_data.release.cut import published
-from alliance_data.release.release_index import listed_releases
 from alliance_data.release.diff import diff, read_tables, render
+from alliance_data.release.release_index import listed_releases
 from conftest import DATA, ROOT
 
 RELEASES = ROOT / "releases"
