@@ -29,11 +29,12 @@ from ..rendering.figures import argument_maps
 from . import codebook
 from .checksums import write_sums
 from .datapackage import write_descriptor
-from .diff import BUMPS, _parse, bump_of, diff, read_tables, render
+from .diff import BUMPS, _parse, bump_of, diff, render
 from .formats import record_other_files, write_release_formats
 from .release_index import INDEX_FILE, extended_index, index_entry, listed_releases, unlisted_directories, write_index
 from .sources import write_release_sources
 from .trust import verify_release
+from .verified_tables import read_verified_tables
 
 RELEASES_DIR = Path("releases")
 NOTES_FILE = "RELEASE_NOTES.md"
@@ -102,7 +103,7 @@ def check_version(version: str, tables: dict, releases_dir: Path) -> tuple[Relea
     previous = Release(history[-1]["version"], releases_dir / f"v{history[-1]['version']}")
     # The notes and the required bump come from the previous release as it was published.
     verify_release(previous.version, releases_dir, packaged=_is_repository(releases_dir))
-    changes = diff(read_tables(previous.directory), tables)
+    changes = diff(read_verified_tables(previous.directory), tables)
     needed = changes.required_bump()
     if needed is None:
         raise ReleaseError(f"nothing changed since v{previous.version}: no release needed")

@@ -31,7 +31,10 @@ def index_entries(index: Any, label: str) -> list[dict[str, Any]]:
     """The releases an index lists, oldest first; MalformedIndex saying what is wrong."""
     entries = index.get("releases") if isinstance(index, dict) else None
     if not isinstance(entries, list):
-        raise MalformedIndex(f"{label}: has no list of releases: not the index we publish")
+        raise MalformedIndex(
+            f"{label}: has no list of releases: not the index we publish; "
+            "restore it (git checkout releases/index.json, or download it again)"
+        )
     for number, entry in enumerate(entries, 1):
         if not (
             isinstance(entry, dict)
@@ -42,7 +45,7 @@ def index_entries(index: Any, label: str) -> list[dict[str, Any]]:
         ):
             raise MalformedIndex(
                 f"{label}: release {number} lacks its version, tables, files or SHA-256 of SHA256SUMS: "
-                "not the index we publish"
+                "not the index we publish; restore it (git checkout releases/index.json, or download it again)"
             )
         try:
             _parse(entry["version"])
