@@ -79,7 +79,7 @@ def packaged_index() -> dict[str, Any] | None:
     """The releases index shipped in the installed package (None when it is absent or unreadable)."""
     try:
         return json.loads(files("alliance_data").joinpath(PACKAGED_INDEX).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 
