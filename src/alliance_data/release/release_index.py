@@ -69,7 +69,11 @@ def unlisted_directories(releases_dir: Path, entries: list[dict[str, Any]]) -> l
     if not releases_dir.is_dir():
         return []
     listed = {f"v{entry['version']}" for entry in entries}
-    return sorted(p.name for p in releases_dir.iterdir() if p.name.startswith("v") and p.name not in listed)
+    return sorted(
+        p.name
+        for p in releases_dir.iterdir()
+        if p.name.startswith("v") and (p.is_dir() or p.is_symlink()) and p.name not in listed
+    )
 
 
 def index_entry(directory: Path, version: str) -> dict[str, Any]:
