@@ -353,7 +353,8 @@ def releases(tmp_path) -> Path:
 
 
 def test_a_failed_index_update_publishes_nothing_and_a_rerun_works(releases, tmp_path):
-    # An obstacle where the index goes: the update fails after the release was complete.
+    # An obstacle where the index goes: the index the release extends cannot be read, so nothing
+    # is built (a failure to write it after the release is complete: the full-disk test below).
     index = releases / "index.json"
     index.unlink()
     index.mkdir()
@@ -361,7 +362,7 @@ def test_a_failed_index_update_publishes_nothing_and_a_rerun_works(releases, tmp
     before = snapshot(tmp_path)
     result = invoke("release", about.__version__, str(DATA), "--releases", str(releases))
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
-    assert "could not write" in result.output and "Traceback" not in result.output
+    assert "index.json: not a regular file" in result.output and "Traceback" not in result.output
     assert snapshot(tmp_path) == before  # no release directory, no temporary file, obstacle kept
     shutil.rmtree(index)
     result = invoke("release", about.__version__, str(DATA), "--releases", str(releases))
@@ -393,15 +394,18 @@ def test_an_obstacle_at_the_old_temporary_index_path_is_left_alone(releases):
     assert sorted(p.name for p in releases.iterdir()) == [".index.json.tmp", "index.json", f"v{about.__version__}"]
 
 
-def test_a_release_the_index_missed_is_listed_by_the_next_run(releases):
+def test_a_release_the_index_missed_is_reported_by_the_next_run_never_indexed(releases):
     # A run killed between moving the release in and writing the index leaves a complete
-    # release the index does not list; the next run lists it before anything else.
+    # release the index does not list; the next run reports it and leaves the index as it is:
+    # the index is never rebuilt from the folders found (one could have been put there).
     assert invoke("release", about.__version__, str(DATA), "--releases", str(releases)).exit_code == 0
     listed = json.loads((releases / "index.json").read_text())
-    (releases / "index.json").write_text(json.dumps({**listed, "latest": None, "releases": []}))
+    emptied = {**listed, "latest": None, "releases": []}
+    (releases / "index.json").write_text(json.dumps(emptied))
     result = invoke("release", about.__version__, str(DATA), "--releases", str(releases))
-    assert result.exit_code == 1 and "already published" in result.output
-    assert json.loads((releases / "index.json").read_text()) == listed
+    assert result.exit_code == 1 and f"holds v{about.__version__}, which" in result.output, result.output
+    assert "does not list" in result.output and "Traceback" not in result.output
+    assert json.loads((releases / "index.json").read_text()) == emptied
 
 
 def test_a_full_disk_during_release_keeps_the_releases_as_they_were(releases, tmp_path):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 
 import pytest
@@ -9,8 +10,9 @@ import pytest
 from alliance_data import about
 from alliance_data.build.pipeline import build_tables
 from alliance_data.release.checksums import verify
-from alliance_data.release.cut import index, published
+from alliance_data.release.cut import published
 from alliance_data.release.diff import diff, read_tables, render
+from alliance_data.release.release_index import listed_releases
 from conftest import DATA, ROOT
 
 RELEASES = ROOT / "releases"
@@ -28,9 +30,14 @@ def test_committed_release_files_match_their_checksums(release):
 
 
 def test_the_index_lists_every_release_with_its_checksums():
-    committed = json.loads((RELEASES / "index.json").read_text(encoding="utf-8"))
-    assert committed == index(RELEASES)
-    assert [entry["version"] for entry in committed["releases"]] == [r.version for r in HISTORY]
+    committed = listed_releases(RELEASES)
+    assert [entry["version"] for entry in committed] == [r.version for r in HISTORY]
+    for entry, release in zip(committed, HISTORY, strict=True):
+        assert entry["sha256sums"] == hashlib.sha256((release.directory / "SHA256SUMS").read_bytes()).hexdigest()
+        assert entry["files"] == dict(
+            reversed(line.split("  ", 1))
+            for line in (release.directory / "SHA256SUMS").read_text(encoding="utf-8").splitlines()
+        )
 
 
 def test_the_package_version_is_released():

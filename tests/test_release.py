@@ -18,7 +18,7 @@ from alliance_data.release.checksums import ChecksumMismatch, verify
 from alliance_data.release.cut import ReleaseError, release
 from alliance_data.release.datapackage import write_descriptor
 from alliance_data.release.diff import diff
-from conftest import DATA, replace_in
+from conftest import DATA, ROOT, replace_in
 
 pytestmark = pytest.mark.slow  # Releases, frictionless over every file, a second release to compare bytes.
 
@@ -117,6 +117,7 @@ def _bump(version: str, part: int) -> str:
 def test_a_correction_needs_a_patch(published, data_copy, monkeypatch, tmp_path):
     releases = tmp_path / "releases"
     shutil.copytree(published, releases / published.name)
+    shutil.copy(published.parent / "index.json", releases / "index.json")
     replace_in(data_copy / "topics.yaml", "  label: Cold War divide\n", "  label: The Cold War divide\n")
     patch = _bump(about.__version__, 2)
     monkeypatch.setattr(about, "__version__", patch)
@@ -131,13 +132,14 @@ def test_a_correction_needs_a_patch(published, data_copy, monkeypatch, tmp_path)
 def test_added_records_need_a_minor_and_the_command_says_which(published, data_copy, monkeypatch, tmp_path):
     releases = tmp_path / "releases"
     shutil.copytree(published, releases / published.name)
+    shutil.copy(published.parent / "index.json", releases / "index.json")
     with open(data_copy / "topics.yaml", "a", encoding="utf-8") as handle:
         handle.write("- topic_id: risk-new\n  kind: risk\n  label: New\n  description: A topic added in a test.\n")
     patch, minor = _bump(published.name[1:], 2), _bump(published.name[1:], 1)
     monkeypatch.setattr(about, "__version__", patch)
     with pytest.raises(ReleaseError, match=f"need a minor release: expected {minor}"):
         release(patch, data_copy, releases)
-    assert sorted(p.name for p in releases.iterdir()) == [published.name]
+    assert sorted(p.name for p in releases.iterdir()) == ["index.json", published.name]
 
 
 def test_required_bump_follows_the_rules():
@@ -155,9 +157,11 @@ def test_required_bump_follows_the_rules():
     assert diff(base, {}).required_bump() == "major"
 
 
-def test_diff_command_prints_changes_field_by_field(published, data_copy):
+def test_diff_command_prints_changes_field_by_field(data_copy):
+    # A version is the published release, verified (a release cut elsewhere under the same
+    # version is not the one published, and is refused).
     replace_in(data_copy / "topics.yaml", "  label: Cold War divide\n", "  label: The Cold War divide\n")
-    result = CliRunner().invoke(main, ["diff", about.__version__, str(data_copy), "--releases", str(published.parent)])
+    result = CliRunner().invoke(main, ["diff", about.__version__, str(data_copy), "--releases", str(ROOT / "releases")])
     assert result.exit_code == 0, result.output
     assert "`history-cold-war-divide`" in result.output and "`label`" in result.output
 

@@ -149,7 +149,9 @@ def test_serve_refuses_a_tampered_release(tmp_path):
     release = sorted((ROOT / "releases").glob("v*"))[-1]
     copy = tmp_path / release.name
     shutil.copytree(release, copy)
-    assert locate(release.name, tmp_path).path == copy / "alliance.db"
+    # What is served is a private copy of the verified files, not the release directory.
+    served = locate(release.name, tmp_path).path
+    assert served.parent != copy and served.read_bytes() == (copy / "alliance.db").read_bytes()
     with open(copy / "alliance.db", "ab") as handle:
         handle.write(b"x")
     with pytest.raises(AllianceDataError, match=r"alliance\.db"):

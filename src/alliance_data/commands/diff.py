@@ -10,12 +10,13 @@ from .common import releases_option, reports_errors
 def _tables(spec: str, releases_dir: Path):
     """A version ('1.0.0' or 'v1.0.0'), a release or build directory, or a data directory."""
     from ..build.pipeline import build_tables
-    from ..release.diff import read_tables
-    from ..release.trust import ReleaseNotFound, parse_version, release_directory
+    from ..release.trust import ReleaseNotFound, parse_version, release_directory, verify_release
+    from ..release.verified_tables import read_verified_tables
 
     path = Path(spec)
-    if (path / "manifest.json").is_file():
-        return read_tables(path)
+    if (path / "manifest.json").exists() or (path / "manifest.json").is_symlink():
+        # A build or release directory: its tables, checked against its manifest.
+        return read_verified_tables(path)
     if (path / "sources.yaml").is_file():
         return build_tables(path)
     try:
@@ -23,9 +24,11 @@ def _tables(spec: str, releases_dir: Path):
     except ReleaseNotFound:
         raise click.BadParameter(f"{spec!r} is not a version, a build directory or a data directory") from None
     try:
-        return read_tables(release_directory(spec, releases_dir))
+        release_directory(spec, releases_dir)
     except ReleaseNotFound as error:
         raise click.BadParameter(str(error)) from None
+    # A published release is verified (every record of its files, its formats) before it is read.
+    return read_verified_tables(verify_release(spec, releases_dir).directory)
 
 
 @click.command()

@@ -24,17 +24,21 @@ def releases(context: click.Context, releases_dir: Path, as_json: bool) -> None:
       alliance-data releases --json | jq '.releases[-1].files'
     """
     from .. import about
+    from ..release.release_index import index_entries
     from ..release.trust import ReleaseNotFound, packaged_index, read_index
 
     try:
         index, origin = read_index(releases_dir), f"{releases_dir}/"
+        label = str(releases_dir / "index.json")
     except ReleaseNotFound as error:
         shipped = packaged_index()
         defaulted = context.get_parameter_source("releases_dir") is click.core.ParameterSource.DEFAULT
         if not defaulted or releases_dir.exists() or shipped is None:
             raise click.BadParameter(str(error), param_hint="'--releases'") from None
         index, origin = shipped, f"the index shipped with alliance-data {about.__version__}"
+        label = origin
         click.echo(f"no {releases_dir}/ here: listing {origin} (pass --releases DIR for another)", err=True)
+    entries = index_entries(index, label)  # an index not of our shape: a clear error, not a traceback
     if as_json:
         click.echo(json.dumps(index, indent=2, ensure_ascii=False))
         return
@@ -42,6 +46,6 @@ def releases(context: click.Context, releases_dir: Path, as_json: bool) -> None:
 
     rows = [
         (entry["version"], entry["tables"].get("claims", ""), len(entry["files"]), entry["sha256sums"])
-        for entry in index["releases"]
+        for entry in entries
     ]
     print_rows(("version", "claims", "files", "SHA-256 of SHA256SUMS"), rows, title=f"releases in {origin}")

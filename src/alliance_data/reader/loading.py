@@ -46,11 +46,30 @@ def _resource(name: str):
 def manifest() -> dict[str, Any]:
     """The manifest of the packaged data: version, citation, tables, columns and checksums."""
     try:
-        return json.loads(_resource(_MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError) as error:
+        document = json.loads(_resource(_MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError, RecursionError) as error:
         raise PackagedDataError(
-            f"the packaged manifest is missing or unreadable ({error}); reinstall alliance-data"
-        ) from error
+            f"the packaged manifest is missing or unreadable ({str(error)[:200]}); reinstall alliance-data"
+        ) from None
+    _check_manifest(document)
+    return document
+
+
+def _check_manifest(document: Any) -> None:
+    """PackagedDataError unless the manifest has the fields every reader of it relies on."""
+    fields = ("name", "version", "license", "citation")
+    if not isinstance(document, dict) or not all(isinstance(document.get(f), str) for f in fields):
+        raise _damaged(f"manifest.json lacks the {', '.join(fields)} of the dataset")
+    tables = document.get("tables")
+    if not isinstance(tables, list) or not all(
+        isinstance(t, dict)
+        and isinstance(t.get("name"), str)
+        and isinstance(t.get("description"), str)
+        and isinstance(t.get("columns"), list)
+        and all(isinstance(c, dict) and isinstance(c.get("name"), str) for c in t["columns"])
+        for t in tables
+    ):
+        raise _damaged("manifest.json has no list of tables, each with its name, description and columns")
 
 
 def unknown_name_message(what: str, name: str, known: list[str]) -> str:

@@ -155,12 +155,27 @@ def read_sums(directory: Path) -> dict[str, str]:
 
 def verify(directory: Path) -> list[str]:
     """The names of the verified files; ChecksumMismatch listing every problem otherwise."""
-    sums = read_sums(directory)
-    problems, verified = [], []
+    verified, problems, _ = check_files(directory, read_sums(directory))
+    if problems:
+        raise ChecksumMismatch(problem_report(directory, problems, FIX))
+    return verified
+
+
+def check_files(
+    directory: Path, sums: dict[str, str], sizes: dict[str, int] | None = None
+) -> tuple[list[str], list[str], list[str]]:
+    """The names of the files that have their SHA-256 of `sums`; the problems of the others and
+    of entries `sums` does not list; and the files not hashed because their size is not the one
+    `sizes` records (the manifest's): a file grown to gigabytes costs a `stat`, not a read."""
+    sizes = sizes or {}
+    problems, verified, unhashed = [], [], []
     for name, digest in sums.items():
         target = directory / name
         why = _not_regular(target, directory)
         problem = None if why is None else f"{target}: listed in SHA256SUMS but {why}"
+        if problem is None and name in sizes and os.stat(target).st_size != sizes[name]:
+            unhashed.append(name)
+            continue
         if problem is None:
             try:
                 actual = sha256(target)
@@ -183,6 +198,4 @@ def verify(directory: Path) -> list[str]:
         for name in present
         if name not in sums and name != SUMS_FILE
     ]
-    if problems:
-        raise ChecksumMismatch(problem_report(directory, problems, FIX))
-    return verified
+    return verified, problems, unhashed

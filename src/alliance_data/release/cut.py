@@ -3,7 +3,8 @@
 A release directory holds every table as Parquet and CSV, the SQLite database, the
 manifest (with the build environment), datapackage.json, the codebook, release notes
 against the previous release, and SHA256SUMS. It is written atomically, never overwritten,
-and listed in releases/index.json.
+and added to releases/index.json, which is extended, never rebuilt from the folders
+found there (release_index.py).
 
 The release notes open with what the curators wrote for the version, if anything: the file
 releases/notes/vVERSION.md ("what changed and why", for users of the previous release),
@@ -12,9 +13,6 @@ followed by the generated list of changes by stable id.
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -29,14 +27,16 @@ from ..filesystem.atomic import check_target, exclusive_lock, write_failed
 from ..problems import AllianceDataError
 from ..rendering.figures import argument_maps
 from . import codebook
-from .checksums import SUMS_FILE, sha256, write_sums
+from .checksums import write_sums
 from .datapackage import write_descriptor
-from .diff import BUMPS, _parse, bump_of, diff, read_tables, render
+from .diff import BUMPS, _parse, bump_of, diff, render
 from .formats import record_other_files, write_release_formats
+from .release_index import INDEX_FILE, extended_index, index_entry, listed_releases, unlisted_directories, write_index
 from .sources import write_release_sources
+from .trust import verify_release
+from .verified_tables import read_verified_tables
 
 RELEASES_DIR = Path("releases")
-INDEX_FILE = "index.json"
 NOTES_FILE = "RELEASE_NOTES.md"
 NOTES_DIR = "notes"  # releases/notes/vVERSION.md: the curators' notes for a version
 CODEBOOK_FILE = "codebook.md"
@@ -54,7 +54,8 @@ class Release:
 
 
 def published(releases_dir: Path = RELEASES_DIR) -> list[Release]:
-    """The published releases, oldest first."""
+    """The vVERSION folders of releases_dir, oldest first; releases/index.json says which of
+    them were published (see release_index.py)."""
     if not releases_dir.is_dir():
         return []
     found = []
@@ -86,13 +87,23 @@ def check_version(version: str, tables: dict, releases_dir: Path) -> tuple[Relea
             f"version {version} is not the package version {about.__version__}: set __version__ in "
             "src/alliance_data/about.py (the one place for it), run `python -m tools.package`, then release"
         )
-    if (releases_dir / f"v{version}").exists():
+    history = listed_releases(releases_dir)
+    if version in {entry["version"] for entry in history}:
         raise ReleaseError(f"v{version} is already published and is never overwritten: release a new version")
-    history = published(releases_dir)
+    # Only what the index lists was published: a folder it does not list (a forged one, or one a
+    # killed run left) is never taken in, and no release is made beside it.
+    if unlisted := unlisted_directories(releases_dir, history):
+        raise ReleaseError(
+            f"{releases_dir}/ holds {', '.join(unlisted)}, which {releases_dir / INDEX_FILE} does not list: "
+            "it was never published (a run killed before indexing it, or a folder put there); "
+            "look at it, remove it, then release again"
+        )
     if not history:
         return None, "## First release\n\nNo previous release to compare with.\n"
-    previous = history[-1]
-    changes = diff(read_tables(previous.directory), tables)
+    previous = Release(history[-1]["version"], releases_dir / f"v{history[-1]['version']}")
+    # The notes and the required bump come from the previous release as it was published.
+    verify_release(previous.version, releases_dir, packaged=_is_repository(releases_dir))
+    changes = diff(read_verified_tables(previous.directory), tables)
     needed = changes.required_bump()
     if needed is None:
         raise ReleaseError(f"nothing changed since v{previous.version}: no release needed")
@@ -115,9 +126,6 @@ def release(
     target = releases_dir / f"v{version}"
     # An existing release is not refused here but reported as published (check_version).
     check_target(target, protected_directories(data_dir), lambda path: None, RELEASE_ADVICE)
-    if releases_dir.is_dir():
-        with _index_lock(releases_dir):
-            pass  # so that a rerun after a killed publish indexes the release it left
     if on_step:
         on_step("validating")
     tables = build_tables(data_dir)
@@ -130,7 +138,9 @@ def release(
     releases_dir.mkdir(parents=True, exist_ok=True)
     with (
         _publishing(releases_dir, target),
-        output_directory(target, data_dir, RELEASE_ADVICE, after_swap=lambda: write_index(releases_dir)) as staging,
+        output_directory(
+            target, data_dir, RELEASE_ADVICE, after_swap=lambda: _add_to_index(releases_dir, target, version)
+        ) as staging,
     ):
         write_outputs(tables, staging, on_step=on_step)
         write_release_formats(tables, {key: text.decode("utf-8") for key, text in texts.items()}, staging)
@@ -149,9 +159,9 @@ def release(
 @contextmanager
 def _publishing(releases_dir: Path, target: Path) -> Iterator[None]:
     """Publishing is one step under the lock of the index: the release directory is swapped
-    in, then the index rewritten; if the index cannot be written the directory is taken back
-    (`after_swap`), so no release is ever out of the index. A run killed between the two
-    leaves a complete release that the index misses: the next run adds it first."""
+    in, then the index extended with it; if the index cannot be written the directory is taken
+    back (`after_swap`), so no release is ever out of the index. A run killed between the two
+    leaves a folder the index does not list: the next run reports it."""
     with _index_lock(releases_dir):
         if target.exists():
             raise ReleaseError(f"{target.name} is already published and is never overwritten: release a new version")
@@ -160,17 +170,23 @@ def _publishing(releases_dir: Path, target: Path) -> Iterator[None]:
 
 @contextmanager
 def _index_lock(releases_dir: Path) -> Iterator[None]:
-    """Hold the lock of releases/index.json; an index that misses a published release (a run
-    killed between the two steps of publishing) is rewritten first."""
+    """Hold the lock of releases/index.json."""
     with ExitStack() as stack:
         try:
             stack.enter_context(exclusive_lock(releases_dir / INDEX_FILE))
-            listed = _listed_entries(releases_dir)
-            if listed is not None and not {r.version for r in published(releases_dir)} <= set(listed):
-                write_index(releases_dir)
         except OSError as error:
             raise write_failed(releases_dir / INDEX_FILE, error) from None
         yield
+
+
+def _is_repository(releases_dir: Path) -> bool:
+    """Whether `releases_dir` is the project's releases (those the packaged index vouches for)."""
+    return releases_dir.resolve() == Path(__file__).resolve().parents[3] / "releases"
+
+
+def _add_to_index(releases_dir: Path, target: Path, version: str) -> None:
+    """releases/index.json as it was, plus the release just published, verified."""
+    write_index(releases_dir, extended_index(listed_releases(releases_dir), index_entry(target, version)))
 
 
 def release_notes(version: str, releases_dir: Path, changes: str) -> str:
@@ -181,58 +197,3 @@ def release_notes(version: str, releases_dir: Path, changes: str) -> str:
     if written.is_file():
         header += written.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
     return header + changes
-
-
-def _listed_entries(releases_dir: Path) -> dict[str, dict] | None:
-    """The entries releases/index.json holds now, by version; None if there is no readable index."""
-    try:
-        entries = json.loads((releases_dir / INDEX_FILE).read_text(encoding="utf-8"))["releases"]
-        return {entry["version"]: entry for entry in entries if isinstance(entry, dict) and "version" in entry}
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def index(releases_dir: Path = RELEASES_DIR) -> dict:
-    """The index of every published release. A release already in the index keeps its entry as
-    it was published: rebuilt from a directory changed since, the index would vouch for the
-    change; only releases it does not list yet are read from their directories."""
-    entries = []
-    listed = _listed_entries(releases_dir) or {}
-    for item in published(releases_dir):
-        if item.version in listed:
-            entries.append(listed[item.version])
-            continue
-        manifest = json.loads((item.directory / "manifest.json").read_text(encoding="utf-8"))
-        entries.append(
-            {
-                "version": item.version,
-                "path": f"{item.directory.name}/",
-                "citation": manifest["citation"],
-                "environment": manifest["environment"],
-                "tables": {t["name"]: t["rows"] for t in manifest["tables"]},
-                "sha256sums": sha256(item.directory / SUMS_FILE),
-                "files": {
-                    line.split("  ", 1)[1]: line.split("  ", 1)[0]
-                    for line in (item.directory / SUMS_FILE).read_text(encoding="utf-8").splitlines()
-                },
-            }
-        )
-    return {"name": about.NAME, "latest": entries[-1]["version"] if entries else None, "releases": entries}
-
-
-def write_index(releases_dir: Path = RELEASES_DIR) -> Path:
-    """Write releases/index.json whole or not at all: a new file of a name no other run
-    uses, flushed to disk, then renamed over the old one."""
-    path = releases_dir / INDEX_FILE
-    text = json.dumps(index(releases_dir), indent=2, ensure_ascii=False) + "\n"
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{INDEX_FILE}.", suffix=".tmp", dir=releases_dir)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path

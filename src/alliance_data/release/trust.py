@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from ..problems import AllianceDataError
-from .checksums import MAX_SUMS_BYTES, SUMS_FILE, ChecksumMismatch, problem_report, read_sums, sha256, verify
+from .bounded_json import UnreadableJson, read_json
+from .checksums import FIX, SUMS_FILE, ChecksumMismatch, check_files, problem_report, read_sums, sha256
 
 INDEX_FILE = "index.json"
 PACKAGED_INDEX = "releases.json"
@@ -63,24 +63,14 @@ def release_directory(version: str, releases_dir: Path = DEFAULT_RELEASES_DIR) -
 
 
 def _read_json(path: Path, what: str, problems: list[str]) -> Any:
-    """The JSON document at `path` (None when there is none), bounded in size; a problem
-    appended when it cannot be read or parsed. Only a regular file is opened (a FIFO would
-    block the read forever)."""
+    """The JSON document at `path` (None when there is none or it cannot be read, with the
+    problem appended), read within the bounds of bounded_json.py."""
     try:
-        if not stat.S_ISREG(os.stat(path).st_mode):
-            problems.append(f"{path}: not a regular file")
-            return None
-        with open(path, "rb") as handle:
-            data = handle.read(64 * MAX_SUMS_BYTES + 1)
-        if len(data) > 64 * MAX_SUMS_BYTES:
-            raise ValueError("too large")
-        return json.loads(data.decode("utf-8"))
+        return read_json(path, what)
     except FileNotFoundError:
         return None
-    except OSError as error:
-        problems.append(f"{path}: cannot be read ({error.strerror})")
-    except ValueError as error:
-        problems.append(f"{path}: not valid UTF-8 JSON ({error}): not the {what} we publish")
+    except UnreadableJson as error:
+        problems.append(str(error))
     return None
 
 
@@ -88,7 +78,7 @@ def packaged_index() -> dict[str, Any] | None:
     """The releases index shipped in the installed package (None when it is absent or unreadable)."""
     try:
         return json.loads(files("alliance_data").joinpath(PACKAGED_INDEX).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
 
 
@@ -133,6 +123,7 @@ class Verified:
     directory: Path
     files: list[str]
     sums_sha256: str
+    sums: dict[str, str] = field(default_factory=dict)
     vouched_by: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -197,19 +188,55 @@ def _index_problems(label: str, entry: dict[str, Any], sums_sha256: str, sums: d
     return problems
 
 
-def verify_release(version: str, releases_dir: Path = DEFAULT_RELEASES_DIR) -> Verified:
+def _recorded_sizes(directory: Path, sums: dict[str, str]) -> dict[str, int]:
+    """The size manifest.json records for each file (none when it cannot be read: the checks
+    of the descriptors report that), so that a file of the wrong size is never hashed."""
+    if "manifest.json" not in sums:
+        return {}
+    try:
+        recorded = _manifest_files(read_json(directory / "manifest.json", "manifest"))
+    except (OSError, UnreadableJson, KeyError, TypeError, AttributeError):
+        return {}
+    return {path: size for path, (size, _) in recorded.items() if isinstance(size, int)}
+
+
+def _content_problems(directory: Path, version: str) -> list[str]:
+    """How the formats of a release disagree with each other and, for a version the models
+    derive, how its schemas differ from theirs."""
+    from .formats_agree import format_problems
+    from .schemas_agree import derivable, schema_problems
+
+    problems: list[str] = []
+    manifest = _read_json(directory / "manifest.json", "manifest", problems)
+    package = _read_json(directory / "datapackage.json", "data package", problems)
+    if problems or not isinstance(manifest, dict):
+        return problems
+    problems += format_problems(directory, manifest)
+    if derivable(version):
+        problems += schema_problems(directory, version, package)
+    return problems
+
+
+def verify_release(version: str, releases_dir: Path = DEFAULT_RELEASES_DIR, packaged: bool = True) -> Verified:
     """Check release `version` against SHA256SUMS, manifest.json, datapackage.json,
-    releases_dir/index.json and the index shipped in the package; ChecksumMismatch listing
-    every disagreement."""
+    releases_dir/index.json and (unless `packaged` is False, for releases that are not the
+    project's) the index shipped in the package; then that its formats hold the same rows and
+    its schemas are the models' (see `_content_problems`). ChecksumMismatch listing every
+    disagreement."""
     from .. import about
+    from .schemas_agree import derivable
 
     directory = release_directory(version, releases_dir)
     bare = parse_version(version)
-    names = verify(directory)
     sums = read_sums(directory)
+    names, problems, unhashed = check_files(directory, sums, _recorded_sizes(directory, sums))
+    if problems:  # files missing, changed or not listed: what else records them does not matter
+        raise ChecksumMismatch(problem_report(directory, problems, FIX))
     sums_sha256 = sha256(directory / SUMS_FILE)
-    result = Verified(directory, names, sums_sha256)
-    problems = _descriptor_problems(directory, bare, sums)
+    result = Verified(directory, names, sums_sha256, sums)
+    # A file of another size than the manifest records is reported below, by every record of it.
+    problems = [f"{directory / name}: not hashed: its size is not the one manifest.json records" for name in unhashed]
+    problems += _descriptor_problems(directory, bare, sums)
 
     index_path = releases_dir / INDEX_FILE
     index = _read_json(index_path, "releases index", problems)
@@ -223,16 +250,24 @@ def verify_release(version: str, releases_dir: Path = DEFAULT_RELEASES_DIR) -> V
             problems += _index_problems(str(index_path), entry, sums_sha256, sums)
             result.vouched_by.append(str(index_path))
 
-    shipped = _entry(packaged_index(), bare)
+    shipped = _entry(packaged_index(), bare) if packaged else None
     label = f"the index shipped with alliance-data {about.__version__}"
-    if shipped is None:
+    if packaged and shipped is None:
         result.notes.append(
             f"v{bare} is not in {label} (the package was built before it was published): to be sure, "
             f"compare the SHA-256 of SHA256SUMS, {sums_sha256}, with one published elsewhere"
         )
-    else:
+    elif shipped is not None:
         problems += _index_problems(label, shipped, sums_sha256, sums)
         result.vouched_by.append(label)
+    if not problems:  # the files are the ones recorded: now whether what they hold agrees
+        problems += _content_problems(directory, bare)
+        if not derivable(bare) and shipped is None:
+            result.notes.append(
+                f"the schemas of v{bare} were checked against each other only: the models of alliance-data "
+                f"{about.__version__} derive those of major {about.__version__.split('.')[0]} from "
+                f"{about.__version__} on"
+            )
     if problems:
         raise ChecksumMismatch(problem_report(directory, problems, _FIX))
     return result

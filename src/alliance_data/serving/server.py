@@ -39,11 +39,14 @@ def locate(release: str | None = None, releases_dir: Path = Path("releases")) ->
         from ..reader.loading import database_path
 
         return ServedDatabase(Path(database_path()), None)
+    from ..release.private_copy import private_copy
     from ..release.trust import verify_release
 
-    # Every file of the release directory is published under /files/: verified ones only.
+    # Every file of the served directory is published under /files/. It is a private copy of
+    # the release, made from the verified files (each re-hashed as copied): a file appended,
+    # replaced or added in the release directory after the check is never served.
     verified = verify_release(release, Path(releases_dir))
-    return ServedDatabase(verified.directory / "alliance.db", verified.directory.name[1:])
+    return ServedDatabase(private_copy(verified) / "alliance.db", verified.directory.name[1:])
 
 
 def write_config(database: ServedDatabase, workdir: Path) -> tuple[Path, Path]:
