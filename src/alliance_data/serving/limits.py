@@ -6,8 +6,11 @@ connection Datasette opens on the dataset:
   fail at once) and SQLite's heap is capped process-wide;
 - a row factory counts the bytes a query returns and stops it past `MAX_RESULT_BYTES`, so rows
   times values (`select zeroblob(…) from claims`) cannot fill memory either;
-- an authorizer refuses ATTACH and the functions that reveal the process (`fts3_tokenizer`
-  returns a memory address) or that the time limit cannot stop (`printf`).
+- an authorizer refuses ATTACH, the functions that reveal the process (`fts3_tokenizer`
+  returns a memory address) or that the time limit cannot stop (`printf`), and the table-valued
+  pragma that reveals the database's path (`pragma_database_list`);
+- `instr`, `replace` and `trim` run in linear time (`functions`): SQLite's run for minutes in one
+  step, where neither the time limit nor an interrupt reaches them.
 Every hook of the plugin is here (Datasette loads this module); the numbers are in `bounds`,
 `guard` caps what one request may cost and reveal, `errors` answers errors without blocking.
 """
@@ -22,16 +25,20 @@ from datasette import hookimpl
 from .bounds import (
     CONNECTION_LIMITS,
     DENIED_FUNCTIONS,
+    DENIED_TABLES,
     HARD_HEAP_LIMIT_BYTES,
     MAX_RESULT_BYTES,
     ResultTooLarge,
 )
+from .functions import install_linear_functions
 
 DATABASE_NAME = "alliance"
 
 
 def _authorizer(action, arg1, arg2, database, trigger):
     if action == sqlite3.SQLITE_FUNCTION and (arg2 or "").lower() in DENIED_FUNCTIONS:
+        return sqlite3.SQLITE_DENY
+    if action == sqlite3.SQLITE_READ and (arg1 or "").lower() in DENIED_TABLES:
         return sqlite3.SQLITE_DENY
     if action == sqlite3.SQLITE_ATTACH:
         return sqlite3.SQLITE_DENY
@@ -61,6 +68,7 @@ def apply_limits(conn: sqlite3.Connection) -> None:
         conn.setlimit(limit, value)
     conn.execute(f"PRAGMA hard_heap_limit = {HARD_HEAP_LIMIT_BYTES}")
     conn.set_authorizer(_authorizer)
+    install_linear_functions(conn)
     conn.row_factory = _counting_row_factory(conn.row_factory or sqlite3.Row)
 
 
@@ -68,6 +76,14 @@ def apply_limits(conn: sqlite3.Connection) -> None:
 def prepare_connection(conn, database):
     if database == DATABASE_NAME:
         apply_limits(conn)
+
+
+@hookimpl
+def startup(datasette):
+    from .workers import interrupt_when_abandoned
+
+    if DATABASE_NAME in datasette.databases:
+        interrupt_when_abandoned(datasette.databases[DATABASE_NAME])
 
 
 @hookimpl
