@@ -17,7 +17,7 @@ from .bounds import (
     ADMISSION_WAIT_SECONDS,
     ALLOWED_METHODS,
     DEBUG_PATHS,
-    FACET_PARAMETERS,
+    FACET_PARAMETER_PREFIX,
     HEAVY_PARAMETERS,
     MAX_FACETS,
     MAX_PARAMETER_CHARS,
@@ -39,12 +39,24 @@ def parameters(scope) -> list[tuple[str, str]]:
     return parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True)
 
 
+def is_facet(name: str) -> bool:
+    return name.startswith(FACET_PARAMETER_PREFIX)
+
+
+def renders_html_cells(scope, database: str) -> bool:
+    """A page of the database rendered as HTML, cell by cell: not .json, .csv or a file."""
+    path = scope["path"]
+    in_database = path == f"/{database}" or path.startswith(f"/{database}/")
+    names = {name for name, _ in parameters(scope)}
+    return in_database and "." not in path.rsplit("/", 1)[-1] and "_format" not in names
+
+
 def deduplicated_facets(query_string: bytes) -> bytes:
     """The query string without repeated facet parameters (the first of each is kept)."""
     pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)
     kept, seen = [], set()
     for pair in pairs:
-        if pair[0] in FACET_PARAMETERS:
+        if is_facet(pair[0]):
             if pair in seen:
                 continue
             seen.add(pair)
@@ -64,7 +76,7 @@ def refusal(scope) -> Refusal | None:
         if name not in SQL_PARAMETERS and len(value) > MAX_PARAMETER_CHARS:
             message = f"The value of `{name}` is longer than {MAX_PARAMETER_CHARS:,} characters, the most one may be."
             return Refusal(400, "Invalid request", message)
-    facets = {pair for pair in pairs if pair[0] in FACET_PARAMETERS}
+    facets = {pair for pair in pairs if is_facet(pair[0])}
     if len(facets) > MAX_FACETS:
         message = f"The request asks for {len(facets):,} facets; at most {MAX_FACETS} may be asked at once."
         return Refusal(400, "Too many facets", message)
@@ -75,7 +87,7 @@ def request_kind(scope, canned_paths: frozenset[str]) -> str:
     names = {name for name, _ in parameters(scope)}
     if not names.isdisjoint(HEAVY_PARAMETERS):
         return "sql"
-    if not names.isdisjoint(FACET_PARAMETERS):
+    if any(is_facet(name) for name in names):
         return "facets"
     if scope["path"].rsplit(".", 1)[0] in canned_paths or scope["path"] in canned_paths:
         return "canned"

@@ -49,7 +49,8 @@ CONNECTION_LIMITS = {
 # Up to `waiting` more wait up to ADMISSION_WAIT_SECONDS for their turn (longer than the time
 # limit), the rest get 503 at once.
 HEAVY_PARAMETERS = frozenset({"sql", "_where", "_stream"})
-FACET_PARAMETERS = frozenset({"_facet", "_facet_array", "_facet_date"})
+# `_facet`, `_facet_array`, `_facet_date` and the reader's `_facet_actor`.
+FACET_PARAMETER_PREFIX = "_facet"
 ADMISSION = {  # kind: (running at once, waiting)
     "sql": (1, 8),
     "facets": (1, 8),
@@ -66,6 +67,10 @@ SQL_THREADS = sum(running for kind, (running, _) in ADMISSION.items() if kind !=
 # runs a few (rows, count, facets), and enough to stream the largest table.
 REQUEST_DEADLINE_SECONDS = 10.0
 
+# Cells (rows × columns of every query) one HTML page of the database may show: Datasette renders
+# HTML on the event loop, cell by cell (a 1,000 × 64 page held every request for over a second).
+# Five times the whole claims table; JSON and CSV are not rendered cell by cell and are not capped.
+MAX_HTML_CELLS = 10_000
 # Distinct facets one request may ask for (repeats are dropped): each is a GROUP BY over the table
 # and a block of links that repeat the query string. A table has far fewer useful ones.
 MAX_FACETS = 10

@@ -26,9 +26,10 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl
 
-from .admission import Admission, deduplicated_facets, refusal, request_kind
-from .bounds import MAX_RESPONSE_BYTES, REQUEST_DEADLINE_SECONDS, ResultTooLarge
+from .admission import Admission, deduplicated_facets, refusal, renders_html_cells, request_kind
+from .bounds import MAX_HTML_CELLS, MAX_RESPONSE_BYTES, REQUEST_DEADLINE_SECONDS, ResultTooLarge
 from .metadata import DATABASE_NAME, QUERIES
+from .workers import HTML_CELLS_LEFT
 
 TOO_LARGE = f"The response would be larger than {MAX_RESPONSE_BYTES:,} bytes, the most this server sends."
 TOO_SLOW = (
@@ -159,6 +160,8 @@ def guard(datasette, app):
         if not await admission.enter(kind):
             return await send_whole(send, 503, *error_body(503, BUSY, as_json), headers=(("retry-after", "2"),))
         capped = _Capped(send, csv_of_sql=_csv_of_sql(scope))
+        # Read by the row factory in the worker threads, through the request's context.
+        HTML_CELLS_LEFT.set([MAX_HTML_CELLS] if renders_html_cells(scope, DATABASE_NAME) else None)
         try:
             await asyncio.wait_for(app(scope, receive, capped), REQUEST_DEADLINE_SECONDS)
             if capped.failed_query:

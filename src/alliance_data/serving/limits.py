@@ -27,10 +27,12 @@ from .bounds import (
     DENIED_FUNCTIONS,
     DENIED_TABLES,
     HARD_HEAP_LIMIT_BYTES,
+    MAX_HTML_CELLS,
     MAX_RESULT_BYTES,
     ResultTooLarge,
 )
 from .functions import install_linear_functions
+from .workers import HTML_CELLS_LEFT
 
 DATABASE_NAME = "alliance"
 
@@ -46,7 +48,8 @@ def _authorizer(action, arg1, arg2, database, trigger):
 
 
 def _counting_row_factory(inner):
-    """`inner` (Datasette's sqlite3.Row), stopping a query once its rows pass MAX_RESULT_BYTES.
+    """`inner` (Datasette's sqlite3.Row), stopping a query once its rows pass MAX_RESULT_BYTES,
+    or once an HTML page's queries pass MAX_HTML_CELLS.
 
     Each query runs on a fresh cursor, so the count restarts when the cursor changes (a weak
     reference: a new cursor at the address of a dead one is still a new cursor)."""
@@ -58,6 +61,14 @@ def _counting_row_factory(inner):
         state["bytes"] += sum(len(value) for value in row if isinstance(value, (str, bytes)))
         if state["bytes"] > MAX_RESULT_BYTES:
             raise ResultTooLarge(f"The query returns more than {MAX_RESULT_BYTES:,} bytes of values, the most one may.")
+        cells_left = HTML_CELLS_LEFT.get()
+        if cells_left is not None:
+            cells_left[0] -= len(row)
+            if cells_left[0] < 0:
+                raise ResultTooLarge(
+                    f"The page would show more than {MAX_HTML_CELLS:,} cells, the most an HTML page shows: "
+                    "the same address with .json or .csv has them all."
+                )
         return inner(cursor, row)
 
     return row_factory
