@@ -91,8 +91,12 @@ def prepare_connection(conn, database):
 
 @hookimpl
 def startup(datasette):
+    import asyncio
+
+    from .edge import quiet_accept_errors
     from .workers import interrupt_when_abandoned
 
+    quiet_accept_errors(asyncio.get_running_loop())
     if DATABASE_NAME in datasette.databases:
         interrupt_when_abandoned(datasette.databases[DATABASE_NAME])
 
