@@ -156,6 +156,11 @@ def test_the_cheap_page_is_answered_during_long_searches(base):
     assert max(seconds) < CHEAP_WITHIN_SECONDS, seconds
 
 
+def test_an_overlong_query_string_is_refused_before_any_work(base):
+    status, body, _ = get(base, sql_path("select 1 as one" + " " * 40_000))
+    assert status == 414 and "longer than" in json.loads(body)["error"], (status, body[:300])
+
+
 @pytest.mark.parametrize("path", ["/-/threads.json", "/-/threads", "/-/messages", "/-/actor.json", "/-/permissions"])
 def test_debugging_pages_are_not_served(base, path):
     assert get(base, path)[0] == 404

@@ -1,7 +1,8 @@
 """Which requests are refused at the edge, and how many of each kind run at once.
 
 `refusal()` answers, before any work, what this server never does: a method with a body, a
-debugging page, a parameter value past MAX_PARAMETER_CHARS, more than MAX_FACETS facets.
+debugging page, a query string past MAX_QUERY_STRING_BYTES, a parameter value past
+MAX_PARAMETER_CHARS, more than MAX_FACETS facets.
 Repeated facets are dropped from the query string (`deduplicated_facets`), since Datasette
 recomputes each one. `Admission` lets at most `ADMISSION[kind]` requests of a kind run at once.
 """
@@ -21,6 +22,7 @@ from .bounds import (
     HEAVY_PARAMETERS,
     MAX_FACETS,
     MAX_PARAMETER_CHARS,
+    MAX_QUERY_STRING_BYTES,
 )
 
 # Parameters whose value is SQL: bounded by SQLite's SQL length limit instead.
@@ -71,6 +73,9 @@ def refusal(scope) -> Refusal | None:
     path = scope["path"]
     if path.removesuffix(".json") in DEBUG_PATHS:
         return Refusal(404, "Not found", "Page not found.")
+    if len(scope.get("query_string", b"")) > MAX_QUERY_STRING_BYTES:
+        message = f"The query string is longer than {MAX_QUERY_STRING_BYTES:,} bytes, the most this server reads."
+        return Refusal(414, "URI too long", message)
     pairs = parameters(scope)
     for name, value in pairs:
         if name not in SQL_PARAMETERS and len(value) > MAX_PARAMETER_CHARS:

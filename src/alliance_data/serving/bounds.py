@@ -74,6 +74,10 @@ MAX_HTML_CELLS = 10_000
 # Distinct facets one request may ask for (repeats are dropped): each is a GROUP BY over the table
 # and a block of links that repeat the query string. A table has far fewer useful ones.
 MAX_FACETS = 10
+# Bytes of a request's query string, as of its whole head at the edge (uvicorn's h11 applies its
+# head limit only to a head that arrives in pieces): a visitor's SQL of 16 kB is far past what
+# analysts write here, and each failed query's SQL is logged once.
+MAX_QUERY_STRING_BYTES = 16 * 1024
 # Characters of one parameter's value, but for SQL (`sql`, `_where`, bounded by SQLite's SQL length
 # limit): a search of 6,000 words tied up the threads of cheap pages for 27 s.
 MAX_PARAMETER_CHARS = 1_000

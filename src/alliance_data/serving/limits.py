@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
+from functools import partial
 
 from datasette import hookimpl
 
@@ -98,7 +99,11 @@ def startup(datasette):
 
     quiet_accept_errors(asyncio.get_running_loop())
     if DATABASE_NAME in datasette.databases:
-        interrupt_when_abandoned(datasette.databases[DATABASE_NAME])
+        database = datasette.databases[DATABASE_NAME]
+        interrupt_when_abandoned(database)
+        # A visitor's failed query is answered 400 with the reason; Datasette would also print it,
+        # its whole SQL, to the log for every attempt.
+        database.execute = partial(database.execute, log_sql_errors=False)
 
 
 @hookimpl
