@@ -265,3 +265,31 @@ def test_a_request_past_its_deadline_gets_a_503(monkeypatch):
 
     asyncio.run(request())
     assert sent[0]["status"] == 503 and b"took longer" in sent[1]["body"]
+
+
+def test_a_response_that_started_in_time_is_sent_whole(monkeypatch):
+    # The deadline bounds the work; a response already started (bytes bounded) may take longer to send.
+    from alliance_data.serving import guard as guard_module
+
+    monkeypatch.setattr(guard_module, "REQUEST_DEADLINE_SECONDS", 0.2)
+
+    class Datasette:
+        static_mounts = ()
+
+    async def slow_sender(scope, receive, send):
+        await send({"type": "http.response.start", "status": 200, "headers": [[b"content-length", b"4"]]})
+        await asyncio.sleep(0.5)
+        await send({"type": "http.response.body", "body": b"done"})
+
+    sent = []
+
+    async def send(message):
+        sent.append(message)
+
+    async def request():
+        app = guard_module.guard(Datasette(), slow_sender)
+        scope = {"type": "http", "method": "GET", "path": "/files/claims.csv", "query_string": b""}
+        await asyncio.wait_for(app(scope, None, send), 5)
+
+    asyncio.run(request())
+    assert [message.get("status") or message.get("body") for message in sent] == [200, b"done"]

@@ -88,7 +88,9 @@ def refusal(scope) -> Refusal | None:
     return None
 
 
-def request_kind(scope, canned_paths: frozenset[str]) -> str:
+def request_kind(scope, canned_paths: frozenset[str], file_prefixes: tuple[str, ...]) -> str:
+    if scope["path"].startswith(file_prefixes) or scope["path"].endswith(".db"):
+        return "files"
     names = {name for name, _ in parameters(scope)}
     if not names.isdisjoint(HEAVY_PARAMETERS):
         return "sql"

@@ -45,6 +45,7 @@ CONNECTION_LIMITS = {
 #   time (a runaway query holds its core for the whole time limit);
 # - "facets" asks for facets beyond a table's own (each is a GROUP BY over the whole table);
 # - "canned" is a canned query (the search runs FTS over every claim);
+# - "files" is a download (a table's file, the database): slow readers hold it longest;
 # - "page" is everything else.
 # Up to `waiting` more wait up to ADMISSION_WAIT_SECONDS for their turn (longer than the time
 # limit), the rest get 503 at once.
@@ -55,17 +56,21 @@ ADMISSION = {  # kind: (running at once, waiting)
     "sql": (1, 8),
     "facets": (1, 8),
     "canned": (2, 8),
+    "files": (8, 16),
     "page": (16, 64),
 }
 MAX_HEAVY_REQUESTS, MAX_HEAVY_WAITING = ADMISSION["sql"]
 ADMISSION_WAIT_SECONDS = HEAVY_WAIT_SECONDS = 3.0
 # Threads that run SQL: one for each "sql", "facets" and "canned" request running, four for pages.
-SQL_THREADS = sum(running for kind, (running, _) in ADMISSION.items() if kind != "page") + 4
+SQL_THREADS = sum(ADMISSION[kind][0] for kind in ("sql", "facets", "canned")) + 4
 
 # The whole of one request, from admission to its last byte, outside SQLite: past it the request
 # is abandoned (503) and its SQL interrupted. Several times the time limit of one query, as a page
 # runs a few (rows, count, facets), and enough to stream the largest table.
 REQUEST_DEADLINE_SECONDS = 10.0
+# Once a response starts, the rest is sending bytes already bounded by MAX_RESPONSE_BYTES: its
+# deadline becomes this, from the start (the response cap at 256 kB/s), for slow connections.
+TRANSFER_DEADLINE_SECONDS = 120.0
 
 # Cells (rows × columns of every query) one HTML page of the database may show: Datasette renders
 # HTML on the event loop, cell by cell (a 1,000 × 64 page held every request for over a second).

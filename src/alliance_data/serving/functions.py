@@ -12,14 +12,22 @@ same calls here take milliseconds. Results match SQLite's for text and blob argu
 from __future__ import annotations
 
 import sqlite3
+import threading
+
+_converters = threading.local()  # an in-memory connection per worker thread, for numbers
 
 
 def _text(value) -> str | None:
+    """`value` as SQLite converts it to text (a number as SQLite writes it)."""
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    return sqlite3.connect(":memory:").execute("select cast(? as text)", (value,)).fetchone()[0]
+    if isinstance(value, int):
+        return str(value)
+    if not hasattr(_converters, "conn"):
+        _converters.conn = sqlite3.connect(":memory:")
+    return _converters.conn.execute("select cast(? as text)", (value,)).fetchone()[0]
 
 
 def instr(haystack, needle):

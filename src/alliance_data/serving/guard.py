@@ -9,8 +9,9 @@
   ADMISSION[kind] at once, so no kind takes every core and SQL thread from the others. A few more
   wait their turn (a client that retries at once would otherwise spin on refusals); beyond that,
   or after the wait, 503 with Retry-After.
-- Every request has REQUEST_DEADLINE_SECONDS from admission to its last byte: past it, it is
-  abandoned with a 503 and its SQL interrupted (`workers`).
+- Every request has REQUEST_DEADLINE_SECONDS from admission to the start of its response: past
+  it, it is abandoned with a 503 and its SQL interrupted (`workers`). Once a response starts, the
+  rest (bytes already bounded) has TRANSFER_DEADLINE_SECONDS, for slow connections.
 - Under a files mount only a regular file directly in the mounted directory is served; any other
   path, and any path with a `..` segment (Datasette's own static files too), answers exactly as a
   missing file does (Datasette answered 403 for an existing directory outside).
@@ -27,7 +28,13 @@ from pathlib import Path
 from urllib.parse import parse_qsl
 
 from .admission import Admission, deduplicated_facets, refusal, renders_html_cells, request_kind
-from .bounds import MAX_HTML_CELLS, MAX_RESPONSE_BYTES, REQUEST_DEADLINE_SECONDS, ResultTooLarge
+from .bounds import (
+    MAX_HTML_CELLS,
+    MAX_RESPONSE_BYTES,
+    REQUEST_DEADLINE_SECONDS,
+    TRANSFER_DEADLINE_SECONDS,
+    ResultTooLarge,
+)
 from .metadata import DATABASE_NAME, QUERIES
 from .workers import HTML_CELLS_LEFT
 
@@ -89,8 +96,10 @@ class _Capped:
     """The `send` of one response, counting its bytes: passes a response that declares a length
     within the cap straight through, holds any other until complete."""
 
-    def __init__(self, send, csv_of_sql: bool = False):
+    def __init__(self, send, csv_of_sql: bool = False, on_start=lambda: None):
         self.send = send
+        self.on_start = on_start  # called once the response's start is sent
+        self.started = False
         self.csv_of_sql = csv_of_sql
         self.failed_query = False
         self.start: dict | None = None
@@ -108,7 +117,7 @@ class _Capped:
                 self._refuse()
             if declared is not None:
                 self.streaming = True
-                await self.send(message)
+                await self._start(message)
             else:
                 self.start = message
             return
@@ -130,8 +139,13 @@ class _Capped:
                 # result has one): answered as the error it is.
                 self.failed_query = True
                 return
-            await self.send(self.start)
+            await self._start(self.start)
             await self.send({"type": "http.response.body", "body": whole})
+
+    async def _start(self, message: dict) -> None:
+        self.started = True
+        self.on_start()
+        await self.send(message)
 
     def _refuse(self):
         # Raised through the app: Datasette's own handlers catch Exception, so this stops it.
@@ -142,6 +156,7 @@ class _Capped:
 def guard(datasette, app):
     mounts = [(f"/{mount}/", Path(directory).resolve()) for mount, directory in datasette.static_mounts]
     canned_paths = frozenset(f"/{DATABASE_NAME}/{name}" for name in QUERIES)
+    file_prefixes = tuple(prefix for prefix, _ in mounts)
     admission = Admission()
 
     async def guarded(scope, receive, send):
@@ -156,19 +171,26 @@ def guard(datasette, app):
             body = error_body(refused.status, refused.message, as_json, refused.title)
             return await send_whole(send, refused.status, *body, headers=refused.headers)
         scope = dict(scope, query_string=deduplicated_facets(scope.get("query_string", b"")))
-        kind = request_kind(scope, canned_paths)
+        kind = request_kind(scope, canned_paths, file_prefixes)
         if not await admission.enter(kind):
             return await send_whole(send, 503, *error_body(503, BUSY, as_json), headers=(("retry-after", "2"),))
-        capped = _Capped(send, csv_of_sql=_csv_of_sql(scope))
+        loop = asyncio.get_running_loop()
+        deadline = asyncio.timeout(REQUEST_DEADLINE_SECONDS)
+
+        def transfer_deadline():  # the work is done: what is left is sending a bounded response
+            deadline.reschedule(loop.time() + TRANSFER_DEADLINE_SECONDS)
+
+        capped = _Capped(send, csv_of_sql=_csv_of_sql(scope), on_start=transfer_deadline)
         # Read by the row factory in the worker threads, through the request's context.
         HTML_CELLS_LEFT.set([MAX_HTML_CELLS] if renders_html_cells(scope, DATABASE_NAME) else None)
         try:
-            await asyncio.wait_for(app(scope, receive, capped), REQUEST_DEADLINE_SECONDS)
+            async with deadline:
+                await app(scope, receive, capped)
             if capped.failed_query:
                 message = "The query failed: the same address with .json instead of .csv says why."
                 await send_whole(send, 400, *error_body(400, message, False, "Invalid SQL"))
         except TimeoutError:
-            if capped.streaming:  # its start is sent: cut off, as a dropped connection
+            if capped.started:  # its start is sent: cut off, as a dropped connection
                 raise
             body = error_body(503, TOO_SLOW, as_json, "Request took too long")
             await send_whole(send, 503, *body, headers=(("retry-after", "2"),))

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import sqlite3
 import weakref
-from functools import partial
 
 from datasette import hookimpl
 
@@ -90,6 +89,16 @@ def prepare_connection(conn, database):
         apply_limits(conn)
 
 
+def _without_sql_error_log(execute):
+    """A visitor's failed query is answered 400 with the reason; Datasette would also print it, its
+    whole SQL, to the log on every attempt (its own views ask it to, whatever the default)."""
+
+    async def quiet(*args, **kwargs):
+        return await execute(*args, **{**kwargs, "log_sql_errors": False})
+
+    return quiet
+
+
 @hookimpl
 def startup(datasette):
     import asyncio
@@ -101,9 +110,7 @@ def startup(datasette):
     if DATABASE_NAME in datasette.databases:
         database = datasette.databases[DATABASE_NAME]
         interrupt_when_abandoned(database)
-        # A visitor's failed query is answered 400 with the reason; Datasette would also print it,
-        # its whole SQL, to the log for every attempt.
-        database.execute = partial(database.execute, log_sql_errors=False)
+        database.execute = _without_sql_error_log(database.execute)
 
 
 @hookimpl
