@@ -205,6 +205,19 @@ def test_idle_sockets_past_the_descriptor_limit_do_not_stop_the_server(tmp_path)
     assert log.stat().st_size < 64 * 1024, log.stat().st_size  # no traceback for each failed accept
 
 
+def test_a_connection_that_never_finishes_its_request_head_is_closed(base):
+    port = int(base.rsplit(":", 1)[1])
+    started = time.monotonic()
+    with socket.create_connection(("127.0.0.1", port)) as sock:
+        sock.sendall(b"GET /alliance HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        sock.settimeout(30)
+        try:
+            closed = sock.recv(1024) == b""
+        except TimeoutError:
+            closed = False
+    assert closed and time.monotonic() - started < 25
+
+
 # --- the whole-request deadline, in-process ------------------------------------------------------
 
 
