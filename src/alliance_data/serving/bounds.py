@@ -64,9 +64,9 @@ ADMISSION_WAIT_SECONDS = HEAVY_WAIT_SECONDS = 3.0
 # Threads that run SQL: one for each "sql", "facets" and "canned" request running, four for pages.
 SQL_THREADS = sum(ADMISSION[kind][0] for kind in ("sql", "facets", "canned")) + 4
 
-# The whole of one request, from admission to its last byte, outside SQLite: past it the request
-# is abandoned (503) and its SQL interrupted. Several times the time limit of one query, as a page
-# runs a few (rows, count, facets), and enough to stream the largest table.
+# One request's work, from admission to the start of its response, outside SQLite: past it the
+# request is abandoned (503) and its SQL interrupted. Several times the time limit of one query,
+# as a page runs a few (rows, count, facets), and enough to export the largest table.
 REQUEST_DEADLINE_SECONDS = 10.0
 # Once a response starts, the rest is sending bytes already bounded by MAX_RESPONSE_BYTES: its
 # deadline becomes this, from the start (the response cap at 256 kB/s), for slow connections.
@@ -81,7 +81,7 @@ MAX_HTML_CELLS = 10_000
 MAX_FACETS = 10
 # Bytes of a request's query string, as of its whole head at the edge (uvicorn's h11 applies its
 # head limit only to a head that arrives in pieces): a visitor's SQL of 16 kB is far past what
-# analysts write here, and each failed query's SQL is logged once.
+# analysts write here.
 MAX_QUERY_STRING_BYTES = 16 * 1024
 # Characters of one parameter's value, but for SQL (`sql`, `_where`, bounded by SQLite's SQL length
 # limit): a search of 6,000 words tied up the threads of cheap pages for 27 s.
