@@ -103,6 +103,12 @@ BENCHMARKS = (
         ),
     ),
     Benchmark(
+        "serve_attacks",
+        "The server's budget under each attack, before and after",
+        ("benchmarks.serve_attacks",),
+        ("benchmarks.serve_attacks", "--before", "none", "--seconds", "2"),
+    ),
+    Benchmark(
         "spark",
         "The same rules on Spark",
         ("benchmarks.spark", "--sizes", "100000,1000000"),
@@ -243,6 +249,13 @@ def targets() -> list[tuple[str, str, str]]:
                 _verdict(largest <= response_cap()),
             )
         )
+    attacked = _load("serve_attacks")
+    after = next((result for result in attacked or [] if result["label"] == "after"), None)
+    for name, figures in (after or {}).get("attacks", {}).items():
+        peak, p99 = figures["peak_rss"], figures["p99_ms"]
+        rows.append((f"peak server RSS < 1 GiB, attack: {name}", f"{peak / 2**20:.0f} MiB", _verdict(peak < 2**30)))
+        measured = "no answer" if p99 == float("inf") else f"{p99:.0f} ms (load {figures['load_average']:.0f})"
+        rows.append((f"cheap page p99 < 250 ms, attack: {name}", measured, _verdict(p99 < 250)))
     return rows
 
 

@@ -87,12 +87,14 @@ def _status(pid: int) -> dict[str, int]:
 class Server:
     """`alliance-data serve` from `src` on a free port, watched: killed if its memory passes `kill_bytes`."""
 
-    def __init__(self, src: Path, kill_bytes: int):
+    def __init__(self, src: Path, kill_bytes: int, preexec_fn=None, stderr=subprocess.DEVNULL):
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         env = dict(os.environ, PYTHONPATH=str(src))
         command = [sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(self.port)]
-        self.process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.process = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=stderr, preexec_fn=preexec_fn
+        )
         self.kill_bytes, self.killed, self.peak = kill_bytes, False, 0
         deadline = time.monotonic() + 120
         while True:
@@ -127,7 +129,11 @@ class Server:
         if self.process.poll() is None:
             self.peak = max(self.peak, _status(self.process.pid).get("VmHWM", 0))
             self.process.terminate()
-            self.process.wait(timeout=20)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:  # a worker stuck in one SQLite call holds the shutdown
+                self.process.kill()
+                self.process.wait(timeout=20)
 
 
 def get(base: str, path: str, timeout: float = 120) -> tuple[int, int, float]:

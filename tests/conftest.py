@@ -144,8 +144,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(stderr=None):
-    """A real `alliance-data serve` on loopback for the block: (url, process); stopped after it."""
+def running_server(stderr=None, preexec_fn=None):
+    """A real `alliance-data serve` on loopback for the block: (url, process); stopped after it.
+    `preexec_fn` runs in the child before it starts (to lower its resource limits)."""
     import subprocess
     import sys
     import time
@@ -157,6 +158,7 @@ def running_server(stderr=None):
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=stderr if stderr is not None else subprocess.DEVNULL,
+        preexec_fn=preexec_fn,
     )
     base = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 60

@@ -276,7 +276,7 @@ def test_the_table_files_are_still_served(base):
 
 @pytest.mark.parametrize(
     "path",
-    ["/-/databases.json", "/-/databases", "/-/metadata.json", "/-/settings.json", "/-/threads.json", "/alliance.json"],
+    ["/-/databases.json", "/-/databases", "/-/metadata.json", "/-/settings.json", "/alliance.json"],
 )
 def test_no_page_reveals_where_the_database_lies(base, path):
     status, body, _ = get(base, path)

@@ -3,10 +3,15 @@
 - No response is larger than MAX_RESPONSE_BYTES: a response that declares its length is refused
   before it starts; any other (Datasette's JSON, HTML and CSV, streamed or not) is held until it is
   complete, so that passing the cap gives a clear 413 instead of a truncated 200.
-- Requests that run a visitor's SQL or stream a whole table run at most MAX_HEAVY_REQUESTS at once,
-  so they never take every core and SQL thread from cheap pages. A few more wait their turn for a
-  moment (a client that retries at once would otherwise spin on refusals); beyond that, or after
-  the wait, 503 with Retry-After.
+- What this server never does is refused before any work (`admission.refusal`: methods with a
+  body, debugging pages, overlong parameters, too many facets); repeated facets are dropped.
+- Each kind of request (a visitor's SQL, facets, canned queries, other pages) runs at most
+  ADMISSION[kind] at once, so no kind takes every core and SQL thread from the others. A few more
+  wait their turn (a client that retries at once would otherwise spin on refusals); beyond that,
+  or after the wait, 503 with Retry-After.
+- Every request has REQUEST_DEADLINE_SECONDS from admission to the start of its response: past
+  it, it is abandoned with a 503 and its SQL interrupted (`workers`). Once a response starts, the
+  rest (bytes already bounded) has TRANSFER_DEADLINE_SECONDS, for slow connections.
 - Under a files mount only a regular file directly in the mounted directory is served; any other
   path, and any path with a `..` segment (Datasette's own static files too), answers exactly as a
   missing file does (Datasette answered 403 for an existing directory outside).
@@ -22,16 +27,23 @@ from html import escape
 from pathlib import Path
 from urllib.parse import parse_qsl
 
+from .admission import Admission, deduplicated_facets, refusal, renders_html_cells, request_kind
 from .bounds import (
-    HEAVY_PARAMETERS,
-    HEAVY_WAIT_SECONDS,
-    MAX_HEAVY_REQUESTS,
-    MAX_HEAVY_WAITING,
+    MAX_HTML_CELLS,
     MAX_RESPONSE_BYTES,
+    REQUEST_DEADLINE_SECONDS,
+    TRANSFER_DEADLINE_SECONDS,
     ResultTooLarge,
 )
+from .metadata import DATABASE_NAME, QUERIES
+from .workers import HTML_CELLS_LEFT
 
 TOO_LARGE = f"The response would be larger than {MAX_RESPONSE_BYTES:,} bytes, the most this server sends."
+TOO_SLOW = (
+    f"The request took longer than {REQUEST_DEADLINE_SECONDS:g} s, the most this server spends on one: "
+    "ask for less (fewer rows, facets or columns, a simpler query), or download the table's file."
+)
+BUSY = "The server is busy with other requests like this one: try again in a few seconds."
 TOO_LARGE_ADVICE = (
     "Ask for fewer rows or shorter values (a smaller `limit` or `_size`, fewer columns), "
     "or download the whole table's file."
@@ -60,11 +72,6 @@ async def send_whole(send, status: int, content_type: str, body: bytes, headers:
     await send({"type": "http.response.body", "body": body})
 
 
-def is_heavy(query_string: bytes) -> bool:
-    names = {name for name, _ in parse_qsl(query_string.decode("latin-1"), keep_blank_values=True)}
-    return not names.isdisjoint(HEAVY_PARAMETERS)
-
-
 def _csv_of_sql(scope) -> bool:
     """A CSV of a visitor's query with its header row: never empty unless the query failed."""
     parameters = dict(parse_qsl(scope.get("query_string", b"").decode("latin-1"), keep_blank_values=True))
@@ -89,8 +96,10 @@ class _Capped:
     """The `send` of one response, counting its bytes: passes a response that declares a length
     within the cap straight through, holds any other until complete."""
 
-    def __init__(self, send, csv_of_sql: bool = False):
+    def __init__(self, send, csv_of_sql: bool = False, on_start=lambda: None):
         self.send = send
+        self.on_start = on_start  # called once the response's start is sent
+        self.started = False
         self.csv_of_sql = csv_of_sql
         self.failed_query = False
         self.start: dict | None = None
@@ -108,7 +117,7 @@ class _Capped:
                 self._refuse()
             if declared is not None:
                 self.streaming = True
-                await self.send(message)
+                await self._start(message)
             else:
                 self.start = message
             return
@@ -130,8 +139,13 @@ class _Capped:
                 # result has one): answered as the error it is.
                 self.failed_query = True
                 return
-            await self.send(self.start)
+            await self._start(self.start)
             await self.send({"type": "http.response.body", "body": whole})
+
+    async def _start(self, message: dict) -> None:
+        self.started = True
+        self.on_start()
+        await self.send(message)
 
     def _refuse(self):
         # Raised through the app: Datasette's own handlers catch Exception, so this stops it.
@@ -141,21 +155,9 @@ class _Capped:
 
 def guard(datasette, app):
     mounts = [(f"/{mount}/", Path(directory).resolve()) for mount, directory in datasette.static_mounts]
-    slots = asyncio.Semaphore(MAX_HEAVY_REQUESTS)
-    waiting = 0  # heavy requests waiting for a slot (one event loop: no lock needed)
-
-    async def admitted() -> bool:
-        nonlocal waiting
-        if waiting >= MAX_HEAVY_WAITING:
-            return False
-        waiting += 1
-        try:
-            await asyncio.wait_for(slots.acquire(), HEAVY_WAIT_SECONDS)
-            return True
-        except TimeoutError:
-            return False
-        finally:
-            waiting -= 1
+    canned_paths = frozenset(f"/{DATABASE_NAME}/{name}" for name in QUERIES)
+    file_prefixes = tuple(prefix for prefix, _ in mounts)
+    admission = Admission()
 
     async def guarded(scope, receive, send):
         if scope["type"] != "http":
@@ -164,24 +166,41 @@ def guard(datasette, app):
         as_json = path.endswith(".json")
         if ".." in path.split("/") or served_file(path, mounts) is False:
             return await send_whole(send, *MISSING_FILE)
-        heavy = is_heavy(scope.get("query_string", b""))
-        if heavy and not await admitted():
-            message = "The server is busy with other SQL queries or exports: try again in a few seconds."
-            return await send_whole(send, 503, *error_body(503, message, as_json), headers=(("retry-after", "2"),))
-        capped = _Capped(send, csv_of_sql=_csv_of_sql(scope))
+        refused = refusal(scope)
+        if refused is not None:
+            body = error_body(refused.status, refused.message, as_json, refused.title)
+            return await send_whole(send, refused.status, *body, headers=refused.headers)
+        scope = dict(scope, query_string=deduplicated_facets(scope.get("query_string", b"")))
+        kind = request_kind(scope, canned_paths, file_prefixes)
+        if not await admission.enter(kind):
+            return await send_whole(send, 503, *error_body(503, BUSY, as_json), headers=(("retry-after", "2"),))
+        loop = asyncio.get_running_loop()
+        deadline = asyncio.timeout(REQUEST_DEADLINE_SECONDS)
+
+        def transfer_deadline():  # the work is done: what is left is sending a bounded response
+            deadline.reschedule(loop.time() + TRANSFER_DEADLINE_SECONDS)
+
+        capped = _Capped(send, csv_of_sql=_csv_of_sql(scope), on_start=transfer_deadline)
+        # Read by the row factory in the worker threads, through the request's context.
+        HTML_CELLS_LEFT.set([MAX_HTML_CELLS] if renders_html_cells(scope, DATABASE_NAME) else None)
         try:
-            await app(scope, receive, capped)
+            async with deadline:
+                await app(scope, receive, capped)
             if capped.failed_query:
                 message = "The query failed: the same address with .json instead of .csv says why."
                 await send_whole(send, 400, *error_body(400, message, False, "Invalid SQL"))
-        except ResultTooLarge as refusal:
+        except TimeoutError:
+            if capped.started:  # its start is sent: cut off, as a dropped connection
+                raise
+            body = error_body(503, TOO_SLOW, as_json, "Request took too long")
+            await send_whole(send, 503, *body, headers=(("retry-after", "2"),))
+        except ResultTooLarge as refusal_of_size:
             if capped.streaming:  # the length was declared and within the cap, then grew: cut it
                 raise
-            message = f"{refusal} {TOO_LARGE_ADVICE}"
+            message = f"{refusal_of_size} {TOO_LARGE_ADVICE}"
             await send_whole(send, 413, *error_body(413, message, as_json, "Response too large"))
         finally:
-            if heavy:
-                slots.release()
+            admission.leave(kind)
 
     return guarded
 

@@ -16,8 +16,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .compat import datasette_major, split_for
+from .edge import edge_settings
 from .metadata import FILES_MOUNT, SETTINGS, metadata
 from .plugins import register_all
+
+# `datasette inspect` counts every table's rows before the server listens: a crafted release must
+# not hang `serve` there (the real database takes well under a second).
+INSPECT_TIMEOUT_SECONDS = 60
 
 # Datasette 1.0's configuration (canned queries, table options); empty on 0.65.
 CONFIG_FILE = "config.json"
@@ -57,6 +62,7 @@ def write_config(database: ServedDatabase, workdir: Path) -> tuple[Path, Path]:
         [sys.executable, "-m", "datasette", "inspect", str(database.path), "--inspect-file", str(inspect_path)],
         check=True,
         capture_output=True,
+        timeout=INSPECT_TIMEOUT_SECONDS,
     )
     inspected = json.loads(inspect_path.read_text(encoding="utf-8"))
     counts = {name: info["count"] for db in inspected.values() for name, info in db["tables"].items()}
@@ -119,5 +125,5 @@ def serve(release: str | None, host: str, port: int, releases_dir: Path = Path("
 
     register_all()
     database = locate(release, releases_dir)
-    with tempfile.TemporaryDirectory(prefix="alliance-data-serve-") as workdir:
+    with tempfile.TemporaryDirectory(prefix="alliance-data-serve-") as workdir, edge_settings():
         cli.main(args=datasette_args(database, Path(workdir), host, port), prog_name="datasette")
