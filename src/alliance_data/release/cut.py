@@ -13,8 +13,6 @@ followed by the generated list of changes by stable id.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -25,7 +23,7 @@ import yaml
 from .. import about
 from ..build.pipeline import build_tables, output_directory, protected_directories, write_outputs
 from ..build.source_texts import read_texts
-from ..filesystem.atomic import check_target, exclusive_lock, write_failed
+from ..filesystem.atomic import check_target, exclusive_lock, write_failed, write_file_atomically
 from ..problems import AllianceDataError
 from ..rendering.figures import argument_maps
 from . import codebook
@@ -221,18 +219,6 @@ def index(releases_dir: Path = RELEASES_DIR) -> dict:
 
 
 def write_index(releases_dir: Path = RELEASES_DIR) -> Path:
-    """Write releases/index.json whole or not at all: a new file of a name no other run
-    uses, flushed to disk, then renamed over the old one."""
-    path = releases_dir / INDEX_FILE
+    """Write releases/index.json whole or not at all."""
     text = json.dumps(index(releases_dir), indent=2, ensure_ascii=False) + "\n"
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{INDEX_FILE}.", suffix=".tmp", dir=releases_dir)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_file_atomically(releases_dir / INDEX_FILE, text)

@@ -122,11 +122,9 @@ def write_packaged_index(releases_dir: Path = DEFAULT_RELEASES_DIR) -> Path | No
     source = releases_dir / INDEX_FILE
     if releases_dir.resolve() != repository_releases or not source.is_file():
         return None
-    target = package_dir / PACKAGED_INDEX
-    temporary = target.with_name(f".{PACKAGED_INDEX}.{os.getpid()}.tmp")
-    temporary.write_bytes(source.read_bytes())
-    os.replace(temporary, target)
-    return target
+    from ..filesystem.atomic import write_file_atomically
+
+    return write_file_atomically(package_dir / PACKAGED_INDEX, source.read_bytes())
 
 
 @dataclass
