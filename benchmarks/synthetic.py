@@ -37,8 +37,7 @@ from alliance_data.codebook.hedging import implied_certainty
 from alliance_data.codebook.registry import CHECKED_TABLES, TABLES
 from alliance_data.curation.anchoring import anchor_at
 from alliance_data.curation.derive import derive  # the step validate() runs between reading and the checks
-from alliance_data.curation.reading import Dataset, Origin
-from alliance_data.exports.arrow import plain_table
+from alliance_data.curation.reading import Dataset, Origin, plain_table
 
 CLAIMS_PER_SECTION = 40  # claim ids allow at most 999 per section
 SECTIONS_PER_SOURCE = 6  # the introduction, then five headed sections
