@@ -13,8 +13,6 @@ DESCRIPTION = (
     "views, not established facts."
 )
 LICENSE = "CC-BY-4.0"
-# The code (src/, tests/, tools/, benchmarks/) is under the MIT licence; see LICENSE.
-CODE_LICENSE = "MIT"
 LICENSE_TITLE = "Creative Commons Attribution 4.0 (the curated records; the source text keeps its author's rights)"
 HOMEPAGE = "https://github.com/alliance-data/alliance-data"
 
