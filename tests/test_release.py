@@ -207,3 +207,14 @@ def test_a_killed_release_publishes_nothing(tmp_path):
     made = release(about.__version__, DATA, tmp_path)
     verify(made.directory)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.json", f"v{about.__version__}"]
+
+
+@pytest.mark.parametrize(
+    "version", ["1.0", "v1.0.0", "1.0.0rc1", "1.0.0+local", "1.0.0.0", "01.0.0", " 1.0.0", "1!1.0.0"]
+)
+def test_only_a_plain_semantic_version_is_a_version(version):
+    from alliance_data.release.diff import semantic_version
+
+    assert semantic_version("2.10.3") == (2, 10, 3)
+    with pytest.raises(ValueError, match="is not a semantic version MAJOR.MINOR.PATCH"):
+        semantic_version(version)

@@ -35,7 +35,7 @@ from ..rendering.figures import argument_maps
 from . import codebook
 from .checksums import SUMS_FILE, sha256, write_sums
 from .datapackage import write_descriptor
-from .diff import BUMPS, _parse, bump_of, diff, read_tables, render
+from .diff import BUMPS, bump_of, diff, read_tables, render, semantic_version
 from .formats import other_files, write_release_formats
 from .sources import write_release_sources
 
@@ -65,15 +65,15 @@ def published(releases_dir: Path = RELEASES_DIR) -> list[Release]:
     for path in releases_dir.iterdir():
         if path.is_dir() and path.name.startswith("v"):
             try:
-                _parse(path.name[1:])
+                semantic_version(path.name[1:])
             except ValueError:
                 continue
             found.append(Release(path.name[1:], path))
-    return sorted(found, key=lambda r: _parse(r.version))
+    return sorted(found, key=lambda r: semantic_version(r.version))
 
 
 def next_version(version: str, bump: str) -> str:
-    major, minor, patch = _parse(version)
+    major, minor, patch = semantic_version(version)
     return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[
         bump
     ]
@@ -82,7 +82,7 @@ def next_version(version: str, bump: str) -> str:
 def check_version(version: str, tables: dict, releases_dir: Path) -> tuple[Release | None, str]:
     """The previous release and the notes against it; ReleaseError when the version is wrong."""
     try:
-        _parse(version)
+        semantic_version(version)
     except ValueError as error:
         raise ReleaseError(str(error)) from None
     if version != about.__version__:

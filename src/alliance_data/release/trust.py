@@ -32,11 +32,11 @@ class ReleaseNotFound(AllianceDataError):
 
 def parse_version(version: str) -> str:
     """`1.0.0` from '1.0.0' or 'v1.0.0'; ReleaseNotFound for anything else (a path, a range)."""
-    from .diff import _parse
+    from .diff import semantic_version
 
     bare = version.removeprefix("v")
     try:
-        _parse(bare)
+        semantic_version(bare)
     except ValueError:
         raise ReleaseNotFound(f"{version!r} is not a version: give MAJOR.MINOR.PATCH, e.g. 1.0.0") from None
     return bare
