@@ -216,5 +216,5 @@ def test_only_a_plain_semantic_version_is_a_version(version):
     from alliance_data.release.diff import semantic_version
 
     assert semantic_version("2.10.3") == (2, 10, 3)
-    with pytest.raises(ValueError, match="is not a semantic version MAJOR.MINOR.PATCH"):
+    with pytest.raises(ValueError, match=r"is not a semantic version MAJOR\.MINOR\.PATCH"):
         semantic_version(version)
