@@ -289,13 +289,14 @@ def page() -> str:
         lines += [f"## {benchmark.title}", "", f"`python -m {command}`", "", text.replace("\n# ", "\n### "), ""]
     engines = RESULTS / "rule_engines.md"
     if engines.exists():
-        # Measured once, to choose how the rules are written; its "today" path is the code before
-        # the change, so it is not among the benchmarks rerun here.
+        # Measured once, to choose how the rules are written; its script is gone (it needed ibis,
+        # which is not locked), so only its stored record is shown.
         text = engines.read_text(encoding="utf-8").strip().split("\n", 1)[1].strip()
         lines += [
             "## Choosing how the rules are written: pandera.ibis against failing-rows queries",
             "",
-            "`python -m benchmarks.rule_engines --sizes 205 1000000`, run once before the rules were rewritten: "
+            "`python -m benchmarks.rule_engines --sizes 205 1000000` (a script since removed), run once before "
+            "the rules were rewritten: "
             "its prototypes of both designs cover six rules and the claims' columns, and its B prototype "
             "reads whole source texts (the rules as shipped read them in blocks; see the notes below).",
             "",

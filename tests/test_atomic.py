@@ -19,6 +19,7 @@ from alliance_data.filesystem.atomic import (
     atomic_directory,
     exclusive_lock,
     recover,
+    write_file_atomically,
 )
 
 
@@ -235,3 +236,36 @@ def test_the_lock_of_a_killed_run_does_not_block_the_next(tmp_path):
     with atomic_directory(target, on_wait=heard.append) as staging:
         write(staging, "next")
     assert not heard and names(tmp_path) == ["out"]
+
+
+def test_one_file_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    target = tmp_path / "index.json"
+    write_file_atomically(target, "first\n")
+    write_file_atomically(target, b"second\n")
+    assert target.read_bytes() == b"second\n" and names(tmp_path) == ["index.json"]
+
+    def cut_short(*args):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", cut_short)
+    with pytest.raises(OSError):
+        write_file_atomically(target, "third\n")
+    assert target.read_bytes() == b"second\n" and names(tmp_path) == ["index.json"]
+
+
+WITHOUT_FCNTL = """
+import sys
+sys.modules["fcntl"] = None  # as on Windows, where there is no fcntl
+import alliance_data.build.pipeline, alliance_data.release.cut
+from alliance_data.filesystem.atomic import exclusive_lock
+with exclusive_lock(sys.argv[1]):
+    print("locked")
+"""
+
+
+def test_the_build_and_release_import_and_lock_without_fcntl(tmp_path):
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    result = subprocess.run(
+        [sys.executable, "-c", WITHOUT_FCNTL, str(tmp_path / "out")], capture_output=True, text=True, env=env
+    )
+    assert result.returncode == 0 and result.stdout.strip() == "locked", result.stderr[-2000:]

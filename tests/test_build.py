@@ -154,3 +154,39 @@ def test_a_table_check_failure_stops_the_early_sqlite_load_and_writes_nothing(da
     assert len(started) == 1 and started[0].processes, "the SQLite load should have started before the checks"
     assert not any(process.is_alive() for process in started[0].processes)
     assert sorted(p.name for p in outputs.iterdir()) == []  # no output, no staging directory
+
+
+def test_sqlite_starts_loading_before_the_checks_and_validation_knows_nothing_of_it(monkeypatch, tmp_path):
+    """The build tells the SQLite writer the tables nothing is derived into before derive runs
+    and the derived ones before the checks start; derive and the checks take no writer hook."""
+    import inspect
+
+    from alliance_data.build import pipeline
+    from alliance_data.curation.derive import DERIVED_TABLES, derive
+    from alliance_data.curation.validate import check_derived, validate_dataset
+    from alliance_data.exports.sqlite_writer import SqliteWriter
+
+    told, seen = [], {}
+    real_final = SqliteWriter.table_final
+
+    def table_final(self, name, table):
+        told.append(name)
+        real_final(self, name, table)
+
+    def derive_watched(dataset):
+        seen["before derive"] = list(told)
+        derive(dataset)
+
+    def checks_watched(dataset, problems):
+        seen["before the checks"] = list(told)
+        return check_derived(dataset, problems)
+
+    monkeypatch.setattr(SqliteWriter, "table_final", table_final)
+    monkeypatch.setattr(pipeline, "derive", derive_watched)
+    monkeypatch.setattr(pipeline, "check_derived", checks_watched)
+    build(DATA, tmp_path / "out")
+    authored = sorted(table.name for table in TABLES if table.name not in DERIVED_TABLES)
+    assert sorted(seen["before derive"]) == authored
+    assert sorted(seen["before the checks"]) == sorted(table.name for table in TABLES)
+    for function in (derive, validate_dataset, check_derived):
+        assert list(inspect.signature(function).parameters) <= ["dataset", "problems"], function.__name__

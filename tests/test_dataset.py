@@ -10,7 +10,7 @@ import pytest
 
 from alliance_data.codebook.registry import CHECKED_TABLES, TABLES
 from alliance_data.curation.coverage import read_exclusions, sentences, undecided_signals, unlinked_claims
-from alliance_data.curation.derive import DERIVED_TABLES, derive
+from alliance_data.curation.derive import derive
 from alliance_data.curation.reading import Dataset, read_dataset
 from alliance_data.curation.validate import row_counts, validate
 from alliance_data.problems import ProblemList
@@ -78,20 +78,3 @@ def test_a_replaced_table_is_what_every_reader_sees(validated):
     assert row_counts(dataset)["claims"] == 10
     assert len(unlinked_claims(dataset)) <= 10
     assert dataset.origin("claims", 9).file == "claims (row 10)" and dataset.origin("claims", 10) is None
-
-
-def test_derive_tells_each_table_once_when_it_is_final():
-    dataset = read_dataset(DATA, ProblemList())
-    heard = []
-
-    def final(name):
-        # Once final, a derived table already holds what derive puts in it.
-        if name == "actor_pairs":
-            assert dataset.table(name).num_rows > 0
-        if name == "claims":
-            assert dataset.table(name)["hedge_cues"].null_count < dataset.table(name).num_rows
-        heard.append(name)
-
-    derive(dataset, on_final=final)
-    assert sorted(heard) == sorted(table.name for table in TABLES)
-    assert heard[-len(DERIVED_TABLES) :] == list(DERIVED_TABLES)

@@ -12,8 +12,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from alliance_data.codebook.registry import CHECKED_TABLES, CURATION_LISTS, TABLES, TABLES_BY_NAME
+from alliance_data.curation.reading import plain_table
 from alliance_data.curation.validate import validate
-from alliance_data.exports.arrow import arrow_table
+from alliance_data.exports.arrow import typed_table
 from alliance_data.exports.csv import plain, read_csv, write_csv
 from alliance_data.exports.parquet import write_parquet
 from alliance_data.exports.sqlite import write_sqlite
@@ -61,7 +62,7 @@ def test_any_valid_rows_round_trip_through_parquet_csv_and_sqlite(tmp_path_facto
 
     table = data.draw(st.sampled_from(TABLES), label="table")
     rows = data.draw(rows_strategy(table), label="rows")
-    arrow = arrow_table(table, rows)
+    arrow = typed_table(table, plain_table(table, rows))
     directory = tmp_path_factory.mktemp("roundtrip")
 
     write_parquet(arrow, directory / "t.parquet")
@@ -146,7 +147,7 @@ def test_csv_with_newlines_in_values_reads_back_past_the_reader_block_size(tmp_p
     ]
     for i, row in enumerate(rows):
         row["justification"] = f"line one of {i}\nline two, with a paragraph break\n\nand more text"
-    arrow = arrow_table(table, rows)
+    arrow = typed_table(table, plain_table(table, rows))
     write_csv(arrow, tmp_path / "t.csv")
     assert (tmp_path / "t.csv").stat().st_size > 2_000_000
     assert read_csv(tmp_path / "t.csv", arrow.schema).equals(plain(arrow))

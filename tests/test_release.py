@@ -208,3 +208,39 @@ def test_a_killed_release_publishes_nothing(tmp_path):
     made = release(about.__version__, DATA, tmp_path)
     verify(made.directory)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["index.json", f"v{about.__version__}"]
+
+
+@pytest.mark.parametrize(
+    "version", ["1.0", "v1.0.0", "1.0.0rc1", "1.0.0+local", "1.0.0.0", "01.0.0", " 1.0.0", "1!1.0.0"]
+)
+def test_only_a_plain_semantic_version_is_a_version(version):
+    from alliance_data.release.diff import semantic_version
+
+    assert semantic_version("2.10.3") == (2, 10, 3)
+    with pytest.raises(ValueError, match=r"is not a semantic version MAJOR\.MINOR\.PATCH"):
+        semantic_version(version)
+
+
+def test_a_release_ships_what_validation_read_and_reads_nothing_again(data_copy, tmp_path, monkeypatch):
+    """The inputs are read once, by validation: a source text or sources.yaml changed after
+    it is neither read again nor shipped; the release holds the validated bytes."""
+    from alliance_data.release import cut
+
+    validated = {}
+    real_validate = cut.validate
+
+    def validate_then_change_the_inputs(data_dir):
+        dataset = real_validate(data_dir)
+        for path in sorted((data_copy / "sources").glob("*.txt")):
+            validated[path.name] = path.read_bytes()
+            path.write_bytes(b"changed after validation")
+        (data_copy / "sources.yaml").write_text("not: [the validated sources\n", encoding="utf-8")
+        return dataset
+
+    monkeypatch.setattr(cut, "validate", validate_then_change_the_inputs)
+    published = release(about.__version__, data_copy, tmp_path / "releases").directory
+    assert validated
+    for name, data in validated.items():
+        assert (published / "sources" / name).read_bytes() == data
+    descriptor = json.loads((published / "datapackage.json").read_text(encoding="utf-8"))
+    assert descriptor["sources"][0]["title"].startswith("Iran And Russia")

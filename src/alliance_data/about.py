@@ -16,8 +16,6 @@ DESCRIPTION = (
     "views, not established facts."
 )
 LICENSE = "CC-BY-4.0"
-# The code (src/, tests/, tools/, benchmarks/) is under the MIT licence; see LICENSE.
-CODE_LICENSE = "MIT"
 LICENSE_TITLE = "Creative Commons Attribution 4.0 (the curated records; the source text keeps its author's rights)"
 # Where the dataset is published and its DOI: both unset until the dataset has them. No address
 # is written anywhere that we do not have; `python -m tools.identity` sets them at publication.

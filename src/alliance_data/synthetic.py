@@ -37,8 +37,7 @@ from .codebook.hedging import implied_certainty
 from .codebook.registry import CHECKED_TABLES, TABLES
 from .curation.anchoring import anchor_at
 from .curation.derive import derive  # the step validate() runs between reading and the checks
-from .curation.reading import Dataset, Origin
-from .exports.arrow import plain_table
+from .curation.reading import Dataset, Origin, plain_table
 
 CLAIMS_PER_SECTION = 40  # claim ids allow at most 999 per section
 SECTIONS_PER_SOURCE = 6  # the introduction, then five headed sections

@@ -1,7 +1,12 @@
-"""The build: read a data directory, validate it (derive, then check every table), then write
-every table as Parquet, CSV and SQLite, with a manifest, into a directory that appears
-atomically. The SQLite writer hears from validation when each table is final and loads the
-database meanwhile (exports/sqlite_writer.py).
+"""The build, top-down: read a data directory; validate it (derive, then check every table);
+publish every table in its typed Arrow form; write Parquet, CSV, SQLite and the source texts
+into a staging directory; write the manifest once, from what was written; swap the directory
+into place whole.
+
+SQLite is the slowest export, so the build starts it early: it tells the SQLite writer
+(exports/sqlite_writer.py) each table as soon as nothing changes it any more (the authored
+tables before derive, the derived ones after it), and the writer loads the database in other
+processes while the checks run. Validation and derivation know nothing of it.
 
 `build()` is what `alliance-data build` runs.
 """
@@ -22,16 +27,18 @@ from pathlib import Path
 import pyarrow as pa
 
 from .. import about
-from ..filesystem.atomic import Protected, atomic_directory, check_target
+from ..codebook.registry import TABLES
+from ..curation.derive import DERIVED_TABLES, derive
+from ..curation.reading import Dataset
+from ..curation.validate import check_derived, read, validate
 from ..exports.arrow import typed_table
 from ..exports.csv import write_csv
 from ..exports.parquet import write_parquet
 from ..exports.sqlite_writer import SqliteWriter
+from ..filesystem.atomic import Protected, atomic_directory, check_target
 from ..problems import ProblemList
-from ..curation.reading import Dataset
-from ..codebook.registry import TABLES
 from .source_texts import MANIFEST_KEY as SOURCE_TEXTS_KEY
-from ..curation.validate import read, validate, validate_dataset
+from .source_texts import write_texts
 
 DATABASE_FILE = "alliance.db"
 MANIFEST_FILE = "manifest.json"
@@ -60,8 +67,9 @@ def environment() -> dict[str, str]:
 
 
 def _file_entry(path: Path) -> dict[str, object]:
-    data = path.read_bytes()
-    return {"path": path.name, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    with open(path, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return {"path": path.name, "bytes": path.stat().st_size, "sha256": digest}
 
 
 def _column_entry(column) -> dict[str, object]:
@@ -83,9 +91,10 @@ def write_outputs(
     formats: tuple[str, ...] = ALL_FORMATS,
     on_step: Callable[[str], None] | None = None,
     sqlite_writer: SqliteWriter | None = None,
-) -> None:
-    """Write the given formats and the manifest into `directory`; `on_step` hears each step.
-    A `sqlite_writer` already told the tables is finished instead of starting one."""
+) -> dict[str, object]:
+    """Write the given formats into `directory`; the manifest that lists them, not yet written
+    (`write_manifest`, once everything it lists is in place). `on_step` hears each step. A
+    `sqlite_writer` already told the tables is finished instead of starting one."""
     step = on_step or (lambda name: None)
     files: dict[str, dict[str, dict[str, object]]] = {name: {} for name in tables}
     own = sqlite_writer is None and "sqlite" in formats
@@ -107,7 +116,7 @@ def write_outputs(
             step("writing the SQLite database")
             sqlite.finish()
             database = _file_entry(directory / DATABASE_FILE)
-    manifest = {
+    return {
         "name": about.NAME,
         "title": about.TITLE,
         "version": about.__version__,
@@ -128,7 +137,11 @@ def write_outputs(
             for spec in TABLES
         ],
     }
-    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+
+
+def write_manifest(directory: Path, manifest: dict[str, object]) -> None:
+    """manifest.json, written once, after every file it lists."""
+    text = json.dumps(manifest, indent=2, ensure_ascii=False) + "\n"
     (directory / MANIFEST_FILE).write_text(text, encoding="utf-8")
 
 
@@ -217,6 +230,22 @@ def build_tables(data_dir: str | Path) -> dict[str, pa.Table]:
     return published_tables(validate(data_dir))
 
 
+def validate_telling(dataset: Dataset, problems: ProblemList, sqlite: SqliteWriter | None) -> None:
+    """Validate a read dataset as `validate_dataset` does (derive, then check every table),
+    telling `sqlite` each table as soon as it is final: the tables nothing is derived into
+    before derive runs, the derived ones after it; the checks run while it loads them."""
+
+    def final(names) -> None:
+        if sqlite is not None:
+            for name in names:
+                sqlite.table_final(name, dataset.table(name))
+
+    final(table.name for table in TABLES if table.name not in DERIVED_TABLES)
+    derive(dataset)
+    final(DERIVED_TABLES)
+    check_derived(dataset, problems)
+
+
 def build_dataset(
     dataset: Dataset,
     problems: ProblemList,
@@ -224,37 +253,33 @@ def build_dataset(
     formats: tuple[str, ...] = ALL_FORMATS,
     on_step: Callable[[str], None] | None = None,
 ) -> BuildResult:
-    """Validate a read dataset (derive, then check every table), then write its outputs to
-    `out_dir`, which appears atomically, complete or not at all.
+    """Validate a read dataset, then write its outputs to `out_dir`, which appears atomically,
+    complete or not at all.
 
-    The SQLite writer hears each table as soon as validation has made it final, so the
-    slowest export runs while the checks do; if a check fails it is stopped and nothing is
-    written. After record-level problems validation cannot pass, so it is not started.
+    The SQLite writer starts as the tables become final, so the slowest export runs while the
+    checks do; if a check fails it is stopped and nothing is written. After record-level
+    problems validation cannot pass, so it is not started.
     """
     step = on_step or (lambda name: None)
     out = Path(out_dir)
     early = "sqlite" in formats and not problems
     with output_directory(out, dataset.data_dir) as staging:
-        sqlite = SqliteWriter(staging / DATABASE_FILE) if early else None
-        with sqlite or nullcontext():
-            final = (lambda name: sqlite.table_final(name, dataset.table(name))) if sqlite else None
-            validate_dataset(dataset, problems, on_final=final)
+        with SqliteWriter(staging / DATABASE_FILE) if early else nullcontext() as sqlite:
+            validate_telling(dataset, problems, sqlite)
             step("publishing")
             tables = published_tables(dataset)
-            write_outputs(tables, staging, formats, on_step, sqlite_writer=sqlite)
-            ship_source_texts(dataset, staging)
+            manifest = write_outputs(tables, staging, formats, on_step, sqlite_writer=sqlite)
+        manifest[SOURCE_TEXTS_KEY] = write_texts(staging, source_text_bytes(dataset))
+        write_manifest(staging, manifest)
     return BuildResult(
         out, {name: table.num_rows for name, table in tables.items()}, sorted(p.name for p in out.iterdir())
     )
 
 
-def ship_source_texts(dataset: Dataset, directory: Path) -> None:
-    """Each source's text beside the tables, byte for byte, listed in the manifest (UTF-8 text
-    that was read strictly, so encoding it again gives back its exact bytes)."""
-    from .source_texts import add_to_manifest, write_texts
-
-    texts = {source_id: text.encode("utf-8") for source_id, text in dataset.texts.items()}
-    add_to_manifest(directory, write_texts(directory, texts), MANIFEST_FILE)
+def source_text_bytes(dataset: Dataset) -> dict[str, bytes]:
+    """Each source's text as the bytes validation read and checked against its SHA-256 (UTF-8
+    read strictly, so encoding it again gives back its exact bytes)."""
+    return {source_id: text.encode("utf-8") for source_id, text in dataset.texts.items()}
 
 
 def build(

@@ -7,7 +7,6 @@ offline against `text[char_start:char_end]`.
 from __future__ import annotations
 
 import hashlib
-import json
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +22,10 @@ def text_path(source_id: str) -> str:
 
 
 def file_entry(directory: Path, relative: str) -> dict[str, Any]:
-    data = (directory / relative).read_bytes()
-    return {"path": relative, "bytes": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+    path = directory / relative
+    with open(path, "rb") as handle:
+        digest = hashlib.file_digest(handle, "sha256").hexdigest()
+    return {"path": relative, "bytes": path.stat().st_size, "sha256": digest}
 
 
 def write_texts(directory: Path, texts: dict[str, bytes]) -> list[dict[str, Any]]:
@@ -43,24 +44,3 @@ def write_texts(directory: Path, texts: dict[str, bytes]) -> list[dict[str, Any]
             }
         )
     return entries
-
-
-def add_to_manifest(directory: Path, entries: list[dict[str, Any]], manifest_file: str = "manifest.json") -> None:
-    """List the source texts in the manifest that the build wrote (same layout, one more key)."""
-    path = directory / manifest_file
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest[MANIFEST_KEY] = entries
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def read_texts(data_dir: Path, sources: list[dict[str, Any]]) -> dict[str, bytes]:
-    """Each source's bytes from data/sources/, checked against the sha256 its record gives."""
-    texts = {}
-    for source in sources:
-        data = (Path(data_dir) / SOURCES_DIR / source["file_name"]).read_bytes()
-        if hashlib.sha256(data).hexdigest() != source["sha256"]:
-            raise ValueError(
-                f"{SOURCES_DIR}/{source['file_name']} does not match the sha256 of source {source['source_id']}"
-            )
-        texts[source["source_id"]] = data
-    return texts

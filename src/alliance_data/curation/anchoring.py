@@ -42,11 +42,6 @@ def anchor(text: str, quote: str, occurrence: int = 1) -> Anchor:
     return anchor_at(text, start, start + len(quote))
 
 
-def span_matches(text: str, quote: str, char_start: int, char_end: int) -> bool:
-    """Whether `quote` is exactly text[char_start:char_end], a non-empty span inside the text."""
-    return 0 <= char_start < char_end <= len(text) and text[char_start:char_end] == quote
-
-
 def span_problems(text: str, quote: str, char_start: int, char_end: int) -> list[tuple[str, str]]:
     """What is wrong with a quoted span (a claim's quote, a link's signal), as (field, message)
     pairs naming the offsets ('char_start') or the text ('quote'); empty when it verifies."""

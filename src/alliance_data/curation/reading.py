@@ -16,12 +16,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pyarrow as pa
 from pydantic import BaseModel, ValidationError
 
 from ..codebook import models
-from ..codebook.columns import columns
+from ..codebook.columns import Column, columns
 from ..codebook.fixes import constraint_fix
-from ..codebook.registry import CHECKED_TABLES, TABLES, TABLES_BY_NAME
+from ..codebook.registry import CHECKED_TABLES, TABLES, TABLES_BY_NAME, Table
 from ..filesystem.bounded_read import list_folder, read_inside
 from ..problems import ProblemList
 from .authoring import AuthoredRecord, read_records
@@ -34,6 +35,22 @@ _SHOWN_CHARS = 80
 RETIRED_IDS_FILE = "retired_ids.yaml"
 # The key an entry nested in a claim (its `actors:`) takes from the claim it is written in.
 INHERITED_KEY = "claim_id"
+
+
+def plain_type(column: Column) -> pa.DataType:
+    """The type of a column before enumerations are encoded: what validation reads."""
+    return pa.int64() if column.dtype == "integer" else pa.string()
+
+
+def plain_table(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
+    """The rows as Arrow columns in their given order, enumerations as text (so an invalid
+    value can still be held and reported); missing keys are null."""
+    return plain_columns(table, {column.name: [row.get(column.name) for row in rows] for column in table.columns})
+
+
+def plain_columns(table: Table, values: dict[str, list[Any]]) -> pa.Table:
+    """`plain_table` of rows given column by column (every column of the table, equally long)."""
+    return pa.table({column.name: pa.array(values[column.name], plain_type(column)) for column in table.columns})
 
 
 @dataclass(frozen=True)
@@ -54,7 +71,7 @@ class Dataset:
     """Every table of a dataset, with where its rows came from, plus the source texts.
 
     Each table is held once, as an Arrow table in authored row order with enumerations as text
-    (see `exports.arrow.plain_table`): `table(name)`. `origins[name]` lists where its authored
+    (see `plain_table`): `table(name)`. `origins[name]` lists where its authored
     rows were written, in the same order (none for a column-wise corpus); `origin(name, index)`
     says where one row came from. A table is replaced whole (`set_table`), never edited in
     place, so nothing derived from it can go stale.
@@ -79,8 +96,6 @@ class Dataset:
         """The table as an Arrow table in row order (`pyarrow.Table`); empty if nothing was read into it."""
         table = self.tables.get(name)
         if table is None:
-            from ..exports.arrow import plain_table
-
             return plain_table(TABLES_BY_NAME[name], [])
         return table
 
@@ -246,8 +261,6 @@ class _Rows:
 
     def tables(self) -> dict[str, Any]:
         """Every table in its Arrow form; the columns read are let go as each is converted."""
-        from ..exports.arrow import plain_columns
-
         return {name: plain_columns(TABLES_BY_NAME[name], self.values.pop(name)) for name in list(self.values)}
 
 

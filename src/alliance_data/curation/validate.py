@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 from ..problems import MAX_PROBLEMS, ProblemList
@@ -29,18 +28,21 @@ def read(data_dir: str | Path = "data", max_problems: int | None = MAX_PROBLEMS)
     return read_dataset(Path(data_dir), problems), problems
 
 
-def validate_dataset(
-    dataset: Dataset, problems: ProblemList | None = None, on_final: Callable[[str], None] | None = None
-) -> Dataset:
+def validate_dataset(dataset: Dataset, problems: ProblemList | None = None) -> Dataset:
     """Validate a dataset already read (from a data directory, or a column-wise corpus):
     derive, then every table check; the dataset, or ValidationFailed with the given problems
-    and every new one. `on_final(name)` hears each table as soon as it is final (see
-    `derive.derive`), before the checks of all of them are done."""
-    from ..rules import check_tables
+    and every new one."""
     from .derive import derive
 
     problems = ProblemList() if problems is None else problems
-    derive(dataset, on_final)
+    derive(dataset)
+    return check_derived(dataset, problems)
+
+
+def check_derived(dataset: Dataset, problems: ProblemList) -> Dataset:
+    """The second half of `validate_dataset`: every table check of a derived dataset; the
+    dataset, or ValidationFailed with the given problems and every new one."""
+    from ..rules import check_tables
 
     # Checked across tables with a file unread, what that file holds would be reported missing.
     if not dataset.unread_files:

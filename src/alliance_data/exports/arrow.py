@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -46,22 +45,6 @@ def arrow_schema(table: Table) -> pa.Schema:
     )
 
 
-def plain_type(column: Column) -> pa.DataType:
-    """The type of a column before enumerations are encoded: what validation reads."""
-    return pa.int64() if column.dtype == "integer" else pa.string()
-
-
-def plain_table(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
-    """The rows as Arrow columns in their given order, enumerations as text (so an invalid
-    value can still be held and reported); missing keys are null."""
-    return plain_columns(table, {column.name: [row.get(column.name) for row in rows] for column in table.columns})
-
-
-def plain_columns(table: Table, values: dict[str, list[Any]]) -> pa.Table:
-    """`plain_table` of rows given column by column (every column of the table, equally long)."""
-    return pa.table({column.name: pa.array(values[column.name], plain_type(column)) for column in table.columns})
-
-
 def _encoded(column: Column, values: pa.ChunkedArray) -> pa.Array:
     # The dictionary holds every level in the model's order, used or not, so a loaded
     # categorical knows all of them.
@@ -87,8 +70,3 @@ def typed_table(table: Table, plain: pa.Table) -> pa.Table:
         for column in table.columns
     ]
     return pa.Table.from_arrays(arrays, schema=arrow_schema(table))
-
-
-def arrow_table(table: Table, rows: list[dict[str, Any]]) -> pa.Table:
-    """The rows of a table, sorted by primary key, as an Arrow table with the model's schema."""
-    return typed_table(table, plain_table(table, rows))

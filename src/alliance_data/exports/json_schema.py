@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from ..codebook.registry import TABLES, Table
-
-SCHEMA_DIR = "schema"
 
 
 def json_schema(table: Table) -> dict:
@@ -30,13 +27,3 @@ def render(table: Table) -> str:
 def schema_files() -> dict[str, str]:
     """File name -> content of every JSON Schema file."""
     return {f"{table.name}.schema.json": render(table) for table in TABLES}
-
-
-def write_schemas(directory: Path) -> list[Path]:
-    directory.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, content in schema_files().items():
-        path = directory / name
-        path.write_text(content, encoding="utf-8")
-        written.append(path)
-    return written

@@ -5,29 +5,33 @@ never in place of something the command did not create.
   protected directory (or lies inside one that must hold nothing of ours), or that is a
   non-empty directory the caller does not recognise as its own earlier output.
 - `exclusive_lock` serialises every run writing the same target: a lock file beside it
-  (`.NAME.lock`, held with flock and removed on release); a second run waits, saying which
+  (`.NAME.lock`, held with `filelock` on every platform and removed on release); a second run waits, saying which
   process it waits for.
 - `atomic_directory` writes into a staging directory unique to the process
   (`.NAME.staging-PID-RANDOM`), renamed into place only when complete. If a run is killed,
   the previous output stays where it was; the next run removes what a dead process left (or,
   if the swap itself was cut, restores the previous output), never what a live one is writing.
+- `write_file_atomically` is the same for one file: written aside, then renamed into place.
 - An OSError while writing (a full disk, a file size limit, no permission) becomes
   `WriteFailed`: one message, the previous output as it was, the staging removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import errno
-import fcntl
 import glob
 import os
 import secrets
 import shutil
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+
+import filelock
 
 from ..problems import AllianceDataError
 
@@ -111,11 +115,26 @@ def _lock_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.lock")
 
 
-def _holder(fd: int) -> str:
+# Unix holds the lock with flock on the file, which stays when released (so it is removed by
+# hand); Windows locks the file natively and removes it; elsewhere filelock's soft lock is the
+# file's existence, with the holder's pid on its first line.
+_FLOCK = filelock.has_fcntl
+_NATIVE = _FLOCK or sys.platform == "win32"
+
+
+def _holder(path: Path) -> str:
     try:
-        return os.pread(fd, 32, 0).decode("ascii").strip() or "unknown"
+        return path.read_text(encoding="ascii").partition("\n")[0].strip() or "unknown"
     except (OSError, UnicodeDecodeError):
         return "unknown"
+
+
+def _write_pid(fd: int) -> None:
+    # The pid only informs a waiting run; the lock holds without it (say, on a full disk).
+    with contextlib.suppress(OSError):
+        os.ftruncate(fd, 0)
+        os.lseek(fd, 0, os.SEEK_SET)
+        os.write(fd, f"{os.getpid()}\n".encode("ascii"))
 
 
 def _tell(message: str) -> None:
@@ -126,40 +145,39 @@ def _tell(message: str) -> None:
 def exclusive_lock(target: Path, on_wait: Callable[[str], None] = _tell) -> Iterator[None]:
     """Hold the lock of `target` (waiting for another run that holds it, after `on_wait`
     hears whose it is). The lock file is removed before it is released, so a run that was
-    waiting on it finds it gone and locks the new one instead."""
+    waiting on it finds it gone and locks the new one instead (`filelock` sees to that)."""
     target = Path(target)
     path = _lock_path(target)
-    told = False
-    while True:
-        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-        try:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                if not told:
-                    on_wait(f"waiting for process {_holder(fd)}, which is writing {target} (Ctrl-C to stop)")
-                    told = True
-                fcntl.flock(fd, fcntl.LOCK_EX)
-            try:
-                same = os.path.samestat(os.fstat(fd), os.stat(path))
-            except FileNotFoundError:
-                same = False
-        except BaseException:
-            os.close(fd)
-            raise
-        if same:
-            break
-        os.close(fd)  # the run before us removed this lock file: lock the one now in its place
+    lock = filelock.FileLock(path, on_acquired=_write_pid) if _NATIVE else filelock.FileLock(path)
     try:
-        try:
-            os.ftruncate(fd, 0)
-            os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
-        except OSError:
-            pass  # the pid only informs a waiting run; the lock holds without it (a full disk)
+        lock.acquire(timeout=0)
+    except filelock.Timeout:
+        on_wait(f"waiting for process {_holder(path)}, which is writing {target} (Ctrl-C to stop)")
+        lock.acquire()
+    try:
         yield
     finally:
-        path.unlink(missing_ok=True)
-        os.close(fd)
+        if _FLOCK:
+            path.unlink(missing_ok=True)
+        lock.release()
+
+
+def write_file_atomically(path: Path, content: str | bytes) -> Path:
+    """Write one file whole or not at all: a new file of a name no other run uses, flushed to
+    disk, then renamed over the old one (text is written as UTF-8, newlines as given)."""
+    path = Path(path)
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    descriptor, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+    return path
 
 
 def _tag() -> str:

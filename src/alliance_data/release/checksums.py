@@ -27,11 +27,8 @@ _LINE = re.compile(r"(?P<digest>[0-9A-Fa-f]{64}) (?P<mode>[ *])(?P<name>.+)")
 
 
 def sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def release_files(directory: Path) -> list[str]:

@@ -18,19 +18,25 @@ from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from .. import about
-from ..build.pipeline import build_tables, output_directory, protected_directories, write_outputs
-from ..build.source_texts import read_texts
+from ..build.pipeline import (
+    output_directory,
+    protected_directories,
+    published_tables,
+    source_text_bytes,
+    write_manifest,
+    write_outputs,
+)
+from ..build.source_texts import MANIFEST_KEY as SOURCE_TEXTS_KEY
+from ..curation.validate import validate
 from ..filesystem.atomic import check_target, exclusive_lock, write_failed
 from ..problems import AllianceDataError
 from ..rendering.figures import argument_maps
 from . import codebook
 from .checksums import write_sums
 from .datapackage import write_descriptor
-from .diff import BUMPS, _parse, bump_of, diff, render
-from .formats import record_other_files, write_release_formats
+from .diff import BUMPS, bump_of, diff, render, semantic_version
+from .formats import other_files, write_release_formats
 from .release_index import INDEX_FILE, extended_index, index_entry, listed_releases, unlisted_directories, write_index
 from .sources import write_release_sources
 from .trust import verify_release
@@ -62,15 +68,15 @@ def published(releases_dir: Path = RELEASES_DIR) -> list[Release]:
     for path in releases_dir.iterdir():
         if path.is_dir() and path.name.startswith("v"):
             try:
-                _parse(path.name[1:])
+                semantic_version(path.name[1:])
             except ValueError:
                 continue
             found.append(Release(path.name[1:], path))
-    return sorted(found, key=lambda r: _parse(r.version))
+    return sorted(found, key=lambda r: semantic_version(r.version))
 
 
 def next_version(version: str, bump: str) -> str:
-    major, minor, patch = _parse(version)
+    major, minor, patch = semantic_version(version)
     return {"major": f"{major + 1}.0.0", "minor": f"{major}.{minor + 1}.0", "patch": f"{major}.{minor}.{patch + 1}"}[
         bump
     ]
@@ -79,7 +85,7 @@ def next_version(version: str, bump: str) -> str:
 def check_version(version: str, tables: dict, releases_dir: Path) -> tuple[Release | None, str]:
     """The previous release and the notes against it; ReleaseError when the version is wrong."""
     try:
-        _parse(version)
+        semantic_version(version)
     except ValueError as error:
         raise ReleaseError(str(error)) from None
     if version != about.__version__:
@@ -128,13 +134,13 @@ def release(
     check_target(target, protected_directories(data_dir), lambda path: None, RELEASE_ADVICE)
     if on_step:
         on_step("validating")
-    tables = build_tables(data_dir)
+    # One validated read of the inputs: the tables, the sources' records and their texts
+    # (read strictly and checked against their SHA-256 once, by validation).
+    dataset = validate(data_dir)
+    tables = published_tables(dataset)
     _, notes = check_version(version, tables, releases_dir)
-    source = yaml.safe_load((Path(data_dir) / "sources.yaml").read_text(encoding="utf-8"))[0]
-    try:  # read once, checked against the SHA-256 each source records, for every file that holds it
-        texts = read_texts(Path(data_dir), tables["sources"].to_pylist())
-    except ValueError as error:
-        raise ReleaseError(f"{error}: the text changed since it was validated") from None
+    texts = source_text_bytes(dataset)
+    first_source = dataset.table("sources").slice(0, 1).to_pylist()[0]
     releases_dir.mkdir(parents=True, exist_ok=True)
     with (
         _publishing(releases_dir, target),
@@ -142,16 +148,17 @@ def release(
             target, data_dir, RELEASE_ADVICE, after_swap=lambda: _add_to_index(releases_dir, target, version)
         ) as staging,
     ):
-        write_outputs(tables, staging, on_step=on_step)
-        write_release_formats(tables, {key: text.decode("utf-8") for key, text in texts.items()}, staging)
+        manifest = write_outputs(tables, staging, on_step=on_step)
+        write_release_formats(tables, dict(dataset.texts), staging)
         rows = (tables[name].to_pylist() for name in ("claims", "claim_links", "topics"))
         for name, svg in argument_maps(*rows).items():
             (staging / name).write_text(svg, encoding="utf-8")
         (staging / CODEBOOK_FILE).write_text(codebook.render(version), encoding="utf-8")
         (staging / NOTES_FILE).write_text(release_notes(version, releases_dir, notes), encoding="utf-8")
-        write_release_sources(staging, texts, tables)
-        record_other_files(staging)
-        write_descriptor(staging, version, source)
+        manifest[SOURCE_TEXTS_KEY] = write_release_sources(staging, texts, tables)
+        manifest["other_files"] = other_files(staging, manifest)
+        write_manifest(staging, manifest)
+        write_descriptor(staging, version, first_source)
         write_sums(staging)
     return Release(version, target)
 

@@ -14,6 +14,7 @@ from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from packaging.version import InvalidVersion, Version
 
 DETAILED_TABLES = ("claims", "actors", "topics")
 BUMPS = ("patch", "minor", "major")
@@ -130,7 +131,7 @@ def diff(old: dict[str, pa.Table], new: dict[str, pa.Table]) -> DatasetDiff:
 
 def bump_of(old_version: str, new_version: str) -> str | None:
     """Which part of a semantic version went up ('major', 'minor', 'patch'), or None if it did not."""
-    old, new = _parse(old_version), _parse(new_version)
+    old, new = semantic_version(old_version), semantic_version(new_version)
     if new <= old:
         return None
     if new[0] > old[0]:
@@ -138,11 +139,16 @@ def bump_of(old_version: str, new_version: str) -> str | None:
     return "minor" if new[1] > old[1] else "patch"
 
 
-def _parse(version: str) -> tuple[int, int, int]:
-    parts = version.split(".")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
+def semantic_version(version: str) -> tuple[int, int, int]:
+    """(MAJOR, MINOR, PATCH) of a plain semantic version; ValueError for anything else (a
+    prefix, a pre-release or local part, leading zeros), which `packaging` would also accept."""
+    try:
+        release = Version(version).release
+    except InvalidVersion:
+        release = ()
+    if len(release) != 3 or version != ".".join(map(str, release)):
         raise ValueError(f"{version!r} is not a semantic version MAJOR.MINOR.PATCH")
-    return int(parts[0]), int(parts[1]), int(parts[2])
+    return release
 
 
 def render(result: DatasetDiff, old_label: str, new_label: str) -> str:

@@ -34,25 +34,19 @@ def write_release_formats(tables: dict[str, pa.Table], texts: dict[str, str], di
         (directory / release_name(name)).write_text(render(), encoding="utf-8")
 
 
-MANIFEST_FILE = "manifest.json"
-# Written after the manifest is complete, each recording the others.
-DESCRIPTORS = {MANIFEST_FILE, "datapackage.json", "SHA256SUMS"}
+# Written after every other file, each recording the others.
+DESCRIPTORS = {"manifest.json", "datapackage.json", "SHA256SUMS"}
 
 
-def record_other_files(directory: Path) -> None:
-    """Add every file of the release that the build's manifest does not list (the formats
-    above, the notes, the maps) to manifest.json, with its size and SHA-256, so the manifest
-    records every file as SHA256SUMS and datapackage.json do."""
-    import json
-
+def other_files(directory: Path, manifest: dict) -> list[dict]:
+    """Every file of the release that the build's part of the manifest does not list (the
+    formats above, the notes, the maps), with its size and SHA-256, so the manifest records
+    every file as SHA256SUMS and datapackage.json do."""
     from .checksums import release_files, sha256
 
-    path = directory / MANIFEST_FILE
-    manifest = json.loads(path.read_text(encoding="utf-8"))
     listed = {manifest["database"]["path"]} | {f["path"] for t in manifest["tables"] for f in t["files"].values()}
-    others = [name for name in release_files(directory) if name not in listed | DESCRIPTORS]
-    manifest["other_files"] = [
+    return [
         {"path": name, "bytes": (directory / name).stat().st_size, "sha256": sha256(directory / name)}
-        for name in others
+        for name in release_files(directory)
+        if name not in listed | DESCRIPTORS
     ]
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -9,16 +9,15 @@ package, vouched for. A directory the index does not list is reported, never ind
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from .. import about
+from ..filesystem.atomic import write_file_atomically
 from ..problems import AllianceDataError
 from .bounded_json import UnreadableJson, read_json
 from .checksums import SUMS_FILE, read_sums, sha256, verify
-from .diff import _parse
+from .diff import semantic_version
 
 INDEX_FILE = "index.json"
 
@@ -48,7 +47,7 @@ def index_entries(index: Any, label: str) -> list[dict[str, Any]]:
                 "not the index we publish; restore it (git checkout releases/index.json, or download it again)"
             )
         try:
-            _parse(entry["version"])
+            semantic_version(entry["version"])
         except ValueError:
             raise MalformedIndex(f"{label}: release {number} has version {entry['version'][:40]!r}") from None
     return entries
@@ -100,18 +99,6 @@ def extended_index(entries: list[dict[str, Any]], entry: dict[str, Any]) -> dict
 
 
 def write_index(releases_dir: Path, index: dict[str, Any]) -> Path:
-    """Write releases/index.json whole or not at all: a new file of a name no other run
-    uses, flushed to disk, then renamed over the old one."""
-    path = releases_dir / INDEX_FILE
+    """Write releases/index.json whole or not at all."""
     text = json.dumps(index, indent=2, ensure_ascii=False) + "\n"
-    descriptor, temporary = tempfile.mkstemp(prefix=f".{INDEX_FILE}.", suffix=".tmp", dir=releases_dir)
-    try:
-        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path
+    return write_file_atomically(releases_dir / INDEX_FILE, text)

@@ -24,13 +24,13 @@ from ..codebook.registry import TABLES
 from ..exports.arrow import arrow_schema
 from ..exports.sqlite import table_ddl
 from .datapackage import table_schema
-from .diff import _parse
+from .diff import semantic_version
 from .formats_agree import DATABASE_FILE
 
 
 def derivable(version: str) -> bool:
     """Whether this package's models derive the schemas of release `version`."""
-    ours, theirs = _parse(about.__version__), _parse(version)
+    ours, theirs = semantic_version(about.__version__), semantic_version(version)
     return theirs[0] == ours[0] and theirs >= ours
 
 

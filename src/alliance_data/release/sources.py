@@ -9,7 +9,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from .. import about
-from ..build.source_texts import SOURCES_DIR, add_to_manifest, file_entry, write_texts
+from ..build.source_texts import SOURCES_DIR, file_entry, write_texts
 
 ARTICLE_TABLES = ("sources", "sections", "claims", "claim_actors", "actors", "topics", "claim_links")
 
@@ -18,10 +18,10 @@ def article_path(source_id: str) -> str:
     return f"{SOURCES_DIR}/{source_id}.html"
 
 
-def write_release_sources(directory: Path, texts: dict[str, bytes], tables: dict[str, pa.Table]) -> None:
-    """Write sources/ into a release being cut, before its manifest's other files are recorded
-    and its datapackage.json is written (which describe them). `texts` are the sources' bytes as
-    `source_texts.read_texts` gives them."""
+def write_release_sources(directory: Path, texts: dict[str, bytes], tables: dict[str, pa.Table]) -> list[dict]:
+    """Write sources/ into a release being cut, before its manifest and datapackage.json are
+    written (which describe them); the manifest's entries of the texts, each with its page.
+    `texts` are the sources' bytes as validation read them."""
     from ..rendering.article import article_html
 
     rows = {name: tables[name].to_pylist() for name in ARTICLE_TABLES}
@@ -31,7 +31,7 @@ def write_release_sources(directory: Path, texts: dict[str, bytes], tables: dict
         page = article_html(texts[source_id].decode("utf-8"), rows, source_id, text_href=f"{source_id}.txt")
         (directory / article_path(source_id)).write_text(page, encoding="utf-8")
         entry["article"] = file_entry(directory, article_path(source_id))
-    add_to_manifest(directory, entries)
+    return entries
 
 
 def describe_source_file(path: str) -> str | None:

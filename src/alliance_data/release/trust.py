@@ -10,7 +10,6 @@ checks every file against all of them; docs/releases.md says what each check cat
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path
@@ -111,11 +110,9 @@ def write_packaged_index(releases_dir: Path = DEFAULT_RELEASES_DIR) -> Path | No
     source = releases_dir / INDEX_FILE
     if releases_dir.resolve() != repository_releases or not source.is_file():
         return None
-    target = package_dir / PACKAGED_INDEX
-    temporary = target.with_name(f".{PACKAGED_INDEX}.{os.getpid()}.tmp")
-    temporary.write_bytes(source.read_bytes())
-    os.replace(temporary, target)
-    return target
+    from ..filesystem.atomic import write_file_atomically
+
+    return write_file_atomically(package_dir / PACKAGED_INDEX, source.read_bytes())
 
 
 @dataclass

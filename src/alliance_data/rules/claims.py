@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from ..codebook.vocabulary import Certainty
 from ..curation.anchoring import anchor_problems
 from .rule import Rule
 from .sql import context_ok, normalized, span_ok, with_text
@@ -199,5 +198,3 @@ CLAIM_RULES = (
         "last of the events it follows (docs/curation.md)",
     ),
 )
-
-LEVELS = tuple(level.value for level in Certainty)
