@@ -6,8 +6,9 @@ script in a page. Every place that puts such text into output goes through one o
 
 - `for_terminal`: a line on a terminal or in a log; control characters, line breaks, ANSI
   escapes and invisible reordering characters become visible escapes (`\\n`, `\\x1b`, `\\u202e`).
-- `for_markdown`: inline Markdown text (release notes, reports); Markdown and HTML syntax
-  is backslash-escaped, `<` and `&` become entities, a line break becomes a space.
+- `for_markdown`: inline Markdown text (release notes, reports); Markdown syntax is
+  backslash-escaped, `<`, `>` and `&` become entities, a line break becomes a space;
+  `for_markdown_code` puts an id or a name in a code span that nothing inside can close.
 - `for_html`: HTML text or a quoted attribute value.
 - `for_inline_script`: a value as JSON inside `<script>`; `<`, `>`, `&`, U+2028 and U+2029
   become `\\uXXXX`, so neither `</script>` nor `<!--` can end or change the script.
@@ -44,16 +45,32 @@ def for_terminal(value: Any) -> str:
     return _UNPRINTABLE.sub(_visible, str(value))
 
 
-# What Markdown (CommonMark and Python-Markdown, as mkdocs runs it) reads as syntax in a line.
-_MARKDOWN_SYNTAX = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>])")
+# What Markdown (CommonMark and Python-Markdown, as mkdocs runs it) reads as syntax anywhere in a
+# line, and what it reads as a block marker at the start of one (a heading, a list, a quote).
+_MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]|~!])")
+_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
+
+
+def _one_line(value: Any) -> str:
+    return for_terminal(_LINE_BREAKS.sub(" ", str(value)))
 
 
 def for_markdown(value: Any) -> str:
     """`value` as inline Markdown that shows exactly its text: no markup, no HTML, one line."""
-    text = _LINE_BREAKS.sub(" ", str(value))
-    text = text.replace("&", "&amp;").replace("<", "&lt;")
-    return _MARKDOWN_SYNTAX.sub(r"\\\1", for_terminal(text))
+    text = _one_line(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _MARKDOWN_INLINE.sub(r"\\\1", text)
+    return _MARKDOWN_BLOCK_START.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+
+
+def for_markdown_code(value: Any) -> str:
+    """`value` as a Markdown code span (an id, a name): fenced by more backticks than any run of
+    them inside, so it cannot close early; HTML is never read inside a code span."""
+    text = _one_line(value)
+    longest = max((len(run) for run in re.findall("`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {text} " if text.startswith("`") or text.endswith("`") or not text.strip() else text
+    return f"{fence}{padded}{fence}"
 
 
 def for_html(value: Any) -> str:

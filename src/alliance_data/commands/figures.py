@@ -27,7 +27,8 @@ def figures(out: Path) -> None:
       alliance-data figures --out /tmp/figs
     """
     from .. import load, tables
+    from ..escaping import for_terminal
     from ..rendering.figures import write_figures
 
     written = write_figures({name: load(name) for name in tables()}, out)
-    click.echo(f"wrote {len(written)} files to {out}/")
+    click.echo(f"wrote {len(written)} files to {for_terminal(out)}/")

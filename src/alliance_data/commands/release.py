@@ -26,6 +26,9 @@ def release(version: str, data_dir: Path, releases_dir: Path) -> None:
 
     with progress_steps(total=2 * len(TABLES) + 2) as step:
         published = run(version, data_dir, releases_dir, on_step=step)
+    from ..escaping import for_terminal
+
     # The package built from here on vouches for this release too.
     write_packaged_index(releases_dir)
-    click.echo(f"published {published.directory}/ (verify with: cd {published.directory} && sha256sum -c SHA256SUMS)")
+    shown = for_terminal(published.directory)
+    click.echo(f"published {shown}/ (verify with: cd {shown} && sha256sum -c SHA256SUMS)")

@@ -24,17 +24,19 @@ def releases(context: click.Context, releases_dir: Path, as_json: bool) -> None:
       alliance-data releases --json | jq '.releases[-1].files'
     """
     from .. import about
+    from ..escaping import for_terminal
     from ..release.trust import ReleaseNotFound, packaged_index, read_index
 
     try:
-        index, origin = read_index(releases_dir), f"{releases_dir}/"
+        index, origin = read_index(releases_dir), f"{for_terminal(releases_dir)}/"
     except ReleaseNotFound as error:
         shipped = packaged_index()
         defaulted = context.get_parameter_source("releases_dir") is click.core.ParameterSource.DEFAULT
         if not defaulted or releases_dir.exists() or shipped is None:
             raise click.BadParameter(str(error), param_hint="'--releases'") from None
         index, origin = shipped, f"the index shipped with alliance-data {about.__version__}"
-        click.echo(f"no {releases_dir}/ here: listing {origin} (pass --releases DIR for another)", err=True)
+        shown = for_terminal(releases_dir)
+        click.echo(f"no {shown}/ here: listing {origin} (pass --releases DIR for another)", err=True)
     if as_json:
         click.echo(json.dumps(index, indent=2, ensure_ascii=False))
         return

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import re
 import weakref
 from html import escape
@@ -24,6 +23,7 @@ from datasette.utils.asgi import Response
 from markupsafe import Markup
 
 from ...codebook.identifiers import CLAIM_ID, SOURCE_ID
+from ...escaping import for_inline_script
 from ..metadata import DATABASE_NAME as DATABASE
 
 # Above this many claims a source's article page would be megabytes: refuse it plainly.
@@ -440,7 +440,8 @@ def extra_body_script(template, database, datasette):
 
     async def inner():
         choices = await parameter_choices(datasette)
-        return LANGUAGE_SCRIPT + PARAMETER_SCRIPT % json.dumps(choices, ensure_ascii=False).replace("</", "<\\/")
+        # Actor names and labels come from the data: `<!--` or `</script>` in one must not end the script.
+        return LANGUAGE_SCRIPT + PARAMETER_SCRIPT % for_inline_script(choices)
 
     return inner
 
