@@ -39,7 +39,7 @@ def constraint_fix(constraint: str, name: str, column: Column | None, fields: It
     if constraint == "plain_text":
         return PLAIN_TEXT_FIX
     if constraint.startswith("int"):
-        return f"write a whole number for '{name}' in plain decimal digits, without quotes (e.g. 137, not 0:2:17 or 0211)"
+        return f"write a whole number for '{name}' in plain decimal digits, unquoted (e.g. 137, not 0:2:17 or 0211)"
     if constraint.startswith("string_type"):
         return f"write a text value for '{name}'"
     return f"see the codebook: {name} is '{column.description}'"
