@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from .columns import Column
 
 PLAIN_TEXT_FIX = (
-    "write it as visible text without control, bidirectional or zero-width characters "
-    "(retype it, or paste it as plain text)"
+    "write it as visible text without control, bidirectional or zero-width characters or markup "
+    "(no <tag> or <!-- -->; retype it, or paste it as plain text)"
 )
 # pydantic's error types, by the constraint they report.
 PYDANTIC_CONSTRAINTS = {
