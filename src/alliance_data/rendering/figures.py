@@ -176,6 +176,16 @@ def earlier_figures(directory: Path) -> str | None:
     return None
 
 
+FIGURES_ADVICE = "choose a new or empty directory"
+
+
+def check_figures_output(out: Path) -> None:
+    """OutputRefused if `out` must not be written (see `write_figures`), before any work."""
+    from ..filesystem.atomic import check_target
+
+    check_target(Path(out), replaceable=earlier_figures, advice=FIGURES_ADVICE)
+
+
 def write_figures(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     """Every figure and both argument maps (SVG, and the map by topic as Mermaid) into `out`.
 
@@ -185,7 +195,7 @@ def write_figures(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     from ..filesystem.atomic import atomic_directory
 
     out = Path(out)
-    with atomic_directory(out, replaceable=earlier_figures, advice="choose a new or empty directory") as staging:
+    with atomic_directory(out, replaceable=earlier_figures, advice=FIGURES_ADVICE) as staging:
         for name, draw in FIGURES.items():
             draw(tables, staging / name)
         rows = (_records(tables[name]) for name in ("claims", "claim_links", "topics"))
