@@ -177,7 +177,7 @@ def column_conditions(table_name: str = TABLE) -> list[tuple[str, str, str]]:
         if column.max_length:
             conditions.append((column.name, "max_length", f"length({name}) > {column.max_length}"))
         if column.plain:
-            hidden, shown = _literal(plain_text.forbidden_class()), _literal(plain_text.visible_class())
+            hidden, shown = _literal(plain_text.refused_pattern()), _literal(plain_text.visible_class())
             condition = f"(regexp_matches({name}, {hidden}) OR NOT regexp_matches({name}, {shown}))"
             conditions.append((column.name, "plain_text", condition))
         if column.ge is not None:
@@ -369,7 +369,7 @@ def ibis_column_schema(table_name: str = TABLE) -> Any:
         if column.plain:
             # RE2 and Java share this class syntax; Check.str_matches would anchor a lookahead
             # pattern RE2 cannot run.
-            hidden, shown = plain_text.forbidden_class(), plain_text.visible_class()
+            hidden, shown = plain_text.refused_pattern(), plain_text.visible_class()
             checks.append(
                 pa.Check(
                     lambda data, h=hidden, s=shown: (
