@@ -111,10 +111,11 @@ def test_an_older_version_loads_from_the_mirror_and_is_cached(mirror):
     assert frame.attrs["version"] == OLD
     levels = json.loads(expected.schema.field("certainty").metadata[b"levels"])
     assert list(frame.certainty.cat.categories) == levels and frame.certainty.cat.ordered
-    assert CountingHandler.requests == [f"/v{OLD}/claims.parquet"]
+    assert CountingHandler.requests == [f"/v{OLD}/manifest.json", f"/v{OLD}/claims.parquet"]
     again = alliance_data.load("claims", version=OLD, base_url=url, backend="polars")
     assert again.height == len(frame)
-    assert CountingHandler.requests == [f"/v{OLD}/claims.parquet"], "the second load must come from the cache"
+    fetched = [f"/v{OLD}/manifest.json", f"/v{OLD}/claims.parquet"]
+    assert CountingHandler.requests == fetched, "the second load must come from the cache"
 
 
 def test_the_base_url_may_come_from_the_environment(mirror, monkeypatch):

@@ -12,6 +12,8 @@ from bisect import insort
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .escaping import for_terminal
+
 # Problems kept and shown in full by default; `alliance-data validate --all` shows every one.
 MAX_PROBLEMS = 100
 # Kinds of problem counted one by one; the rest are counted together.
@@ -36,16 +38,19 @@ class Problem:
     check: str = ""
 
     def __str__(self) -> str:
-        where = self.file + (f":{self.line}" if self.line else "")
+        # Every part may come from the data or a file name: escaped, so a problem stays two lines
+        # that no value can add to or paint over.
+        where = for_terminal(self.file) + (f":{self.line}" if self.line else "")
         what = " ".join(
             part
             for part in (
-                f"record {self.record_id}" if self.record_id else "",
-                f"field {self.field}" if self.field else "",
+                f"record {for_terminal(self.record_id)}" if self.record_id else "",
+                f"field {for_terminal(self.field)}" if self.field else "",
             )
             if part
         )
-        return f"{where}: {what + ': ' if what else ''}{self.message}\n    fix: {self.fix}"
+        message, fix = for_terminal(self.message), for_terminal(self.fix)
+        return f"{where}: {what + ': ' if what else ''}{message}\n    fix: {fix}"
 
 
 def _sort_key(problem: Problem) -> tuple:
@@ -167,7 +172,7 @@ class ValidationFailed(AllianceDataError):
         if count > len(self.problems):
             lines.append(f"... and {count - len(self.problems):,} more, by kind:")
             more = list(self.more.items())
-            lines += [f"  {number:>9,}  {kind}" for kind, number in more[:_KINDS_SHOWN]]
+            lines += [f"  {number:>9,}  {for_terminal(kind)}" for kind, number in more[:_KINDS_SHOWN]]
             if len(more) > _KINDS_SHOWN:
                 rest = sum(number for _, number in more[_KINDS_SHOWN:])
                 lines.append(f"  {rest:>9,}  of {len(more) - _KINDS_SHOWN:,} other kinds")

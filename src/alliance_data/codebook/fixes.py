@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from .columns import Column
 
 PLAIN_TEXT_FIX = (
-    "write it as visible text without control, bidirectional or zero-width characters "
-    "(retype it, or paste it as plain text)"
+    "write it as visible text without control, bidirectional or zero-width characters or markup "
+    "(no <tag> or <!-- -->; retype it, or paste it as plain text)"
 )
 # pydantic's error types, by the constraint they report.
 PYDANTIC_CONSTRAINTS = {
@@ -38,6 +38,8 @@ def constraint_fix(constraint: str, name: str, column: Column | None, fields: It
         return f"shorten it to at most {column.max_length:,} characters"
     if constraint == "plain_text":
         return PLAIN_TEXT_FIX
-    if constraint.startswith(("int", "string_type")):
-        return f"write a {'whole number' if constraint.startswith('int') else 'text value'} for '{name}'"
+    if constraint.startswith("int"):
+        return f"write a whole number for '{name}' in plain decimal digits, unquoted (e.g. 137, not 0:2:17 or 0211)"
+    if constraint.startswith("string_type"):
+        return f"write a text value for '{name}'"
     return f"see the codebook: {name} is '{column.description}'"

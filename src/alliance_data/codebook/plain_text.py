@@ -2,11 +2,14 @@
 
 Our own text (ids, statements, labels, names, notes) must show something, and must not hide
 anything: no control characters, no bidirectional controls that reorder what a reader sees,
-no zero-width or other invisible format characters. Text copied from a source (quotes, their
-context, headings) keeps what the source has and is not constrained here.
+no zero-width or other invisible format characters. Nor does it hold markup, which has no
+business in a statement or a label and would run as HTML where the text is shown: `<` followed
+by an ASCII letter, `/`, `!` or `?` (the start of a tag, an end tag, a comment or declaration,
+a processing instruction). `<` alone stays allowed ("a < b", "<5%"). Text copied from a source
+(quotes, their context, headings) keeps what the source has and is not constrained here.
 
 `PlainText()` is the field constraint the models carry; pydantic checks it with `is_plain`,
-the JSON Schema and Spark views carry `PATTERN`, and the table checks use `forbidden_class`
+the JSON Schema and Spark views carry `PATTERN`, and the table checks use `refused_pattern`
 and `visible_class` in RE2's syntax (Arrow's regex engine, which has no lookahead).
 Kept free of heavy imports.
 """
@@ -58,15 +61,21 @@ def _class(ranges: tuple[tuple[int, int], ...], escape: str, negated: bool = Fal
 _U = "\\u{:04X}"  # Python re, ECMAScript (JSON Schema) and Java (Spark)
 _X = "\\x{{{:04X}}}"  # RE2 (Arrow)
 
-# A plain value: no forbidden character anywhere, and one character that is neither blank nor
-# forbidden. One pattern for Python's re, ECMAScript and Java (`\uXXXX` escapes, a lookahead).
-PATTERN = f"^(?![\\s\\S]*{_class(FORBIDDEN, _U)})[\\s\\S]*?{_class(FORBIDDEN + BLANK, _U, negated=True)}"
+# The start of markup: the same text in every engine's syntax.
+MARKUP = "<[A-Za-z/!?]"
+
+# A plain value: no forbidden character and no markup anywhere, and one character that is neither
+# blank nor forbidden. One pattern for Python's re, ECMAScript and Java (`\uXXXX` escapes, a lookahead).
+PATTERN = f"^(?![\\s\\S]*(?:{_class(FORBIDDEN, _U)}|{MARKUP}))[\\s\\S]*?{_class(FORBIDDEN + BLANK, _U, negated=True)}"
 _PLAIN = re.compile(PATTERN)
+_FORBIDDEN = re.compile(_class(FORBIDDEN, _U))
+_MARKUP = re.compile(MARKUP)
 
 
-def forbidden_class() -> str:
-    """RE2 character class of the forbidden characters: a value matching it anywhere is refused."""
-    return _class(FORBIDDEN, _X)
+def refused_pattern() -> str:
+    """RE2 pattern of what our own text never holds (a forbidden character, the start of markup):
+    a value matching it anywhere is refused."""
+    return f"{_class(FORBIDDEN, _X)}|{MARKUP}"
 
 
 def visible_class() -> str:
@@ -79,17 +88,24 @@ def is_plain(value: str) -> bool:
 
 
 def problem(value: str) -> str | None:
-    """What is wrong with a value that is not plain, naming the first hidden character; None when plain."""
-    for position, character in enumerate(value):
-        code = ord(character)
-        if any(low <= code <= high for low, high in FORBIDDEN):
-            return (
-                f"holds the hidden or control character U+{code:04X} at position {position}: "
-                "no control, bidirectional or zero-width character may stand in our own text"
-            )
-    if not is_plain(value):
-        return "is blank: it holds only spaces or invisible characters"
-    return None
+    """What is wrong with a value that is not plain, naming the first hidden character or the
+    markup; None when plain. The compiled pattern answers first: almost every value is plain."""
+    if _PLAIN.match(value) is not None:
+        return None
+    hidden = _FORBIDDEN.search(value)
+    if hidden is not None:
+        return (
+            f"holds the hidden or control character U+{ord(hidden.group()):04X} at position {hidden.start()}: "
+            "no control, bidirectional or zero-width character may stand in our own text"
+        )
+    markup = _MARKUP.search(value)
+    if markup is not None:
+        return (
+            f"holds markup ({value[markup.start() : markup.start() + 12]!r} at position {markup.start()}): "
+            "a tag, comment or declaration has no business in our own text (write '<' only before a space "
+            "or a digit)"
+        )
+    return "is blank: it holds only spaces or invisible characters"
 
 
 class PlainText:

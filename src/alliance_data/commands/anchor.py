@@ -8,10 +8,41 @@ import yaml
 from .common import reports_errors
 
 
+def _source_text(source_file: Path) -> str:
+    """The text of SOURCE_FILE, read as the build reads a source text: a regular file, bounded,
+    strict UTF-8 (offsets index the text exactly as stored)."""
+    from ..curation.reading import MAX_SOURCE_BYTES
+    from ..filesystem.bounded_read import read_inside
+    from ..problems import ProblemList
+
+    problems = ProblemList()
+    raw = read_inside(source_file, None, MAX_SOURCE_BYTES, problems, str(source_file), "a source text")
+    if raw is not None:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            before = raw[: error.start]
+            problems.add(
+                str(source_file),
+                f"source text is not UTF-8 (byte 0x{raw[error.start]:02x} at byte offset {error.start})",
+                "store the text as UTF-8 (a UTF-16 file must be converted: iconv -f UTF-16 -t UTF-8)",
+                line=before.count(b"\n") + 1,
+                check="source_text_not_utf8",
+            )
+    problems.raise_if_any()
+    raise AssertionError("unreachable: a problem was added")
+
+
 @click.command()
 @click.argument("source_file", type=click.Path(path_type=Path, dir_okay=False, exists=True))
 @click.argument("quote")
-@click.option("--occurrence", default=1, show_default=True, help="Which occurrence of QUOTE to anchor.")
+@click.option(
+    "--occurrence",
+    default=1,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Which occurrence of QUOTE to anchor (1 for the first).",
+)
 @reports_errors
 def anchor(source_file: Path, quote: str, occurrence: int) -> None:
     """Print the anchor fields (quote, offsets, prefix, suffix) of QUOTE in SOURCE_FILE, ready to paste.
@@ -22,7 +53,9 @@ def anchor(source_file: Path, quote: str, occurrence: int) -> None:
     """
     from ..curation.anchoring import anchor as find
 
-    text = source_file.read_bytes().decode("utf-8")
+    if not quote:
+        raise click.BadParameter("the quote is empty: give the exact text to anchor", param_hint="QUOTE")
+    text = _source_text(source_file)
     try:
         found = find(text, quote, occurrence)
     except ValueError as error:

@@ -32,5 +32,7 @@ def build(data_dir: Path, out_dir: Path) -> None:
 
     with progress_steps(total=2 * len(TABLES) + 2) as step:
         result = run(data_dir, out_dir, on_step=step)
+    from ..escaping import for_terminal
+
     rows = ", ".join(f"{count} {name}" for name, count in result.rows.items())
-    click.echo(f"built {result.directory}/ ({len(result.files)} files): {rows}")
+    click.echo(f"built {for_terminal(result.directory)}/ ({len(result.files)} files): {rows}")

@@ -1,4 +1,14 @@
-"""Options and error handling shared by the commands."""
+"""Options and error handling shared by the commands.
+
+The one rule for exit statuses, for every command:
+
+- 0 (`EXIT_OK`): done, nothing wrong;
+- 1 (`EXIT_PROBLEMS`): problems in the data or in the files read or written (invalid records, a
+  file that cannot be read, a checksum that disagrees, a write that failed);
+- 2 (`EXIT_USAGE`): the command line is wrong (an unknown option or version, a bad value, a path
+  argument that does not exist or is of the wrong kind, an output the command must not write,
+  a port in use). click exits 2 for its own usage errors; ours say so with `exit_code = 2`.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +22,13 @@ from typing import Any
 
 import click
 
+from ..escaping import for_terminal
 from ..problems import AllianceDataError, ValidationFailed
 from ..reader.loading import PackagedDataError
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_USAGE = 2
 
 releases_option = click.option(
     "--releases",
@@ -23,8 +38,9 @@ releases_option = click.option(
     show_default=True,
     help="Directory where releases are published.",
 )
+# A data directory that does not exist is a usage mistake, as a file given in its place is.
 data_dir_argument = click.argument(
-    "data_dir", type=click.Path(path_type=Path, file_okay=False), default="data", required=False
+    "data_dir", type=click.Path(path_type=Path, file_okay=False, exists=True), default="data", required=False
 )
 
 
@@ -36,14 +52,14 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         try:
             return command(*args, **kwargs)
         except ValidationFailed as error:
-            click.echo(error.report(), err=True)
-            sys.exit(1)
+            click.echo(error.report(), err=True)  # each problem escaped by Problem.__str__
+            sys.exit(EXIT_PROBLEMS)
         except AllianceDataError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(getattr(error, "exit_code", 1))
+            click.echo(f"error: {for_terminal(error)}", err=True)
+            sys.exit(EXIT_USAGE if getattr(error, "exit_code", EXIT_PROBLEMS) == EXIT_USAGE else EXIT_PROBLEMS)
         except PackagedDataError as error:
-            click.echo(f"error: {error}", err=True)
-            sys.exit(1)
+            click.echo(f"error: {for_terminal(error)}", err=True)
+            sys.exit(EXIT_PROBLEMS)
         except BrokenPipeError:
             # The reader of our output stopped early (`| head`): nothing is wrong with the data, and
             # the rows it wanted were written. Output is closed so the exit's final flush stays quiet.

@@ -30,6 +30,7 @@ def coverage(data_dir: Path, as_json: bool) -> None:
 
     from ..curation import coverage as report
     from ..curation.validate import validate
+    from ..escaping import for_terminal
     from ..problems import ProblemList
 
     dataset = validate(data_dir)
@@ -48,25 +49,23 @@ def coverage(data_dir: Path, as_json: bool) -> None:
         console = Console()
         table = Table("section", "sentences", "covered", "excluded", "uncovered", title="Coverage by claims")
         for row in report.summary(units):
-            table.add_row(*(str(value) for value in row.values()))
+            table.add_row(*(escape(for_terminal(value)) for value in row.values()))
         console.print(table)
         for title, status in (("Excluded", "excluded"), ("Uncovered", "uncovered")):
             chosen = [u for u in units if u.status == status]
             console.print(f"\n[bold]{title} ({len(chosen)})[/bold]")
             for u in chosen:
-                console.print(
-                    escape(f"  {u.section_id} {u.char_start}..{u.char_end} [{u.reason or 'no reason'}] {u.text}")
-                )
+                line = f"  {u.section_id} {u.char_start}..{u.char_end} [{u.reason or 'no reason'}] {u.text}"
+                console.print(escape(for_terminal(line)))
         unlinked = report.unlinked_claims(dataset)
         console.print(f"\n[bold]Claims in no link ({len(unlinked)})[/bold]")
         for row in unlinked:
-            console.print(escape(f"  {row['claim_id']} ({row['kind']}): {row['reason']}"))
+            console.print(escape(for_terminal(f"  {row['claim_id']} ({row['kind']}): {row['reason']}")))
         console.print(f"\n[bold]Candidate link signals never decided ({len(undecided)})[/bold]")
         for row in undecided:
-            console.print(
-                escape(f"  {row['section_id']} {row['signal_start']}..{row['signal_end']} {row['signal_quote']!r}")
-            )
+            line = f"  {row['section_id']} {row['signal_start']}..{row['signal_end']} {row['signal_quote']!r}"
+            console.print(escape(for_terminal(line)))
         for message in stale:
-            console.print(f"[red]stale exclusion:[/red] {escape(message)}")
+            console.print(f"[red]stale exclusion:[/red] {escape(for_terminal(message))}")
     if uncovered or stale or undecided:
         sys.exit(1)

@@ -27,7 +27,9 @@ def figures(out: Path) -> None:
       alliance-data figures --out /tmp/figs
     """
     from .. import load, tables
-    from ..rendering.figures import write_figures
+    from ..escaping import for_terminal
+    from ..rendering.figures import check_figures_output, write_figures
 
+    check_figures_output(out)  # before the tables are read and drawn
     written = write_figures({name: load(name) for name in tables()}, out)
-    click.echo(f"wrote {len(written)} files to {out}/")
+    click.echo(f"wrote {len(written)} files to {for_terminal(out)}/")

@@ -28,11 +28,20 @@ def release(version: str, data_dir: Path, releases_dir: Path) -> None:
         raise click.BadParameter(str(error), param_hint="VERSION") from None
     from ..codebook.registry import TABLES
     from ..release.cut import release as run
-    from ..release.trust import write_packaged_index
+    from ..release.trust import ReleaseNotFound, parse_version, write_packaged_index
     from .common import progress_steps
+
+    try:
+        if parse_version(version) != version:
+            raise ReleaseNotFound(f"{version!r}: give the version without a 'v', e.g. {parse_version(version)}")
+    except ReleaseNotFound as error:
+        raise click.BadParameter(str(error), param_hint="VERSION") from None
 
     with progress_steps(total=2 * len(TABLES) + 2) as step:
         published = run(version, data_dir, releases_dir, on_step=step)
+    from ..escaping import for_terminal
+
     # The package built from here on vouches for this release too.
     write_packaged_index(releases_dir)
-    click.echo(f"published {published.directory}/ (verify with: cd {published.directory} && sha256sum -c SHA256SUMS)")
+    shown = for_terminal(published.directory)
+    click.echo(f"published {shown}/ (verify with: cd {shown} && sha256sum -c SHA256SUMS)")

@@ -24,11 +24,12 @@ def releases(context: click.Context, releases_dir: Path, as_json: bool) -> None:
       alliance-data releases --json | jq '.releases[-1].files'
     """
     from .. import about
+    from ..escaping import for_terminal
     from ..release.release_index import index_entries
     from ..release.trust import ReleaseNotFound, packaged_index, read_index
 
     try:
-        index, origin = read_index(releases_dir), f"{releases_dir}/"
+        index, origin = read_index(releases_dir), f"{for_terminal(releases_dir)}/"
         label = str(releases_dir / "index.json")
     except ReleaseNotFound as error:
         shipped = packaged_index()
@@ -37,7 +38,8 @@ def releases(context: click.Context, releases_dir: Path, as_json: bool) -> None:
             raise click.BadParameter(str(error), param_hint="'--releases'") from None
         index, origin = shipped, f"the index shipped with alliance-data {about.__version__}"
         label = origin
-        click.echo(f"no {releases_dir}/ here: listing {origin} (pass --releases DIR for another)", err=True)
+        shown = for_terminal(releases_dir)
+        click.echo(f"no {shown}/ here: listing {origin} (pass --releases DIR for another)", err=True)
     entries = index_entries(index, label)  # an index not of our shape: a clear error, not a traceback
     if as_json:
         click.echo(json.dumps(index, indent=2, ensure_ascii=False))

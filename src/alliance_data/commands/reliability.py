@@ -33,7 +33,7 @@ def reliability(data_dir: Path, write: bool) -> None:
       alliance-data reliability
       alliance-data reliability --print
     """
-    from ..curation.reliability import report
+    from ..curation.reliability import report, write_report
     from ..curation.validate import validate
 
     dataset = validate(data_dir)
@@ -52,8 +52,7 @@ def reliability(data_dir: Path, write: bool) -> None:
         earlier_label=label,
     )
     if write:
-        REPORT.parent.mkdir(exist_ok=True)
-        REPORT.write_text(text, encoding="utf-8")
+        write_report(text, REPORT)
         click.echo(f"wrote {REPORT}")
     else:
         click.echo(text, nl=False)

@@ -7,6 +7,8 @@ from typing import Any
 
 import click
 
+from ..escaping import for_terminal
+
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 
 
@@ -33,14 +35,14 @@ def print_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str
     console = Console()
     if not console.is_terminal:
         for row in (columns, *([cell(v) for v in row] for row in rows)):
-            click.echo("\t".join(value.translate(_ESCAPES) for value in row))
+            click.echo("\t".join(for_terminal(value.translate(_ESCAPES)) for value in row))
         return
     from rich.markup import escape
     from rich.table import Table
 
-    view = Table(title=escape(title))
+    view = Table(title=escape(for_terminal(title)))
     for name in columns:
-        view.add_column(escape(name), overflow="fold")
+        view.add_column(escape(for_terminal(name)), overflow="fold")
     for row in rows:
-        view.add_row(*(escape(cell(value)) for value in row))
+        view.add_row(*(escape(for_terminal(cell(value))) for value in row))
     console.print(view)

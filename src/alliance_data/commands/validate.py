@@ -54,4 +54,6 @@ def validate(data_dir: Path, as_json: bool, max_problems: int, show_all: bool) -
     if as_json:
         click.echo(json.dumps({"valid": True, "rows": counts, "problems": []}, indent=2))
     else:
-        click.echo(f"{data_dir}: valid ({', '.join(f'{n} {name}' for name, n in counts.items())})")
+        from ..escaping import for_terminal
+
+        click.echo(f"{for_terminal(data_dir)}: valid ({', '.join(f'{n} {name}' for name, n in counts.items())})")

@@ -22,16 +22,16 @@ def verify(version: str, releases_dir: Path) -> None:
       alliance-data verify 1.0.0
       alliance-data verify 1.0.0 --releases ~/Downloads/alliance-data
     """
+    from ..escaping import for_terminal
     from ..release.trust import ReleaseNotFound, verify_release
 
     try:
         result = verify_release(version, releases_dir)
     except ReleaseNotFound as error:
         raise click.BadParameter(str(error), param_hint="VERSION") from None
-    click.echo(
-        f"{result.directory}: {len(result.files)} files OK against SHA256SUMS, manifest.json and datapackage.json"
-    )
+    checked = "SHA256SUMS, manifest.json and datapackage.json"
+    click.echo(f"{for_terminal(result.directory)}: {len(result.files)} files OK against {checked}")
     for source in result.vouched_by:
-        click.echo(f"SHA256SUMS (SHA-256 {result.sums_sha256}) is the one recorded in {source}")
+        click.echo(f"SHA256SUMS (SHA-256 {result.sums_sha256}) is the one recorded in {for_terminal(source)}")
     for note in result.notes:
-        click.echo(f"note: {note}")
+        click.echo(f"note: {for_terminal(note)}")

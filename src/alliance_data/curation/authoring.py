@@ -47,6 +47,11 @@ _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-
 _YAML_ONLY_BREAKS = re.compile("[\x85\u2028\u2029]")
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 _INT_TAG = "tag:yaml.org,2002:int"
+_FLOAT_TAG = "tag:yaml.org,2002:float"
+# The one form of a whole number in an authored file: plain decimal digits, no leading zero. YAML
+# 1.1 also reads 1:32:49 (sexagesimal, 5569), 012701 (octal), 0x1F, 0b101 and 1_000 as numbers;
+# such a value stays the text it looks like, so a number field reports it at its line.
+_PLAIN_DECIMAL = re.compile(r"-?(?:0|[1-9][0-9]*)")
 
 
 Place = tuple  # where in a record: field names and list positions, e.g. ("actors", 0, "role")
@@ -215,6 +220,8 @@ class _Item:
 
     def scalar(self, event: Any, place: Place) -> Any:
         tag = _RESOLVER.resolve(yaml.ScalarNode, event.value, event.implicit)
+        if (tag == _INT_TAG and not _PLAIN_DECIMAL.fullmatch(event.value)) or tag == _FLOAT_TAG:
+            return event.value  # no field of ours is a fraction; a number in another form is not read as one
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         construct = _CONSTRUCTOR.yaml_constructors.get(tag)
         if construct is None or tag == _MERGE_TAG:

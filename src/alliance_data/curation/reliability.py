@@ -11,7 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+
+from ..escaping import for_markdown
+from ..escaping import for_markdown_code as code
 
 CODED_FIELDS = ("kind", "topic_id", "certainty")
 
@@ -368,10 +372,54 @@ def report(
         "| claim | field | other claim | raised by | first coder | second coder | resolved | reason |",
         "|---|---|---|---|---|---|---|---|",
     ]
+    # Values and reasons come from the data: escaped, so none adds markup or a script to the page.
     for d in sorted(decisions, key=lambda d: (d["claim_id"], d["field"], d.get("other_claim") or "")):
-        other = f"`{d['other_claim']}`" if d.get("other_claim") else ""
+        other = code(d["other_claim"]) if d.get("other_claim") else ""
+        cells = (d["field"], d.get("raised_by", "second_coder"), d["first_coder"], d["second_coder"])
+        field, raised_by, first, second = (for_markdown(cell) for cell in cells)
         lines.append(
-            f"| `{d['claim_id']}` | {d['field']} | {other} | {d.get('raised_by', 'second_coder')} "
-            f"| {d['first_coder']} | {d['second_coder']} | **{d['resolved']}** | {d['reason']} |"
+            f"| {code(d['claim_id'])} | {field} | {other} | {raised_by} "
+            f"| {first} | {second} | **{for_markdown(d['resolved'])}** | {for_markdown(d['reason'])} |"
         )
     return "\n".join(lines) + "\n"
+
+
+def write_report(text: str, path: Path) -> None:
+    """Write the report to `path` atomically and without following links: refused (nothing
+    touched) when `path` is a symbolic link or anything but a regular file; otherwise written to
+    a new file beside it, then renamed over it, so a reader sees the old report or the new one."""
+    import os
+
+    from ..filesystem.atomic import OutputRefused, exclusive_lock, write_failed
+
+    path = Path(path)
+
+    def refuse_if_not_a_file() -> None:
+        if path.is_symlink():
+            raise OutputRefused(
+                f"refusing to write {path}: it is a symbolic link (to {os.readlink(path)}); nothing was touched. "
+                "Remove the link, or write elsewhere"
+            )
+        if path.exists() and not path.is_file():
+            raise OutputRefused(
+                f"refusing to write {path}: it is not a regular file; nothing was touched. "
+                "Remove it, or write elsewhere"
+            )
+
+    refuse_if_not_a_file()
+    temporary = path.with_name(f".{path.name}.staging-{os.getpid()}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with exclusive_lock(path):
+            refuse_if_not_a_file()  # again under the lock
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o644)
+            try:
+                with os.fdopen(descriptor, "wb") as file:
+                    file.write(text.encode("utf-8"))
+                    file.flush()
+                    os.fsync(file.fileno())
+                os.replace(temporary, path)
+            finally:
+                temporary.unlink(missing_ok=True)
+    except OSError as error:
+        raise write_failed(path, error) from None

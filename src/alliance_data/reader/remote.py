@@ -5,12 +5,30 @@
 which the `releases/` folder is published, e.g. a mirror or a local copy served over HTTP).
 Each file is checked against the SHA-256 that the release index shipped in this package records
 for it, before it is used and every time it is read from the cache, so a tampered mirror or
-cache fails loudly. Downloads and the cache are pooch's (one file per release and table).
+cache fails loudly.
+
+A mirror is not trusted to behave either. A download is bounded in every way it could run on:
+- it asks for the bytes as stored (`Accept-Encoding: identity`) and refuses any response that
+  is encoded anyway, so nothing is decompressed (2 MB of gzip can stand for gigabytes);
+- it stops at the file's size: a table's size is recorded in the release's manifest.json,
+  itself downloaded first (at most MAX_MANIFEST_BYTES) and verified against the packaged index;
+- the whole download has a deadline (DOWNLOAD_SECONDS), however slowly the server drips;
+- it is written to a temporary file beside its place in the cache, renamed into place only once
+  verified, and removed on every failure, Ctrl-C included: the cache holds verified files only.
+Nothing is printed: a failure is one ReleaseFetchError saying what happened and what to do.
+Only the standard library is used.
 """
 
 from __future__ import annotations
 
+import hashlib
+import http.client
+import json
 import os
+import stat
+import sys
+import time
+import urllib.parse
 from pathlib import Path
 
 from ..problems import AllianceDataError
@@ -20,6 +38,16 @@ CACHE_VARIABLE = "ALLIANCE_DATA_CACHE"
 # The project's public address for releases goes here once it has one; until then a base URL
 # must be given.
 DEFAULT_BASE_URL: str | None = None
+
+MANIFEST = "manifest.json"
+# A manifest describes a few dozen files; a bigger one is not a manifest.
+MAX_MANIFEST_BYTES = 4 * 1024 * 1024
+# The longest a whole download may take, and the longest one read may wait for a byte.
+DOWNLOAD_SECONDS = 120.0
+READ_SECONDS = 30.0
+MAX_REDIRECTS = 5
+_CHUNK = 64 * 1024
+_LAYOUT = "the base URL is the folder that holds the releases, as v1.0.0/manifest.json, v1.0.0/claims.parquet, …"
 
 
 class ReleaseFetchError(AllianceDataError, RuntimeError):
@@ -37,9 +65,16 @@ def base_url(given: str | None = None) -> str:
 
 
 def cache_dir() -> Path:
-    import pooch
-
-    return Path(os.environ.get(CACHE_VARIABLE) or pooch.os_cache("alliance-data"))
+    """ALLIANCE_DATA_CACHE, else the user's cache folder of this system."""
+    if os.environ.get(CACHE_VARIABLE):
+        return Path(os.environ[CACHE_VARIABLE])
+    if sys.platform == "darwin":
+        root = Path.home() / "Library" / "Caches"
+    elif sys.platform == "win32":
+        root = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+    else:
+        root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return root / "alliance-data"
 
 
 def release_entry(version: str) -> dict:
@@ -54,24 +89,159 @@ def release_entry(version: str) -> dict:
     raise ReleaseFetchError(f"version {version!r} is not a published release known to this package (known: {known})")
 
 
-def fetch(version: str, file_name: str, url: str | None = None) -> bytes:
-    """The bytes of one file of a published release, verified against the packaged index."""
-    import pooch
-
-    entry = release_entry(version)
-    digest = entry.get("files", {}).get(file_name)
+def fetch(version: str, file_name: str, url: str | None = None, deadline: float | None = None) -> bytes:
+    """The bytes of one file of a published release, verified against the packaged index;
+    `deadline` is the most a download may take, in seconds (default DOWNLOAD_SECONDS)."""
+    deadline = DOWNLOAD_SECONDS if deadline is None else deadline
+    digest = release_entry(version).get("files", {}).get(file_name)
     if not digest:
         raise ReleaseFetchError(f"release {version} has no file {file_name!r}")
-    address = f"{base_url(url)}/v{version}/{file_name}"
-    folder = cache_dir() / f"v{version}"
-    try:
-        path = pooch.retrieve(address, known_hash=f"sha256:{digest}", fname=file_name, path=folder, progressbar=False)
-    except ValueError as error:  # pooch's hash mismatch; the bad download is not kept
+    place = cache_dir() / f"v{version}" / file_name
+    size = MAX_MANIFEST_BYTES if file_name == MANIFEST else expected_size(version, file_name, url, deadline)
+    cached = _read_cached(place, digest, size)
+    if cached is not None:
+        return cached
+    address = f"{base_url(url)}/v{version}/{urllib.parse.quote(file_name)}"
+    data = download(address, size, exact=file_name != MANIFEST, deadline=deadline)
+    found = hashlib.sha256(data).hexdigest()
+    if found != digest:
         raise ReleaseFetchError(
-            f"{address} does not match the SHA-256 published for release {version} ({error}); the mirror or the "
-            "download is damaged: nothing was loaded"
-        ) from None
-    except Exception as error:  # network and HTTP errors come from requests
-        raise ReleaseFetchError(f"cannot fetch {address}: {error}") from None
-    # pooch checks a cached copy's SHA-256 on every retrieve and fetches it again when it differs.
-    return Path(path).read_bytes()
+            f"{address} does not match the SHA-256 published for release {version} (expected {digest}, got "
+            f"{found}); the mirror or the download is damaged: nothing was loaded"
+        )
+    _store(place, data)
+    return data
+
+
+def expected_size(version: str, file_name: str, url: str | None, deadline: float) -> int:
+    """The size of `file_name` as the release's manifest.json (verified itself) records it."""
+    try:
+        manifest = json.loads(fetch(version, MANIFEST, url, deadline))
+        for table in manifest["tables"]:
+            for described in table["files"].values():
+                if described["path"] == file_name:
+                    return int(described["bytes"])
+    except (ValueError, KeyError, TypeError, AttributeError):
+        pass
+    raise ReleaseFetchError(f"the manifest.json of release {version} records no size for {file_name!r}")
+
+
+def _read_cached(place: Path, digest: str, limit: int) -> bytes | None:
+    """The cached copy when it is a regular file of at most `limit` bytes with the SHA-256;
+    else None (a damaged copy is removed, and fetched again)."""
+    try:
+        descriptor = os.open(place, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError:
+        if os.path.islink(place):
+            place.unlink()
+        return None
+    with os.fdopen(descriptor, "rb") as file:
+        regular = stat.S_ISREG(os.fstat(descriptor).st_mode)
+        data = file.read(limit + 1) if regular else b""
+    if regular and len(data) <= limit and hashlib.sha256(data).hexdigest() == digest:
+        return data
+    if regular:
+        place.unlink(missing_ok=True)
+    return None
+
+
+def _store(place: Path, data: bytes) -> None:
+    """Put verified bytes into the cache: a temporary file beside `place`, renamed over it; the
+    temporary file never outlives a failure (Ctrl-C included)."""
+    place.parent.mkdir(parents=True, exist_ok=True)
+    temporary = place.with_name(f".{place.name}.{os.getpid()}.part")
+    try:
+        descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(data)
+        os.replace(temporary, place)
+    except OSError:
+        pass  # a cache that cannot be written costs a download next time, nothing else
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def download(address: str, limit: int, *, exact: bool, deadline: float) -> bytes:
+    """The body at `address`: at most `limit` bytes (exactly `limit` when `exact`), unencoded,
+    within `deadline` seconds in all. Held in memory, never more than `limit` + one read."""
+    started = time.monotonic()
+
+    def remaining() -> float:
+        left = deadline - (time.monotonic() - started)
+        if left <= 0:
+            raise ReleaseFetchError(
+                f"{address}: the download took longer than {deadline:g} seconds in all and was stopped; "
+                "nothing was kept: try again later, or another mirror"
+            )
+        return left
+
+    try:
+        response, connection, sock = _open(address, remaining)
+        try:
+            return _body(address, response, sock, limit, exact, remaining)
+        finally:
+            response.close()
+            connection.close()
+    except (OSError, http.client.HTTPException) as error:
+        remaining()  # a read cut short by the deadline is the deadline's error
+        reason = "no answer in time" if isinstance(error, TimeoutError) else (str(error) or type(error).__name__)
+        raise ReleaseFetchError(f"cannot fetch {address}: {reason}; nothing was kept") from None
+
+
+def _open(address: str, remaining):
+    """The response to a GET of `address` (redirects followed), and its connection."""
+    for _ in range(MAX_REDIRECTS + 1):
+        parts = urllib.parse.urlsplit(address)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise ReleaseFetchError(f"{address}: only http:// and https:// addresses are fetched")
+        kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
+        connection = kind(parts.hostname, parts.port, timeout=min(READ_SECONDS, remaining()))
+        path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.request("GET", path, headers={"Accept-Encoding": "identity", "User-Agent": "alliance-data"})
+        # The socket, kept: the connection lets go of it when the server closes after the body.
+        sock = connection.sock
+        response = connection.getresponse()
+        if response.status in (301, 302, 303, 307, 308) and response.getheader("Location"):
+            address = urllib.parse.urljoin(address, response.getheader("Location"))
+            connection.close()
+            continue
+        if response.status != 200:
+            connection.close()
+            hint = f": {_LAYOUT}" if response.status == 404 else ""
+            raise ReleaseFetchError(f"cannot fetch {address}: HTTP {response.status} {response.reason}{hint}")
+        return response, connection, sock
+    raise ReleaseFetchError(f"cannot fetch {address}: more than {MAX_REDIRECTS} redirects")
+
+
+def _body(address: str, response, sock, limit: int, exact: bool, remaining) -> bytes:
+    encoding = (response.getheader("Content-Encoding") or "identity").strip().lower()
+    if encoding != "identity":
+        raise ReleaseFetchError(
+            f"{address}: the server sent the file encoded ({encoding}) although it was asked for the bytes as "
+            "stored; an encoded body is never unpacked: use a mirror that serves the files as they are"
+        )
+    declared = response.getheader("Content-Length")
+    if declared and declared.isdigit() and int(declared) > limit:
+        raise ReleaseFetchError(_too_large(address, limit, f"it announces {int(declared):,} bytes"))
+    chunks, total = [], 0
+    while True:
+        sock.settimeout(min(READ_SECONDS, remaining()))  # one read waits no longer than the deadline
+        chunk = response.read1(min(_CHUNK, limit + 1 - total))
+        if not chunk:
+            break
+        total += len(chunk)
+        if total > limit:
+            raise ReleaseFetchError(_too_large(address, limit, "it sent more"))
+        chunks.append(chunk)
+    if exact and total != limit:
+        raise ReleaseFetchError(
+            f"{address}: the download ended after {total:,} of {limit:,} bytes; nothing was kept: try again"
+        )
+    return b"".join(chunks)
+
+
+def _too_large(address: str, limit: int, what: str) -> str:
+    return (
+        f"{address}: the file is {limit:,} bytes at most but {what}; the download was stopped and nothing was "
+        "kept: the mirror is damaged or not the project's"
+    )

@@ -13,6 +13,7 @@ followed by the generated list of changes by stable id.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -200,7 +201,39 @@ def release_notes(version: str, releases_dir: Path, changes: str) -> str:
     """RELEASE_NOTES.md: the title and citation, the curators' notes for the version
     (releases/notes/vVERSION.md) when there are any, then the generated changes."""
     header = f"# alliance-data {version}\n\n{about.citation(version)}\n\n"
-    written = Path(releases_dir) / NOTES_DIR / f"v{version}.md"
-    if written.is_file():
-        header += written.read_text(encoding="utf-8").rstrip("\n") + "\n\n"
+    notes = curators_notes(version, releases_dir)
+    if notes is not None:
+        header += notes.rstrip("\n") + "\n\n"
     return header + changes
+
+
+# Curators' notes are a page of prose; anything bigger is not the notes.
+MAX_NOTES_BYTES = 1024 * 1024
+
+
+def curators_notes(version: str, releases_dir: Path) -> str | None:
+    """The text of releases/notes/vVERSION.md, None when there is none. Read as every input is
+    (`bounded_read.read_inside`): a regular file inside releases/notes/, at most MAX_NOTES_BYTES,
+    UTF-8; a link out of the folder, a FIFO, a device or a huge file is an error, never published."""
+    from ..filesystem.bounded_read import read_inside
+    from ..problems import ProblemList
+
+    folder = Path(releases_dir) / NOTES_DIR
+    path = folder / f"v{version}.md"
+    if not os.path.lexists(path):
+        return None
+    problems = ProblemList()
+    raw = read_inside(path, folder, MAX_NOTES_BYTES, problems, str(path), "release notes")
+    if raw is not None:
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError as error:
+            problems.add(
+                str(path),
+                f"release notes are not UTF-8 (byte 0x{raw[error.start]:02x} at byte offset {error.start})",
+                "save the notes as UTF-8",
+                line=raw[: error.start].count(b"\n") + 1,
+                check="notes_not_utf8",
+            )
+    problems.raise_if_any()
+    return None

@@ -152,16 +152,20 @@ def semantic_version(version: str) -> tuple[int, int, int]:
 
 
 def render(result: DatasetDiff, old_label: str, new_label: str) -> str:
-    """Release notes in Markdown: counts, then every change by stable id."""
-    lines = [f"## Changes from {old_label} to {new_label}", ""]
+    """Release notes in Markdown: counts, then every change by stable id. Names, ids and values
+    come from the data: each is escaped for Markdown, so none can add markup or a script."""
+    from ..escaping import for_markdown
+    from ..escaping import for_markdown_code as code
+
+    lines = [f"## Changes from {for_markdown(old_label)} to {for_markdown(new_label)}", ""]
     if result.empty:
         return "\n".join([*lines, "No changes to tables, columns or records.", ""])
     bump = result.required_bump()
     lines += [f"Required version bump: **{bump}**.", ""]
     for name in result.added_tables:
-        lines.append(f"- Table `{name}` added.")
+        lines.append(f"- Table {code(name)} added.")
     for name in result.removed_tables:
-        lines.append(f"- Table `{name}` removed.")
+        lines.append(f"- Table {code(name)} removed.")
     lines += [
         "",
         "| table | added | removed | changed | columns added | columns removed |",
@@ -169,28 +173,29 @@ def render(result: DatasetDiff, old_label: str, new_label: str) -> str:
     ]
     for t in result.tables:
         lines.append(
-            f"| `{t.name}` | {len(t.added)} | {len(t.removed)} | {len(t.changed)} "
-            f"| {', '.join(t.added_columns) or ''} | {', '.join(t.removed_columns + t.retyped_columns) or ''} |"
+            f"| {code(t.name)} | {len(t.added)} | {len(t.removed)} | {len(t.changed)} "
+            f"| {', '.join(map(for_markdown, t.added_columns))} "
+            f"| {', '.join(map(for_markdown, t.removed_columns + t.retyped_columns))} |"
         )
     for t in result.tables:
         for column, levels in t.added_levels.items():
-            lines.append(f"- `{t.name}.{column}`: levels added: {', '.join(f'`{v}`' for v in levels)}.")
+            lines.append(f"- {code(f'{t.name}.{column}')}: levels added: {', '.join(map(code, levels))}.")
         for column, levels in t.removed_levels.items():
-            lines.append(f"- `{t.name}.{column}`: levels removed: {', '.join(f'`{v}`' for v in levels)}.")
+            lines.append(f"- {code(f'{t.name}.{column}')}: levels removed: {', '.join(map(code, levels))}.")
         if t.new_key:
-            lines.append(f"- `{t.name}`: primary key is now ({', '.join(t.new_key)}).")
+            lines.append(f"- {code(t.name)}: primary key is now ({', '.join(map(for_markdown, t.new_key))}).")
     for t in result.tables:
         if t.name not in DETAILED_TABLES or t.empty:
             continue
-        lines += ["", f"### {t.name}", ""]
+        lines += ["", f"### {for_markdown(t.name)}", ""]
         if t.added:
-            lines.append(f"Added ({len(t.added)}): " + ", ".join(f"`{i}`" for i in t.added))
+            lines.append(f"Added ({len(t.added)}): " + ", ".join(map(code, t.added)))
             lines.append("")
         if t.removed:
-            lines.append(f"Removed ({len(t.removed)}): " + ", ".join(f"`{i}`" for i in t.removed))
+            lines.append(f"Removed ({len(t.removed)}): " + ", ".join(map(code, t.removed)))
             lines.append("")
         for row_id, changes in t.changed.items():
-            lines.append(f"- `{row_id}`:")
+            lines.append(f"- {code(row_id)}:")
             for column, (before, after) in changes.items():
-                lines.append(f"  - `{column}`: {before!r} → {after!r}")
+                lines.append(f"  - {code(column)}: {for_markdown(repr(before))} → {for_markdown(repr(after))}")
     return "\n".join(lines) + "\n"

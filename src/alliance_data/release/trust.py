@@ -28,6 +28,8 @@ _FIX = "download the release again from where it was published; published releas
 class ReleaseNotFound(AllianceDataError):
     """A version that is not a release in the releases directory (a usage error)."""
 
+    exit_code = 2
+
 
 def parse_version(version: str) -> str:
     """`1.0.0` from '1.0.0' or 'v1.0.0' (as everywhere: `about.bare_version`); ReleaseNotFound for

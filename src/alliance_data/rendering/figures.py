@@ -143,16 +143,14 @@ def _records(frame: pd.DataFrame) -> list[dict]:
 
 def argument_maps(claims: list[dict], links: list[dict], topics: list[dict], link_prefix: str = "") -> dict[str, str]:
     """The two SVG argument maps, from the rows of claims, claim_links and topics: file name -> SVG."""
+    by_topic, by_claim = ARGUMENT_MAPS
     return {
-        "argument-map.svg": to_svg(
-            topic_graph(claims, links, topics), "The argument of the article, by topic", link_prefix
-        ),
-        "argument-map-claims.svg": to_svg(
-            claim_graph(claims, links), "The argument of the article, claim by claim", link_prefix
-        ),
+        by_topic: to_svg(topic_graph(claims, links, topics), "The argument of the article, by topic", link_prefix),
+        by_claim: to_svg(claim_graph(claims, links), "The argument of the article, claim by claim", link_prefix),
     }
 
 
+ARGUMENT_MAPS = ("argument-map.svg", "argument-map-claims.svg")
 MERMAID_MAP = "argument-map.mmd"
 
 
@@ -168,19 +166,43 @@ FIGURES: dict[str, Callable[[dict[str, pd.DataFrame], Path], None]] = {
 }
 
 
+def earlier_figures(directory: Path) -> str | None:
+    """None when `directory` holds only figures this module draws (an earlier run's, which may be
+    replaced), else why it must not be replaced."""
+    ours = {*FIGURES, *ARGUMENT_MAPS, MERMAID_MAP}
+    others = sorted(entry.name for entry in directory.iterdir() if entry.name not in ours)
+    if others:
+        return f"it holds files that are not figures ({', '.join(others[:3])}{', …' if len(others) > 3 else ''})"
+    return None
+
+
+FIGURES_ADVICE = "choose a new or empty directory"
+
+
+def check_figures_output(out: Path) -> None:
+    """OutputRefused if `out` must not be written (see `write_figures`), before any work."""
+    from ..filesystem.atomic import check_target
+
+    check_target(Path(out), replaceable=earlier_figures, advice=FIGURES_ADVICE)
+
+
 def write_figures(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
-    """Every figure and both argument maps (SVG, and the map by topic as Mermaid) into `out`."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, draw in FIGURES.items():
-        draw(tables, out / name)
-        written.append(out / name)
-    rows = (_records(tables[name]) for name in ("claims", "claim_links", "topics"))
-    for name, svg in argument_maps(*rows).items():
-        (out / name).write_text(svg, encoding="utf-8")
-        written.append(out / name)
-    (out / MERMAID_MAP).write_text(mermaid_map(tables), encoding="utf-8")
-    return [*written, out / MERMAID_MAP]
+    """Every figure and both argument maps (SVG, and the map by topic as Mermaid) into `out`.
+
+    Written as `build` writes its output (`atomic.atomic_directory`): into a fresh staging
+    directory swapped in whole, so a symbolic link planted in `out` is never written through,
+    and `out` is refused when it is a link, a file, a device or a directory of other files."""
+    from ..filesystem.atomic import atomic_directory
+
+    out = Path(out)
+    with atomic_directory(out, replaceable=earlier_figures, advice=FIGURES_ADVICE) as staging:
+        for name, draw in FIGURES.items():
+            draw(tables, staging / name)
+        rows = (_records(tables[name]) for name in ("claims", "claim_links", "topics"))
+        for name, svg in argument_maps(*rows).items():
+            (staging / name).write_text(svg, encoding="utf-8")
+        (staging / MERMAID_MAP).write_text(mermaid_map(tables), encoding="utf-8")
+    return [out / name for name in (*FIGURES, *ARGUMENT_MAPS, MERMAID_MAP)]
 
 
 __all__ = ["FIGURES", "KIND_FILL", "MERMAID_MAP", "argument_maps", "mermaid_map", "write_figures"]

@@ -61,7 +61,7 @@ def sql_fails(check: str, parameter: Any, value: str) -> str:
     if check == "max_length":
         return f"length({value}) > {parameter}"
     if check == "plain_text":
-        hidden, shown = plain_text.forbidden_class(), plain_text.visible_class()
+        hidden, shown = plain_text.refused_pattern(), plain_text.visible_class()
         return f"(regexp_matches({value}, '{hidden}') OR NOT regexp_matches({value}, '{shown}'))"
     if check == "ge":
         return f"{value} < {parameter}"

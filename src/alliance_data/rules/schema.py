@@ -26,7 +26,7 @@ PANDAS_TYPES = {pyarrow.int64(): pd.Int64Dtype(), pyarrow.string(): TEXT}
 def _plain(values: pd.Series) -> pd.Series:
     """Each value is plain text of our own (plain_text.py), checked in Arrow's regex engine."""
     array = pyarrow.array(values, pyarrow.string())
-    hidden = pc.match_substring_regex(array, plain_text.forbidden_class())
+    hidden = pc.match_substring_regex(array, plain_text.refused_pattern())
     shown = pc.match_substring_regex(array, plain_text.visible_class())
     ok = pc.fill_null(pc.and_(pc.invert(hidden), shown), True)
     return pd.Series(ok.to_numpy(zero_copy_only=False), index=values.index, dtype=bool)

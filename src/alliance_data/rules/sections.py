@@ -55,6 +55,23 @@ _TITLE_BLOCK = "^" + _BLANK_LINE + rf"(?:[^\n]*\n{_BLANK_LINE})?" * TITLE_BLOCK_
 
 SECTION_RULES = (
     Rule(
+        # Without a section, no rule of sections looks at a source's text at all: a source whose
+        # entry names another source's file would pass with none of its text placed.
+        "source_text_in_sections",
+        "sources",
+        "source_id",
+        """
+        SELECT s._row, s.source_id, s.file_name
+        FROM sources s JOIN source_texts t ON t.source_id = s.source_id
+        WHERE NOT EXISTS (SELECT 1 FROM sections x WHERE x.source_id = s.source_id)
+        """,
+        lambda row, context: (
+            f"source {row['source_id']} has no sections: none of its text ({row['file_name']}) lies in a section"
+        ),
+        "add the source's sections to sections.yaml (every source's text lies in its sections), or remove the "
+        "source if its entry names another source's file by mistake",
+    ),
+    Rule(
         "section_span_valid",
         "sections",
         "char_start",

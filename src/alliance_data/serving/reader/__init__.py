@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
 import re
 import weakref
 from html import escape
@@ -25,6 +24,7 @@ from datasette.utils.asgi import Response, asgi_send_redirect
 from markupsafe import Markup
 
 from ...codebook.identifiers import CLAIM_ID, SOURCE_ID
+from ...escaping import for_inline_script
 from ..metadata import DATABASE_NAME as DATABASE
 from ..metadata import PAGE_SIZE
 
@@ -517,11 +517,6 @@ ul.table-list li { margin: .2em 0; }
 """
 
 
-def _json_script(value) -> str:
-    """`value` as JSON that cannot end the <script> it sits in."""
-    return json.dumps(value, ensure_ascii=False).replace("</", "<\\/")
-
-
 async def reader_css(datasette, request):
     return Response(READER_CSS, content_type="text/css; charset=utf-8")
 
@@ -538,7 +533,8 @@ def extra_body_script(template, database, datasette):
 
     async def inner():
         choices = await parameter_choices(datasette)
-        script = PARAMETER_SCRIPT % (_json_script(choices), _json_script(PARAMETER_LABELS), PAGE_SIZE)
+        # Actor names and labels come from the data: `<!--` or `</script>` in one must not end the script.
+        script = PARAMETER_SCRIPT % (for_inline_script(choices), for_inline_script(PARAMETER_LABELS), PAGE_SIZE)
         return LANGUAGE_SCRIPT + script
 
     return inner
