@@ -133,13 +133,13 @@ def release(
         output_directory(target, data_dir, RELEASE_ADVICE, after_swap=lambda: write_index(releases_dir)) as staging,
     ):
         write_outputs(tables, staging, on_step=on_step)
+        write_release_sources(staging, texts, tables)  # before the formats: Croissant lists the texts
         write_release_formats(tables, {key: text.decode("utf-8") for key, text in texts.items()}, staging)
         rows = (tables[name].to_pylist() for name in ("claims", "claim_links", "topics"))
         for name, svg in argument_maps(*rows).items():
             (staging / name).write_text(svg, encoding="utf-8")
         (staging / CODEBOOK_FILE).write_text(codebook.render(version), encoding="utf-8")
         (staging / NOTES_FILE).write_text(release_notes(version, releases_dir, notes), encoding="utf-8")
-        write_release_sources(staging, texts, tables)
         record_other_files(staging)
         write_descriptor(staging, version, source)
         write_sums(staging)
