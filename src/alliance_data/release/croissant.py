@@ -241,7 +241,9 @@ def _field(table: Table, column) -> dict:
     references = [key for key in table.foreign_keys if key.column == column.name]
     if references:
         key = references[0]
-        field["references"] = {"field": {"@id": f"{key.table}/{key.other_column}"}}
+        # The referenced table's file and column: a reference to the other record set's field reads
+        # that record set as a generator, which mlcroissant 1.1's join cannot merge.
+        field["references"] = {"fileObject": {"@id": f"{key.table}-csv"}, "extract": {"column": key.other_column}}
     return field
 
 
