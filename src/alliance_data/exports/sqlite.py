@@ -1,6 +1,7 @@
 """The SQLite database: DDL generated from the models (keys, foreign keys, CHECK constraints),
 rows loaded column-wise from the Arrow tables (through apsw), then indexes and full-text search
-through sqlite-utils. It is not vacuumed (see merge_parts).
+through sqlite-utils, and last the codebook (sqlite_codebook.py). It is not vacuumed (see
+merge_parts).
 
 The file is in rollback-journal mode (not WAL) so that Datasette's immutable mode sees all
 of it.
@@ -20,6 +21,7 @@ import sqlite_utils
 from ..codebook.columns import Column
 from ..codebook.registry import TABLES, Table
 from .csv import plain
+from .sqlite_codebook import write_codebook
 
 # Columns analysts facet and filter on get an index besides the foreign keys.
 FACET_COLUMNS = ("kind", "topic_id", "certainty", "time_frame", "section_id", "actor_type", "role", "relation", "dyad")
@@ -230,6 +232,8 @@ def merge_parts(path: Path, parts: list[Path]) -> None:
                         db.execute(f"INSERT INTO main.[{name}] SELECT * FROM {alias}.[{name}]")
             db.execute(f"DETACH DATABASE {alias}")
             part.unlink()
+        with db.conn:
+            write_codebook(db.execute)
         # No VACUUM: a fresh file loaded in key order has no free pages to reclaim, and VACUUM
         # gained little space for much time (benchmarks/results/sqlite.md).
         db.execute("PRAGMA journal_mode = DELETE")

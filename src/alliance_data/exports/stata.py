@@ -5,11 +5,19 @@ Every enumeration becomes a labelled integer whose value labels are the codebook
 order (so `certainty` sorts from `asserted` to `speculative`), every column carries its
 description as variable label, and free text is stored as strL so no value is truncated.
 Stata allows 80 characters in a label: longer descriptions are shortened at a word and marked
-with an ellipsis; the full text is in the codebook.
+with an ellipsis; the full text is each variable's note (`notes list`), and the dataset's notes
+hold the citation and the licence.
+
+pandas writes no characteristics (where Stata keeps notes), so they are added to the file pandas
+wrote: the `<characteristics>` section filled with one `<ch>` entry per note as the .dta 118
+format specifies (https://www.stata.com/help.cgi?dta), and the map's offsets of the sections
+after it moved by as many bytes.
 """
 
 from __future__ import annotations
 
+import io
+import struct
 from pathlib import Path
 
 import pyarrow as pa
@@ -61,13 +69,62 @@ def _strl_columns(frame, spec: Table) -> list[str]:
     return wide
 
 
+# The .dta 118 layout around the characteristics: names in a <ch> entry take 129 bytes; the map
+# holds 14 eight-byte offsets, of which those from `data` on (the 10th) follow the characteristics.
+NAME_BYTES = 129
+MAP_ENTRIES = 14
+AFTER_CHARACTERISTICS = 9
+EMPTY_CHARACTERISTICS = b"<characteristics></characteristics>"
+
+
+def _characteristic(owner: str, name: str, contents: str, order: str) -> bytes:
+    payload = (
+        owner.encode("utf-8").ljust(NAME_BYTES, b"\0")
+        + name.encode("utf-8").ljust(NAME_BYTES, b"\0")
+        + contents.encode("utf-8")
+        + b"\0"
+    )
+    return b"<ch>" + struct.pack(order + "I", len(payload)) + payload + b"</ch>"
+
+
+def with_notes(data: bytes, notes: dict[str, list[str]]) -> bytes:
+    """A .dta 118 file with no characteristics (as pandas writes it) with `notes` added: by owner
+    (`_dta` for the dataset, else a variable's name), the texts `notes list` shows, in order.
+    Stata keeps them as the characteristics note0 (how many) and note1, note2, …"""
+    order = "<" if b"<byteorder>LSF</byteorder>" in data[:200] else ">"
+    entries = b"".join(
+        _characteristic(owner, f"note{number}", text, order)
+        for owner, texts in notes.items()
+        for number, text in enumerate([str(len(texts)), *texts])
+    )
+    start = data.index(EMPTY_CHARACTERISTICS)
+    filled = b"<characteristics>" + entries + b"</characteristics>"
+    shift = len(filled) - len(EMPTY_CHARACTERISTICS)
+    at = data.index(b"<map>") + len(b"<map>")
+    offsets = list(struct.unpack(order + f"{MAP_ENTRIES}Q", data[at : at + 8 * MAP_ENTRIES]))
+    offsets[AFTER_CHARACTERISTICS:] = [offset + shift for offset in offsets[AFTER_CHARACTERISTICS:]]
+    data = data[:at] + struct.pack(order + f"{MAP_ENTRIES}Q", *offsets) + data[at + 8 * MAP_ENTRIES :]
+    return data[:start] + filled + data[start + len(EMPTY_CHARACTERISTICS) :]
+
+
+def table_notes(spec: Table) -> dict[str, list[str]]:
+    """The dataset's notes (citation, licence, source text) and each variable's full description."""
+    dataset = [
+        f"{spec.name}: {spec.description}",
+        f"Cite: {about.citation()}",
+        f"Licence: {about.LICENSE_TITLE}. {about.SOURCE_TEXT_STATUS}",
+    ]
+    return {"_dta": dataset, **{column.name: [" ".join(column.description.split())] for column in spec.columns}}
+
+
 def write_stata(spec: Table, table: pa.Table, path: Path) -> None:
-    """Write one table as a Stata 118 file with variable and value labels."""
+    """Write one table as a Stata 118 file with variable and value labels and notes."""
     from datetime import datetime
 
     frame = _frame(spec, table)
+    written = io.BytesIO()
     frame.to_stata(
-        path,
+        written,
         write_index=False,
         version=STATA_VERSION,
         data_label=stata_label(f"{about.NAME} {about.__version__}: {spec.name}"),
@@ -75,6 +132,7 @@ def write_stata(spec: Table, table: pa.Table, path: Path) -> None:
         convert_strl=_strl_columns(frame, spec),
         time_stamp=datetime.strptime(about.RELEASED, TIME_STAMP_FORMAT),
     )
+    path.write_bytes(with_notes(written.getvalue(), table_notes(spec)))
 
 
 def write_stata_files(specs: tuple[Table, ...], tables: dict[str, pa.Table], directory: Path) -> list[Path]:

@@ -1,8 +1,14 @@
 """Croissant metadata (https://docs.mlcommons.org/croissant/docs/croissant-spec-1.1.html):
 `croissant.json`, the schema.org Dataset description that machine-learning tools and dataset
 search read, with one record set per table (each column a field typed and described from the
-models) and the Responsible AI fields: how the data was collected and annotated, its limits,
-and that the claims are the author's views.
+models, each foreign key a `references`) and the Responsible AI fields: how the data was
+collected and annotated, its limits, and that the claims are the author's views.
+
+The distribution lists every file a record set reads (the CSV files), the Parquet files, the
+source texts every offset points into, and the curation guide and reliability report the
+Responsible AI fields cite. `contentUrl` is the file's path relative to croissant.json (the
+reference implementation, mlcroissant, resolves it against the file's folder) until the dataset
+has a public address (`about.PUBLIC_BASE_URL`); then it is the file's absolute URL.
 
 `dataset_jsonld()` is the same schema.org Dataset without the record sets, for embedding in
 web pages (the Datasette home page, the documentation's index).
@@ -14,7 +20,9 @@ import json
 from pathlib import Path
 
 from .. import about
-from ..codebook.registry import TABLES
+from ..build.source_texts import SOURCES_DIR
+from ..codebook.registry import TABLES, Table
+from .bibtex import bibtex
 from .checksums import sha256
 
 CROISSANT_FILE = "croissant.json"
@@ -73,13 +81,15 @@ RESPONSIBLE_AI = {
     "rai:dataCollectionType": ["Manual Human Curation"],
     "rai:dataAnnotationProtocol": (
         "Claims were segmented and coded by hand under the project's codebook (docs/codebook.md) and curation guide "
-        "(docs/curation.md): kind, topic, actors, certainty by an explicit hedge-cue table with recorded exceptions, "
+        "(docs/curation.md, in the release): kind, topic, actors, certainty by an explicit hedge-cue table with "
+        "recorded exceptions, "
         "time frame, a statement in the curators' own words and the verbatim quote with its character offsets. "
         "Links between claims record the article's argument, each with the basis in the text that supports it."
     ),
     "rai:dataAnnotationPlatform": ["Hand-authored YAML records, validated by pydantic and pandera"],
     "rai:dataAnnotationAnalysis": (
-        "A second coding made under the same codebook is compared with the first in docs/reliability.md. Both "
+        "A second coding made under the same codebook is compared with the first in docs/reliability.md (in the "
+        "release). Both "
         "codings were assisted by automated tools: the agreement figures are a consistency check of the codebook, "
         "not inter-coder reliability between independent experts."
     ),
@@ -109,7 +119,20 @@ RESPONSIBLE_AI = {
 
 
 def _creator() -> dict:
-    return {"@type": "Organization", "name": "alliance-data contributors", "url": about.HOMEPAGE}
+    creator = {"@type": "Organization", "name": "alliance-data contributors"}
+    if about.PUBLIC_BASE_URL:
+        creator["url"] = about.PUBLIC_BASE_URL
+    return creator
+
+
+def _address() -> dict:
+    """The dataset's public address and DOI, only once they exist."""
+    address = {}
+    if about.PUBLIC_BASE_URL:
+        address["url"] = about.PUBLIC_BASE_URL
+    if about.DOI:
+        address["identifier"] = f"https://doi.org/{about.DOI}"
+    return address
 
 
 def dataset_jsonld() -> dict:
@@ -122,7 +145,7 @@ def dataset_jsonld() -> dict:
         "version": about.__version__,
         "datePublished": about.RELEASED,
         "license": "https://creativecommons.org/licenses/by/4.0/",
-        "url": about.HOMEPAGE,
+        **_address(),
         "creator": _creator(),
         "citation": about.citation(),
         "keywords": ["Iran", "Russia", "alliance", "claims", "international relations", "argument mining"],
@@ -138,45 +161,106 @@ def _data_type(column) -> str:
     return "sc:Integer" if column.dtype == "integer" else "sc:Text"
 
 
-def croissant(directory: Path) -> dict:
-    """The Croissant description of the release in `directory` (its CSV files must exist)."""
-    distribution, record_sets = [], []
+def content_url(path: str) -> str:
+    """Where a file of the release is: relative to croissant.json until there is a public address."""
+    return about.resource_iri(path) if about.PUBLIC_BASE_URL else path
+
+
+# The media type and description of every file the distribution lists besides the tables.
+DOCUMENTS = {
+    "docs/curation.md": "The curation guide: how claims were segmented and coded (cited by the Responsible AI fields).",
+    "docs/reliability.md": "Agreement between two codings, with every decision (cited by the Responsible AI fields).",
+}
+
+
+def _file_object(directory: Path, file_id: str, path: str, media_type: str, description: str) -> dict:
+    return {
+        "@type": "cr:FileObject",
+        "@id": file_id,
+        "name": path,
+        "description": description,
+        "contentUrl": content_url(path),
+        "encodingFormat": media_type,
+        "sha256": sha256(directory / path),
+        "contentSize": f"{(directory / path).stat().st_size} B",
+    }
+
+
+def distribution(directory: Path) -> list[dict]:
+    files = []
     for table in TABLES:
-        file_id = f"{table.name}-csv"
-        path = directory / f"{table.name}.csv"
-        distribution.append(
-            {
-                "@type": "cr:FileObject",
-                "@id": file_id,
-                "name": f"{table.name}.csv",
-                "description": f"The {table.name} table as CSV.",
-                "contentUrl": f"{table.name}.csv",
-                "encodingFormat": "text/csv",
-                "sha256": sha256(path),
-                "contentSize": f"{path.stat().st_size} B",
-            }
+        files.append(
+            _file_object(
+                directory, f"{table.name}-csv", f"{table.name}.csv", "text/csv", f"The {table.name} table as CSV."
+            )
         )
-        record_sets.append(
-            {
-                "@type": "cr:RecordSet",
-                "@id": table.name,
-                "name": table.name,
-                "description": table.description,
-                "key": [{"@id": f"{table.name}/{key}"} for key in table.primary_key],
-                "field": [
-                    {
-                        "@type": "cr:Field",
-                        "@id": f"{table.name}/{column.name}",
-                        "name": column.name,
-                        "description": column.description
-                        + (f" One of: {', '.join(column.levels)}." if column.levels else ""),
-                        "dataType": _data_type(column),
-                        "source": {"fileObject": {"@id": file_id}, "extract": {"column": column.name}},
-                    }
-                    for column in table.columns
-                ],
-            }
+        files.append(
+            _file_object(
+                directory,
+                f"{table.name}-parquet",
+                f"{table.name}.parquet",
+                "application/vnd.apache.parquet",
+                f"The {table.name} table as Parquet (enumerations as dictionaries in the codebook's order).",
+            )
         )
+    for text in sorted((directory / SOURCES_DIR).glob("*.txt")):
+        path = f"{SOURCES_DIR}/{text.name}"
+        files.append(
+            _file_object(
+                directory,
+                f"source-{text.stem}",
+                path,
+                "text/plain",
+                f"The full text of source {text.stem}, into which every char_start and char_end of its rows "
+                f"points (Unicode code points). {about.SOURCE_TEXT_STATUS}",
+            )
+        )
+    for path, description in DOCUMENTS.items():
+        files.append(_file_object(directory, path, path, "text/markdown", description))
+    return files
+
+
+def in_release(description: str) -> str:
+    """A model's description as it reads in a release: the texts the repository keeps under
+    data/sources/ are under sources/ there."""
+    return description.replace(f"data/{SOURCES_DIR}/", f"{SOURCES_DIR}/")
+
+
+def _field(table: Table, column) -> dict:
+    described = in_release(column.description) + (f" One of: {', '.join(column.levels)}." if column.levels else "")
+    if column.name in ("char_start", "char_end", "signal_start", "signal_end"):
+        described += f" Offsets point into {SOURCES_DIR}/<source_id>.txt."
+    field = {
+        "@type": "cr:Field",
+        "@id": f"{table.name}/{column.name}",
+        "name": column.name,
+        "description": described,
+        "dataType": _data_type(column),
+        "source": {"fileObject": {"@id": f"{table.name}-csv"}, "extract": {"column": column.name}},
+    }
+    references = [key for key in table.foreign_keys if key.column == column.name]
+    if references:
+        key = references[0]
+        # The referenced table's file and column: a reference to the other record set's field reads
+        # that record set as a generator, which mlcroissant 1.1's join cannot merge.
+        field["references"] = {"fileObject": {"@id": f"{key.table}-csv"}, "extract": {"column": key.other_column}}
+    return field
+
+
+def croissant(directory: Path) -> dict:
+    """The Croissant description of the release in `directory` (its CSV, Parquet and source
+    files and its documents must exist)."""
+    record_sets = [
+        {
+            "@type": "cr:RecordSet",
+            "@id": table.name,
+            "name": table.name,
+            "description": in_release(table.description),
+            "key": [{"@id": f"{table.name}/{key}"} for key in table.primary_key],
+            "field": [_field(table, column) for column in table.columns],
+        }
+        for table in TABLES
+    ]
     return {
         "@context": CONTEXT,
         "@type": "sc:Dataset",
@@ -187,12 +271,12 @@ def croissant(directory: Path) -> dict:
         "version": about.__version__,
         "datePublished": about.RELEASED,
         "license": "https://creativecommons.org/licenses/by/4.0/",
-        "url": about.HOMEPAGE,
+        **_address(),
         "creator": _creator(),
-        "citeAs": about.citation(),
+        "citeAs": bibtex(),
         "keywords": ["Iran", "Russia", "alliance", "claims", "international relations", "argument mining"],
         **RESPONSIBLE_AI,
-        "distribution": distribution,
+        "distribution": distribution(directory),
         "recordSet": record_sets,
     }
 

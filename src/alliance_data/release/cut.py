@@ -150,13 +150,14 @@ def release(
         ) as staging,
     ):
         manifest = write_outputs(tables, staging, on_step=on_step)
+        # The sources before the other formats: Croissant lists the texts.
+        manifest[SOURCE_TEXTS_KEY] = write_release_sources(staging, texts, tables)
         write_release_formats(tables, dict(dataset.texts), staging)
         rows = (tables[name].to_pylist() for name in ("claims", "claim_links", "topics"))
         for name, svg in argument_maps(*rows).items():
             (staging / name).write_text(svg, encoding="utf-8")
         (staging / CODEBOOK_FILE).write_text(codebook.render(version), encoding="utf-8")
         (staging / NOTES_FILE).write_text(release_notes(version, releases_dir, notes), encoding="utf-8")
-        manifest[SOURCE_TEXTS_KEY] = write_release_sources(staging, texts, tables)
         manifest["other_files"] = other_files(staging, manifest)
         write_manifest(staging, manifest)
         write_descriptor(staging, version, first_source)

@@ -2,8 +2,10 @@
 
 Each CSV file is a tabular resource with its full Table Schema (types, descriptions,
 constraints, enumerations, primary and foreign keys), so `frictionless validate` checks
-every row. The Parquet files and the SQLite database are file resources with bytes and
-hash only: frictionless 5 cannot check a Parquet resource that has both a schema and a hash.
+every row. Each Parquet file is a file resource with the same schema, which describes it but is
+not checked: frictionless 5 reads neither a Parquet file's byte count (so its `bytes` and
+`hash` fail) nor a missing integer (it reads NaN) when it reads one as a table. Every other file
+is a file resource with its media type written here, never guessed from its name.
 """
 
 from __future__ import annotations
@@ -34,7 +36,41 @@ OTHER_FILES = {
     "annotations.jsonld": "Every claim and link as a W3C Web Annotation on the source text.",
     "argument-graph.json": "The argument graph in the Argument Interchange Format (xAIF JSON).",
     "brat/annotation.conf": "The annotation types of the BRAT standoff files.",
+    "duckdb/ordered.sql": "DuckDB views over the Parquet files with every enumeration an ENUM in the codebook's "
+    "order (run from the release folder: duckdb -init duckdb/ordered.sql).",
+    "alliance.metadata.json": "Datasette metadata for the database alone: datasette alliance.db -m "
+    "alliance.metadata.json.",
+    "docs/curation.md": "The curation guide: how claims were segmented and coded.",
+    "docs/reliability.md": "Agreement between two codings of the claims and links, with every decision.",
 }
+
+# Media types by file name ending (IANA registrations where there is one). The xlsx must not be
+# guessed: a guess gives the legacy Excel type.
+MEDIA_TYPES = {
+    ".csv": "text/csv",
+    ".parquet": "application/vnd.apache.parquet",
+    ".db": "application/vnd.sqlite3",
+    ".json": "application/json",
+    ".jsonld": "application/ld+json",
+    ".md": "text/markdown",
+    ".svg": "image/svg+xml",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".cff": "application/yaml",
+    ".txt": "text/plain",
+    ".html": "text/html",
+    ".ann": "text/plain",
+    ".conf": "text/plain",
+    ".dta": "application/x-stata-dta",
+    ".sql": "application/sql",
+    "LICENSE": "text/plain",
+}
+
+
+def media_type(path: str) -> str:
+    """The media type of a release file; KeyError for a kind of file this module does not know
+    (add it to MEDIA_TYPES), so no file is published with a guessed type."""
+    name = Path(path).name
+    return MEDIA_TYPES[name] if name in MEDIA_TYPES else MEDIA_TYPES[Path(name).suffix]
 
 
 def _resource_name(path: str) -> str:
@@ -141,6 +177,7 @@ def descriptor(directory: Path, version: str, source: dict) -> dict:
                 "format": "parquet",
                 "mediatype": "application/vnd.apache.parquet",
                 "description": f"The {table.name} table as Parquet (typed, with column descriptions).",
+                "schema": table_schema(table),
             }
         )
     resources.append(
@@ -163,6 +200,7 @@ def descriptor(directory: Path, version: str, source: dict) -> dict:
                     **_file(directory, name),
                     "type": "file",
                     "format": path.suffix.lstrip(".") or path.name.lstrip("."),
+                    "mediatype": media_type(name),
                     "description": _other_description(name),
                 }
             )
@@ -172,7 +210,7 @@ def descriptor(directory: Path, version: str, source: dict) -> dict:
         "title": about.TITLE,
         "description": about.DESCRIPTION,
         "version": version,
-        "homepage": about.HOMEPAGE,
+        **({"homepage": about.PUBLIC_BASE_URL} if about.PUBLIC_BASE_URL else {}),
         "licenses": [
             {
                 "name": about.LICENSE,
