@@ -149,7 +149,7 @@ class LinkRelation(RelationEnum):
         (
             "making them natural partners",
             "making them",
-            "built upon a long foundation",
+            "built upon a long … foundation",
             "built on a solid foundation",
             "foundation",
             "allows",

@@ -61,7 +61,7 @@ RELATIONAL_PHRASES = (
 # Anaphors: a reference back that may join a sentence to an earlier claim, anywhere.
 ANAPHORS = ("this", "these", "such")
 # At the start of a sentence: discourse connectives that tie it to what came before.
-SENTENCE_OPENERS = ("as", "so", "by", "while", "but", "however", "it", "that", "both")
+SENTENCE_OPENERS = ("as", "so", "by", "while", "but", "however", "it", "that")
 
 
 def _first_part(signal: str) -> str:
