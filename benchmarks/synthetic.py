@@ -377,7 +377,7 @@ class _Builder:
                 {
                     "decision_id": f"decision-{len(decisions) + 1:04d}",
                     "claim_id": driver,
-                    "field": "link",
+                    "field": "signal",
                     "other_claim": links[-1]["to_claim"],
                     "raised_by": "critical_reading",
                     "first_coder": "drives, inferred",

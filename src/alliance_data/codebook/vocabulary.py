@@ -306,3 +306,8 @@ class CodedField(DescribedEnum):
     ACTORS = "actors", "The claim's actors and their roles."
     CLAIM = "claim", "Whether the claim is recorded at all (a claim added for a cause or a restatement)."
     LINK = "link", "A link from the claim to other_claim: its relation and basis, or its removal."
+    SIGNAL = (
+        "signal",
+        "Why an explicit link from the claim to other_claim keeps a signal that the codebook's signal table lists "
+        "for another relation, or that stands far from the two claims (resolved: '<relation>, explicit').",
+    )

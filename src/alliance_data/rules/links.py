@@ -126,9 +126,9 @@ _CARRIED = f"""
 """
 
 # A coding decision that keeps this explicit link with this relation although a signal rule
-# would refuse it: field 'link', the other end named, resolved "<relation>, explicit".
+# would refuse it: field 'signal', the other end named, resolved "<relation>, explicit".
 _DECIDED_EXPLICIT = """
-    EXISTS (SELECT 1 FROM coding_decisions d WHERE d.field = 'link' AND d.claim_id = l.from_claim
+    EXISTS (SELECT 1 FROM coding_decisions d WHERE d.field = 'signal' AND d.claim_id = l.from_claim
             AND d.other_claim = l.to_claim AND d.resolved = l.relation || ', explicit')
 """
 # The signal as the binding table matches it (`signals.said`): lower case, straight apostrophes,
@@ -298,7 +298,7 @@ LINK_RULES = (
         _binding_message,
         "code the relation the codebook lists the signal for (docs/curation.md, 'Which relation a signal marks'); "
         "an anaphor or echo makes the link implicit, a scope phrase is no signal; or record in "
-        "data/coding_decisions.yaml why this signal marks another relation here (resolved '<relation>, explicit')",
+        "data/coding_decisions.yaml (field 'signal') why this signal marks another relation here",
     ),
     Rule(
         "signal_near_claims",
@@ -320,6 +320,6 @@ LINK_RULES = (
             f"({row['span_start']}..{row['span_end']} and the text between them)"
         ),
         "anchor the connective that joins these two claims, next to them, or make the link implicit or inferred; "
-        "or record in data/coding_decisions.yaml why the distant signal joins them (resolved '<relation>, explicit')",
+        "or record in data/coding_decisions.yaml (field 'signal') why the distant signal joins them",
     ),
 )
