@@ -149,3 +149,58 @@ def test_a_nullable_key_column_is_found():
 
     loose = Table("probe", CodingDecision, ("claim_id", "field", "other_claim"))
     assert nullable_key_columns(loose) == ["other_claim"]
+
+
+def test_both_engines_refuse_the_same_published_links():
+    """The binding and distance rules give the same rows in DuckDB and in Spark SQL on the links
+    of release 2.0.0 (refused) and on the curated links (accepted)."""
+    import duckdb
+    import pandas as pd
+
+    from alliance_data.distributed.session import local_session
+    from alliance_data.distributed.validate import spark_sql
+    from alliance_data.rules import RULES
+    from alliance_data.rules.inputs import vocabulary_tables
+
+    rules = [rule for rule in RULES if rule.check in (BINDING, NEAR)]
+    claims = pd.concat(
+        pd.DataFrame(yaml.safe_load(path.read_text(encoding="utf-8")))[["claim_id", "char_start", "char_end"]]
+        for path in sorted((ROOT / "data" / "claims").glob("*.yaml"))
+    )
+    decisions = pd.DataFrame(yaml.safe_load((ROOT / "data" / "coding_decisions.yaml").read_text(encoding="utf-8")))
+    decisions = decisions[["claim_id", "field", "other_claim", "resolved"]]
+    with open(ROOT / "releases" / "v2.0.0" / "claim_links.csv", encoding="utf-8", newline="") as handle:
+        published = pd.DataFrame(list(csv.DictReader(handle)))
+    curated = pd.DataFrame(links(ROOT / "data"))
+    signals = vocabulary_tables()["relation_signals"].to_pandas()
+    session = local_session(cores=1, shuffle_partitions=1, driver_memory="512m")
+    try:
+        for frame, refused in ((published, True), (curated, False)):
+            columns = ["from_claim", "to_claim", "relation", "basis", "signal_quote", "signal_start", "signal_end"]
+            frame = frame.reindex(columns=columns).replace("", None)
+            frame = frame.assign(
+                _row=range(len(frame)),
+                signal_start=pd.to_numeric(frame["signal_start"]).astype("Int64"),
+                signal_end=pd.to_numeric(frame["signal_end"]).astype("Int64"),
+            )
+            tables = {
+                "claim_links": frame,
+                "claims": claims,
+                "coding_decisions": decisions,
+                "relation_signals": signals,
+            }
+            with duckdb.connect() as connection:
+                for name, table in tables.items():
+                    connection.register(name, table)
+                on_duckdb = {
+                    rule.check: sorted(row[0] for row in connection.sql(rule.query).fetchall()) for rule in rules
+                }
+            for name, table in tables.items():
+                session.createDataFrame(table.astype(object).where(table.notna(), None)).createOrReplaceTempView(name)
+            on_spark = {
+                rule.check: sorted(row[0] for row in session.sql(spark_sql(rule.query)).collect()) for rule in rules
+            }
+            assert on_spark == on_duckdb
+            assert (len(on_duckdb[BINDING]) >= 30) is refused, on_duckdb
+    finally:
+        session.stop()

@@ -10,7 +10,7 @@ from typing import Any
 from ..curation.anchoring import span_problems
 from ..curation.signals import binding_relations
 from .rule import Relation, Row, Rule, RuleContext
-from .sql import WHITESPACE, listed, span_ok, with_text
+from .sql import listed, span_ok, with_text, words
 
 CAUSAL_RELATIONS = ("drives", "enables", "implies")
 _CAUSAL = listed(CAUSAL_RELATIONS)
@@ -133,7 +133,7 @@ _DECIDED_EXPLICIT = """
 """
 # The signal as the binding table matches it (`signals.said`): lower case, straight apostrophes,
 # single spaces.
-_SAID = f"trim(regexp_replace(lower(replace(l.signal_quote, '\u2019', '''')), '[{WHITESPACE}]+', ' ', 'g'))"
+_SAID = words("replace(l.signal_quote, '\u2019', '''')")
 
 
 def _binding_message(row: Row, context: RuleContext) -> str:
