@@ -187,6 +187,7 @@ def test_a_link_decision_names_the_other_claim(data_copy):
         data_copy / "coding_decisions.yaml",
         [
             {
+                "decision_id": "decision-9999",
                 "claim_id": "irda-s3-004",
                 "field": "link",
                 "raised_by": "critical_reading",

@@ -253,8 +253,8 @@ def test_a_statement_equal_to_its_quote_up_to_punctuation_and_case_is_refused(da
         ("actors.yaml", "  name: Russia\n", '  name: "Rus\\u2066sia"\n', "RUS", "name"),
         (
             "retired_ids.yaml",
-            "[]\n",
-            '- id: "irda-s9-\\u200d001"\n  table: claims\n  reason: merged\n',
+            "- id: irda-s5-002\n",
+            '- id: "irda-s9-\\u200d001"\n  table: claims\n  reason: merged\n- id: irda-s5-002\n',
             "irda-s9-\u200d001",
             "id",
         ),

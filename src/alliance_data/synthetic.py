@@ -369,6 +369,22 @@ class _Builder:
                     "reason": f"Synthetic signal of the link from {driver}.",
                 }
             )
+            # The first word of a synthetic quote is no signal the codebook lists for drives: a
+            # decision records it, as curators record a signal that departs from the table.
+            decisions = self.rows["coding_decisions"]
+            decisions.append(
+                {
+                    "decision_id": f"decision-{len(decisions) + 1:04d}",
+                    "claim_id": driver,
+                    "field": "signal",
+                    "other_claim": links[-1]["to_claim"],
+                    "raised_by": "critical_reading",
+                    "first_coder": "drives, inferred",
+                    "second_coder": "drives, explicit",
+                    "resolved": "drives, explicit",
+                    "reason": f"Synthetic decision: the signal {signal!r} marks the drives link here.",
+                }
+            )
         for outlook in by_kind.get("outlook", []):
             link(rng.choice(drivers), outlook, "drives")
         for risk in by_kind.get("risk", []):

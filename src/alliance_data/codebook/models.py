@@ -370,11 +370,22 @@ class SecondCoding(Record):
     note: Text | None = Field(default=None, min_length=1, description="The second coder's remark on a hard choice.")
 
 
+# A coding decision's id: decisions are numbered in the order they were made.
+DECISION_ID = r"^decision-[0-9]{4,}$"
+
+
 class CodingDecision(Record):
     """How a question about a claim's coding was settled: a disagreement between the two coders of
     a claim, or a point a critical reading of the records against the text raised (a field, the
     claim itself, or one of its links), with the value kept and why."""
 
+    # An id of its own: one claim's field or link may be decided more than once (by the second
+    # coder, then by each critical reading), and most decisions have no other claim to key on.
+    decision_id: str = Field(
+        pattern=DECISION_ID,
+        description="Stable identifier of the decision: 'decision-' and a number of at least four digits, "
+        "in the order decisions were made; never reused.",
+    )
     claim_id: str = Field(pattern=CLAIM_ID, description="The claim coded (claims.claim_id).")
     field: CodedField = Field(description="What was decided.")
     other_claim: str | None = Field(

@@ -136,7 +136,7 @@ TABLES: tuple[Table, ...] = (
     Table(
         "coding_decisions",
         models.CodingDecision,
-        ("claim_id", "field", "other_claim"),
+        ("decision_id",),
         (fk("claim_id", "claims"), fk("other_claim", "claims", "claim_id")),
         authored="coding_decisions.yaml",
     ),
@@ -147,3 +147,9 @@ CURATION_LISTS: tuple[Table, ...] = (Table("retired_ids", models.RetiredId, ("id
 CHECKED_TABLES = TABLES + CURATION_LISTS
 
 TABLES_BY_NAME = {table.name: table for table in CHECKED_TABLES}
+
+
+def nullable_key_columns(table: Table) -> list[str]:
+    """The primary-key columns its model lets be null: none may be (SQL engines refuse such a key)."""
+    nullable = {column.name for column in table.columns if column.nullable}
+    return [name for name in table.primary_key if name in nullable]

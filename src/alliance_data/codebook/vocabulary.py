@@ -90,9 +90,14 @@ class Attribution(DescribedEnum):
 
 
 class RelationEnum(DescribedEnum):
-    """A relation between claims: its definition, the signals that typically mark it in a text,
-    and its counterpart in the Argument Interchange Format (AIF): an inference (RA node), a
-    conflict (CA node) or a rephrase (MA node)."""
+    """A relation between claims: its definition, the signals that mark it in a text, and its
+    counterpart in the Argument Interchange Format (AIF): an inference (RA node), a conflict (CA
+    node) or a rephrase (MA node).
+
+    The signals bind: an explicit link's signal must contain a signal listed for its relation, and
+    no longer one listed for another (rule `signal_follows_codebook`), unless a coding decision
+    records why. A signal written with a capital stands at the start of a sentence, one in lower
+    case anywhere; `SIGNAL_GAP` stands for the words a signal spans ("By …, they are")."""
 
     signals: tuple[str, ...]
     aif: str
@@ -106,60 +111,127 @@ class RelationEnum(DescribedEnum):
         return member
 
 
+# In a listed signal: the words between its parts ("By …, they are contributing to").
+SIGNAL_GAP = "…"
+
+
 class LinkRelation(RelationEnum):
     """How one claim bears on another in the article's reasoning."""
 
     DRIVES = (
         "drives",
-        "The first claim is a reason the second happens.",
-        ("driven by", "This has led to", "creates a powerful incentive", "As A, B", "because"),
+        "The first claim is a reason the second happens: the text names it as the cause, pressure or motive "
+        "behind a state of affairs it reports as holding.",
+        (
+            "driven by",
+            "influenced by",
+            "This has led to",
+            "This created",
+            "creates a powerful incentive",
+            "creates",
+            "strengthens",
+            "because",
+            "due to",
+            "in response to",
+            "for good reason",
+            "it becomes clear why",
+            "driver",
+            "especially as",
+            "as",
+            "when",
+        ),
         "inference",
     )
     ENABLES = (
         "enables",
-        "The first claim makes the second possible without causing it.",
-        ("making them natural partners", "built upon a long foundation", "allows"),
+        "The first claim makes the second possible without causing it: a capacity, resource or foundation "
+        "the second rests on.",
+        (
+            "making them natural partners",
+            "making them",
+            "built upon a long … foundation",
+            "built on a solid foundation",
+            "foundation",
+            "allows",
+            "enables",
+        ),
         "inference",
     )
     IMPLIES = (
         "implies",
-        "The second claim is a consequence the author draws from the first.",
-        ("This means", "This could lead to", "It's a clear signal that", "By strengthening…, they are contributing to"),
+        "The second claim is a consequence the author draws from the first: an effect the author infers or "
+        "forecasts, often hedged.",
+        (
+            "This means",
+            "This could lead to",
+            "could lead to",
+            "lead to",
+            "It's a clear signal that",
+            "clear signal",
+            "clear indication",
+            "it shows that",
+            "It demonstrates that",
+            "By …, they are contributing to",
+            "By …, they are",
+            "contributing to",
+            "chip away at",
+            "heralding",
+        ),
         "inference",
     )
     POSES_RISK_TO = (
         "poses_risk_to",
         "The first claim (a risk) endangers the second.",
-        ("However, it's not all smooth sailing", "could lead to occasional disagreements", "counter-efforts"),
+        (
+            "However, it's not all smooth sailing",
+            "could lead to occasional disagreements",
+            "counter-efforts",
+        ),
         "conflict",
     )
     QUALIFIES = (
         "qualifies",
         "The first claim limits or nuances the second.",
-        ("though", "while", "albeit", "not just … but"),
+        ("though", "while", "albeit", "despite", "but", "However", "or perhaps", "either", "hinges on"),
         "conflict",
     )
     CONTRADICTS = (
         "contradicts",
         "The first claim is at odds with the second.",
-        ("but", "on the other hand", "paradoxically"),
+        ("on the other hand", "paradoxically", "in contrast"),
         "conflict",
     )
     ELABORATES = (
         "elaborates",
         "The first claim is a component or a specific case of the more general second claim.",
-        ("This includes", "This could involve", "It involves", "Let's break down"),
+        (
+            "This includes",
+            "This could involve",
+            "It involves",
+            "Let's break down",
+            "First off",
+            "Another",
+            "another big one",
+            "Beyond",
+            "Lastly",
+            "Finally",
+            "Furthermore",
+            "More importantly",
+            "One of the",
+            "also",
+            "particularly",
+        ),
         "inference",
     )
     EXEMPLIFIES = (
         "exemplifies",
         "The first claim is an example of the second.",
-        ("For instance", "a prime example of", "Think about", "Imagine"),
+        ("For instance", "a prime example of", "Think about", "Imagine", "a case study", "showing how"),
         "inference",
     )
     RESTATES = (
         "restates",
-        "The first claim states the same proposition as the second again.",
+        "The first claim states the same proposition as the second again (the later mention first).",
         ("In essence", "As we touched upon earlier", "So, when you put all these elements together", "So, you see"),
         "rephrase",
     )
@@ -240,3 +312,8 @@ class CodedField(DescribedEnum):
     ACTORS = "actors", "The claim's actors and their roles."
     CLAIM = "claim", "Whether the claim is recorded at all (a claim added for a cause or a restatement)."
     LINK = "link", "A link from the claim to other_claim: its relation and basis, or its removal."
+    SIGNAL = (
+        "signal",
+        "Why an explicit link from the claim to other_claim keeps a signal that the codebook's signal table lists "
+        "for another relation, or that stands far from the two claims (resolved: '<relation>, explicit').",
+    )

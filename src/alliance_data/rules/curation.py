@@ -44,7 +44,10 @@ _DECISION_ISSUES = (
         "second_differs",
         lambda row: f"second_coder is '{row['second_coder']}' but second_coding has '{row['second_value']}'",
     ),
-    ("other_claim_misplaced", lambda row: "other_claim names the other end of a link decision, and only of one"),
+    (
+        "other_claim_misplaced",
+        lambda row: "other_claim names the other end of a link decision (field link or signal), and only of one",
+    ),
     ("nothing_decided", lambda row: "the coders agree and the value was kept, so there is nothing to decide"),
 )
 
@@ -135,7 +138,7 @@ CURATION_RULES = (
                    d.field NOT IN {_CODED} AND d.raised_by = 'second_coder' AS blind_not_coded,
                    d.field IN {_CODED} AND d.raised_by = 'second_coder' AND s.claim_id IS NOT NULL
                        AND d.second_coder IS DISTINCT FROM {_value_of("s")} AS second_differs,
-                   (d.field = 'link') <> (d.other_claim IS NOT NULL) AS other_claim_misplaced,
+                   (d.field IN ('link', 'signal')) <> (d.other_claim IS NOT NULL) AS other_claim_misplaced,
                    d.first_coder IS NOT DISTINCT FROM d.second_coder
                        AND d.second_coder IS NOT DISTINCT FROM d.resolved AS nothing_decided
             FROM coding_decisions d

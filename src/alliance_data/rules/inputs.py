@@ -1,6 +1,6 @@
 """The tables a rule may join besides the dataset's own, which every engine provides alike:
-the source texts, the ids of records that failed their own checks, the cue table, where each
-claim was read from, and the computed relations."""
+the source texts, the ids of records that failed their own checks, the cue table, the codebook's
+signal table, where each claim was read from, and the computed relations."""
 
 from __future__ import annotations
 
@@ -12,14 +12,25 @@ import pyarrow as pa
 from ..codebook.hedging import HEDGE_CUES
 from ..codebook.registry import TABLES_BY_NAME
 from ..codebook.vocabulary import Certainty
+from ..curation.signals import listed_signals, signal_pattern, signal_weight
 
 CLAIMS_DIR = Path(TABLES_BY_NAME["claims"].authored or "").parent.name
 _LEVELS = list(Certainty)
 
 
 def vocabulary_tables() -> dict[str, pa.Table]:
-    """The cue table (`hedging.HEDGE_CUES`) with each level's rank, weakest last."""
+    """The cue table (`hedging.HEDGE_CUES`) with each level's rank, weakest last; and the signal
+    table (`LinkRelation.signals`): each listed signal's relation, regex and weight."""
+    signals = listed_signals()
     return {
+        "relation_signals": pa.table(
+            {
+                "relation": pa.array([relation for relation, _ in signals], pa.string()),
+                "signal": pa.array([signal for _, signal in signals], pa.string()),
+                "pattern": pa.array([signal_pattern(signal) for _, signal in signals], pa.string()),
+                "weight": pa.array([signal_weight(signal) for _, signal in signals], pa.int64()),
+            }
+        ),
         "hedge_cues": pa.table(
             {"cue": list(HEDGE_CUES), "rank": [_LEVELS.index(level) for level in HEDGE_CUES.values()]}
         ),

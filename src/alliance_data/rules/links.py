@@ -1,5 +1,6 @@
 """Rules of the links between claims: no link to itself, causal relations never in a circle,
-no pair both caused and contradicted, and each signal anchored and decided."""
+no pair both caused and contradicted, and each signal anchored, decided, near the claims it joins
+and marking the relation the codebook lists it for."""
 
 from __future__ import annotations
 
@@ -7,8 +8,9 @@ from collections import deque
 from typing import Any
 
 from ..curation.anchoring import span_problems
+from ..curation.signals import binding_relations
 from .rule import Relation, Row, Rule, RuleContext
-from .sql import listed, span_ok, with_text
+from .sql import listed, span_ok, with_text, words
 
 CAUSAL_RELATIONS = ("drives", "enables", "implies")
 _CAUSAL = listed(CAUSAL_RELATIONS)
@@ -16,6 +18,10 @@ _CAUSAL = listed(CAUSAL_RELATIONS)
 # SEARCHED claims: a long cycle is reported at each of its links, and each search stays bounded.
 WAY_BACK_SHOWN = 8
 WAY_BACK_SEARCHED = 1000
+# How far (in characters) an explicit link's signal may stand outside the span from the earlier
+# claim's quote to the later one's: a connective opens or closes the sentence of a claim, so it
+# lies within about a clause of them; a phrase further away does not join these two claims.
+SIGNAL_REACH = 60
 
 
 def causal_cycle_edges(edges: list[tuple[str, str]]) -> set[tuple[str, str]]:
@@ -118,6 +124,32 @@ _CARRIED = f"""
     SELECT DISTINCT source_id, signal_start, signal_end FROM ({_WITH_SOURCE.format(table="claim_links")})
     WHERE basis = 'explicit' AND signal_start IS NOT NULL
 """
+
+# A coding decision that keeps this explicit link with this relation although a signal rule
+# would refuse it: field 'signal', the other end named, resolved "<relation>, explicit".
+_DECIDED_EXPLICIT = """
+    EXISTS (SELECT 1 FROM coding_decisions d WHERE d.field = 'signal' AND d.claim_id = l.from_claim
+            AND d.other_claim = l.to_claim AND d.resolved = l.relation || ', explicit')
+"""
+# The signal as the binding table matches it (`signals.said`): lower case, straight apostrophes,
+# single spaces.
+_SAID = words("replace(l.signal_quote, '\u2019', '''')")
+
+
+def _binding_message(row: Row, context: RuleContext) -> str:
+    relations, signals = binding_relations(row["signal_quote"])
+    link = f"{row['from_claim']} {row['relation']} {row['to_claim']}"
+    if not relations:
+        return (
+            f"{link}: the signal {row['signal_quote']!r} contains no signal the codebook lists for any relation "
+            "(an anaphor, an echo or a scope phrase is not a connective)"
+        )
+    listed_as = ", ".join(f"{signal!r}" for signal in signals)
+    return (
+        f"{link}: the signal {row['signal_quote']!r} is the codebook's signal of {', '.join(sorted(relations))} "
+        f"({listed_as}), not of {row['relation']}"
+    )
+
 
 LINK_RULES = (
     Rule(
@@ -250,5 +282,44 @@ LINK_RULES = (
         """,
         lambda row, context: "the signal is incomplete or is not the source text at its offsets",
         "give all three signal fields, copied from the source text, or none",
+    ),
+    Rule(
+        "signal_follows_codebook",
+        "claim_links",
+        "relation",
+        f"""
+        SELECT l._row, l.from_claim, l.to_claim, l.relation, l.signal_quote FROM claim_links l
+        LEFT JOIN relation_signals s ON regexp_matches({_SAID}, s.pattern)
+        WHERE l.basis = 'explicit' AND l.signal_quote IS NOT NULL AND NOT {_DECIDED_EXPLICIT}
+        GROUP BY l._row, l.from_claim, l.to_claim, l.relation, l.signal_quote
+        HAVING max(s.weight) IS NULL
+            OR coalesce(max(CASE WHEN s.relation = l.relation THEN s.weight END), -1) < max(s.weight)
+        """,
+        _binding_message,
+        "code the relation the codebook lists the signal for (docs/curation.md, 'Which relation a signal marks'); "
+        "an anaphor or echo makes the link implicit, a scope phrase is no signal; or record in "
+        "data/coding_decisions.yaml (field 'signal') why this signal marks another relation here",
+    ),
+    Rule(
+        "signal_near_claims",
+        "claim_links",
+        "signal_start",
+        f"""
+        SELECT l._row, l.from_claim, l.to_claim, l.relation, l.signal_quote, l.signal_start,
+               least(a.char_start, b.char_start) AS span_start, greatest(a.char_end, b.char_end) AS span_end
+        FROM claim_links l
+        JOIN claims a ON a.claim_id = l.from_claim JOIN claims b ON b.claim_id = l.to_claim
+        WHERE l.basis = 'explicit' AND l.signal_start IS NOT NULL AND l.signal_end IS NOT NULL
+          AND (l.signal_end < least(a.char_start, b.char_start) - {SIGNAL_REACH}
+               OR l.signal_start > greatest(a.char_end, b.char_end) + {SIGNAL_REACH})
+          AND NOT {_DECIDED_EXPLICIT}
+        """,
+        lambda row, context: (
+            f"{row['from_claim']} {row['relation']} {row['to_claim']}: the signal {row['signal_quote']!r} at "
+            f"{row['signal_start']} lies more than {SIGNAL_REACH} characters outside the two claims "
+            f"({row['span_start']}..{row['span_end']} and the text between them)"
+        ),
+        "anchor the connective that joins these two claims, next to them, or make the link implicit or inferred; "
+        "or record in data/coding_decisions.yaml (field 'signal') why the distant signal joins them",
     ),
 )
