@@ -109,7 +109,12 @@ RESPONSIBLE_AI = {
 
 
 def _creator() -> dict:
-    return {"@type": "Organization", "name": "alliance-data contributors", "url": about.HOMEPAGE}
+    return {"@type": "Organization", "name": "alliance-data contributors", **_url()}
+
+
+def _url() -> dict:
+    # No address until the dataset has one (about.PUBLIC_BASE_URL).
+    return {"url": about.PUBLIC_BASE_URL} if about.PUBLIC_BASE_URL else {}
 
 
 def dataset_jsonld() -> dict:
@@ -122,7 +127,7 @@ def dataset_jsonld() -> dict:
         "version": about.__version__,
         "datePublished": about.RELEASED,
         "license": "https://creativecommons.org/licenses/by/4.0/",
-        "url": about.HOMEPAGE,
+        **_url(),
         "creator": _creator(),
         "citation": about.citation(),
         "keywords": ["Iran", "Russia", "alliance", "claims", "international relations", "argument mining"],
@@ -187,7 +192,7 @@ def croissant(directory: Path) -> dict:
         "version": about.__version__,
         "datePublished": about.RELEASED,
         "license": "https://creativecommons.org/licenses/by/4.0/",
-        "url": about.HOMEPAGE,
+        **_url(),
         "creator": _creator(),
         "citeAs": about.citation(),
         "keywords": ["Iran", "Russia", "alliance", "claims", "international relations", "argument mining"],

@@ -172,7 +172,7 @@ def descriptor(directory: Path, version: str, source: dict) -> dict:
         "title": about.TITLE,
         "description": about.DESCRIPTION,
         "version": version,
-        "homepage": about.HOMEPAGE,
+        **({"homepage": about.PUBLIC_BASE_URL} if about.PUBLIC_BASE_URL else {}),
         "licenses": [
             {
                 "name": about.LICENSE,

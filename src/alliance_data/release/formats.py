@@ -12,7 +12,7 @@ import pyarrow as pa
 from ..codebook.registry import TABLES
 from ..exports.aif import AIF_FILE, write_aif
 from ..exports.annotations import ANNOTATIONS_FILE, write_annotations
-from ..exports.brat import BRAT_DIR, write_brat
+from ..exports.brat import write_brat
 from ..exports.spreadsheet import SPREADSHEET_FILE, write_spreadsheet
 from ..exports.stata import write_stata_files
 from .citation import CITATION_FILES, release_name
@@ -25,8 +25,7 @@ def write_release_formats(tables: dict[str, pa.Table], texts: dict[str, str], di
     write_stata_files(TABLES, tables, directory)
     write_spreadsheet(TABLES, tables, directory / SPREADSHEET_FILE)
     write_brat(tables, texts, directory)
-    # The annotations point at the copy of each text that ships beside them.
-    write_annotations(tables, {source: f"{BRAT_DIR}/{source}.txt" for source in texts}, directory / ANNOTATIONS_FILE)
+    write_annotations(tables, directory / ANNOTATIONS_FILE)
     write_aif(tables, directory / AIF_FILE)
     write_card(directory)
     write_croissant(directory)
