@@ -125,7 +125,14 @@ def collection(tables: dict[str, pa.Table]) -> dict:
         "type": "AnnotationCollection",
         "label": f"{about.TITLE}, version {about.__version__}: claims and links",
         "total": len(items),
-        "first": {"id": page_id, "type": "AnnotationPage", "partOf": collection_id, "startIndex": 0, "items": items},
+        # partOf as an object: the W3C test suite requires one that describes the collection.
+        "first": {
+            "id": page_id,
+            "type": "AnnotationPage",
+            "partOf": {"id": collection_id},
+            "startIndex": 0,
+            "items": items,
+        },
         "last": page_id,
     }
 

@@ -97,7 +97,11 @@ def bibtex() -> str:
         "year": about.year(),
         "version": about.__version__,
         "note": " ".join(
-            [f"Version {about.__version__}.", *([] if where else ["No public URL or DOI yet."]), f"Source article: {SOURCE_ARTICLE}"]
+            [
+                f"Version {about.__version__}.",
+                *([] if where else ["No public URL or DOI yet."]),
+                f"Source article: {SOURCE_ARTICLE}",
+            ]
         ),
         **where,
     }
