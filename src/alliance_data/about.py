@@ -21,7 +21,7 @@ CODE_LICENSE = "MIT"
 LICENSE_TITLE = "Creative Commons Attribution 4.0 (the curated records; the source text keeps its author's rights)"
 # Where the dataset is published and its DOI: both unset until the dataset has them. No address
 # is written anywhere that we do not have; `python -m tools.identity` sets them at publication
-# (docs/releases.md). The two assignments below are rewritten by that tool: keep them one line each.
+# (docs/formats.md). The two assignments below are rewritten by that tool: keep them one line each.
 PUBLIC_BASE_URL: str | None = None
 DOI: str | None = None
 # Identifiers that hold without an address: name-based UUIDs (RFC 9562, version 5) in this
