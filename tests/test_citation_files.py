@@ -165,3 +165,16 @@ def test_identity_refuses_what_is_not_an_address_or_a_doi(arguments, tmp_path, c
     assert stopped.value.code == 2
     assert "Traceback" not in capsys.readouterr().err
     assert copy.read_text(encoding="utf-8") == ABOUT.read_text(encoding="utf-8")
+
+
+def test_with_an_address_and_a_doi_cffconvert_still_validates(tmp_path, monkeypatch):
+    monkeypatch.setattr(about, "PUBLIC_BASE_URL", "https://example.org/alliance-data")
+    monkeypatch.setattr(about, "DOI", "10.5281/zenodo.123")
+    cff = citation_cff()
+    preferred = cff["preferred-citation"]
+    assert preferred["doi"] == cff["doi"] == "10.5281/zenodo.123" and "notes" not in preferred
+    (tmp_path / CFF_FILE).write_text(yaml.safe_dump(cff, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    assert cffconvert("--validate", "-i", str(tmp_path / CFF_FILE)).returncode == 0
+    entry = cffconvert("-f", "bibtex", "-i", str(tmp_path / CFF_FILE)).stdout
+    assert "doi = {10.5281/zenodo.123}" in entry and "url = {https://example.org/alliance-data}" in entry
+    assert "doi = {10.5281/zenodo.123}" in bibtex() and "No public URL" not in about.citation()

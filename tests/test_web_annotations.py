@@ -178,3 +178,21 @@ def test_apache_annotator_anchors_every_quote(in_node, published):
     claims = [item for item in document_of(published)["first"]["items"] if item["motivation"] == "describing"]
     assert in_node["apache_quotes"] == len(claims) > 0
     assert in_node["apache_anchored"] == len(claims), in_node["apache_unanchored"]
+
+
+def test_with_a_public_address_every_iri_is_under_it(published, monkeypatch):
+    """Once `python -m tools.identity` sets the address, the next release's IRIs resolve under it."""
+    import pyarrow.parquet as pq
+
+    from alliance_data import about
+    from alliance_data.exports.annotations import collection
+
+    monkeypatch.setattr(about, "PUBLIC_BASE_URL", "https://example.org/alliance-data")
+    tables = {name: pq.read_table(published / f"{name}.parquet") for name in ("claims", "claim_actors", "claim_links")}
+    document = collection(tables)
+    assert web_annotation_problems(document) == []
+    prefix = f"https://example.org/alliance-data/v{about.__version__}/"
+    assert document["id"] == prefix + ANNOTATIONS_FILE
+    for item in document["first"]["items"]:
+        assert item["id"].startswith(prefix + ANNOTATIONS_FILE + "#")
+        assert item["target"]["source"] == prefix + source_path("irda")
