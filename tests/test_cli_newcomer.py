@@ -199,6 +199,18 @@ def _stub(directory: Path, name: str, body: str) -> None:
     path.chmod(0o755)
 
 
+def _installed_web_annotation_packages(clone: Path) -> None:
+    """The pinned annotation libraries, as npm leaves them in .cache/web-annotation."""
+    for package, version in (
+        ("@recogito/text-annotator", "4.1.1"),
+        ("@apache-annotator/dom", "0.2.0"),
+        ("jsdom", "29.1.1"),
+    ):
+        folder = clone / ".cache" / "web-annotation" / "node_modules" / package
+        folder.mkdir(parents=True)
+        (folder / "package.json").write_text(f'{{\n  "name": "{package}",\n  "version": "{version}"\n}}\n')
+
+
 @pytest.mark.parametrize("user", ["root", "someone"])
 def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     # A fresh machine: no chromium, chromedriver or java on PATH, no .venv. apt-get, sudo and
@@ -254,7 +266,7 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     assert ("sudo apt-get install" in " ".join(steps)) == (user != "root")
     ordered = [s for s in steps if not s.startswith("sudo")]
     # Everything a test needs is installed before pytest starts; then every tier runs (-m "").
-    assert ordered[-10:] == [
+    assert ordered[-13:] == [
         "python3 -m venv .venv",
         "pip install -q -r requirements.lock",
         "pip install -q --no-deps -e .",
@@ -264,6 +276,10 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
         "npm install --no-save --no-audit --no-fund --prefix .cache axe-core@4.11.4",
         "python -m venv .venv-plain",
         "pip install -q -c requirements.lock datasette",
+        "npm install --no-save --no-audit --no-fund --prefix .cache/web-annotation "
+        "@recogito/text-annotator@4.1.1 @apache-annotator/dom@0.2.0 jsdom@29.1.1",
+        "python3 -m venv .venv-cffconvert",
+        "pip install -q -r requirements-cffconvert.lock",
         "python -m pytest -m  -x tests/test_cli.py",
     ]
     assert ordered.index("apt-get update -q") < ordered.index("python3 -m venv .venv")
@@ -282,10 +298,11 @@ def test_scripts_test_installs_nothing_already_there(tmp_path):
     _stub(bin_dir, "npm", f'echo "npm $*" >> {log}')
     _stub(bin_dir, "node", "echo 4.11.4")  # the axe-core installed in .cache/ is the pinned one
     _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
-    for venv in (".venv", ".venv-datasette1", ".venv-plain"):
+    for venv in (".venv", ".venv-datasette1", ".venv-plain", ".venv-cffconvert"):
         (clone / venv / "bin").mkdir(parents=True)
-        for tool in ("python", "pip"):
+        for tool in ("python", "pip", "cffconvert"):
             _stub(clone / venv / "bin", tool, f'echo "{tool} $*" >> {log}')
+    _installed_web_annotation_packages(clone)
     result = subprocess.run(
         [str(bin_dir / "bash"), "scripts/test"], cwd=clone, env={"PATH": str(bin_dir)}, capture_output=True, timeout=60
     )
@@ -317,10 +334,11 @@ def test_scripts_test_waits_for_the_apt_lock_another_apt_get_holds(tmp_path, hel
     )
     for present in ("chromedriver", "java", "Rscript", "npm", "python3"):  # chromium is missing
         _stub(bin_dir, present, "exit 0")
-    for venv in (".venv", ".venv-datasette1", ".venv-plain"):
+    for venv in (".venv", ".venv-datasette1", ".venv-plain", ".venv-cffconvert"):
         (clone / venv / "bin").mkdir(parents=True)
-        for tool in ("python", "pip"):
+        for tool in ("python", "pip", "cffconvert"):
             _stub(clone / venv / "bin", tool, f'echo "{tool} $*" >> {log}')
+    _installed_web_annotation_packages(clone)
     _stub(bin_dir, "node", "echo 4.11.4")
     result = subprocess.run(
         [str(bin_dir / "bash"), "scripts/test"], cwd=clone, env={"PATH": str(bin_dir)}, capture_output=True, timeout=60

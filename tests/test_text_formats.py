@@ -17,11 +17,12 @@ import pyarrow.parquet as pq
 import pytest
 import yaml
 
+from alliance_data import about
 from alliance_data.codebook.registry import TABLES
 from alliance_data.codebook.vocabulary import LinkRelation, aif_scheme
-from alliance_data.exports.aif import AIF_FILE
-from alliance_data.exports.annotations import ANNOTATIONS_FILE, CONTEXT
-from alliance_data.exports.brat import fragments
+from alliance_data.exports.aif import AIF_FILE, CURATORS_BASIS
+from alliance_data.exports.annotations import ANNOTATIONS_FILE, CONTEXT, claim_iri, quote_iri, source_path
+from alliance_data.exports.brat import OVERLAPS, fragments
 from alliance_data.release.croissant import CROISSANT_FILE
 from conftest import DATA
 
@@ -90,7 +91,8 @@ def test_every_claim_annotation_reanchors_on_the_text(published):
         if item["motivation"] != "describing":
             continue
         quote, position = item["target"]["selector"]
-        assert (published / item["target"]["source"]).is_file()
+        # The target is the canonical copy of the text, sources/<id>.txt, by its absolute IRI.
+        assert item["target"]["source"] == about.resource_iri(source_path("irda"))
         start, end = position["start"], position["end"]
         assert text[start:end] == quote["exact"]
         assert text[max(0, start - len(quote["prefix"])) : start] == quote["prefix"]
@@ -98,25 +100,59 @@ def test_every_claim_annotation_reanchors_on_the_text(published):
         # Re-anchoring by quote alone finds the same place.
         found = text.find(quote["prefix"] + quote["exact"] + quote["suffix"])
         assert found + len(quote["prefix"]) == start
-        claim = claims[item["id"].rsplit("/", 1)[1]]
+        claim = claims[item["id"].rsplit("#", 1)[1]]
+        assert item["id"] == claim_iri(claim["claim_id"]) and item["target"]["id"] == quote_iri(claim["claim_id"])
         assert item["body"][0]["value"] == claim["statement"]
         anchored += 1
     assert anchored == len(claims)
 
 
-def test_link_annotations_point_at_both_claims(published):
+def claim_of(quote: str) -> str:
+    """The claim id of a quote's IRI (`…#irda-s3-004/quote`)."""
+    return quote.rsplit("#", 1)[1].removesuffix("/quote")
+
+
+def test_link_annotations_keep_their_direction_and_basis(published):
+    """The model's linking pattern: the from-claim's quote is the target, the to-claim's the first
+    body; the relation and the basis classify the link."""
     document = json.loads((published / ANNOTATIONS_FILE).read_text(encoding="utf-8"))
-    ids = {item["id"] for item in document["first"]["items"] if item["motivation"] == "describing"}
+    claims = {item["target"]["id"]: item for item in document["first"]["items"] if item["motivation"] == "describing"}
     links = [item for item in document["first"]["items"] if item["motivation"] == "linking"]
-    assert len(links) == len(rows(published, "claim_links"))
+    links_table = rows(published, "claim_links")
+    expected = {(li["from_claim"], li["relation"], li["to_claim"], li["basis"]) for li in links_table}
+    read = set()
     for link in links:
-        assert len(link["target"]) == 2 and set(link["target"]) <= ids
+        # The same resource as the from-claim's target, with the same selectors, so tools anchor it.
+        assert link["target"] == claims[link["target"]["id"]]["target"]
+        to_quote, *classifying = link["body"]
+        assert to_quote.pop("purpose") == "linking" and to_quote == claims[to_quote["id"]]["target"]
+        labelled = {body["label"]: body["value"] for body in classifying if body["purpose"] == "classifying"}
+        read.add((claim_of(link["target"]["id"]), labelled["relation"], claim_of(to_quote["id"]), labelled["basis"]))
+    assert read == expected
+
+
+def test_link_direction_survives_in_rdf(published):
+    """Expanded as JSON-LD, a link's target (the from-claim) and its linking body (the to-claim) are
+    distinct properties, not two members of an unordered set of targets."""
+    [collection] = expanded(published)
+    items = collection["http://www.w3.org/ns/activitystreams#first"][0]["http://www.w3.org/ns/activitystreams#items"][
+        0
+    ]["@list"]
+    links = {(link["from_claim"], link["to_claim"]) for link in rows(published, "claim_links")}
+    read = set()
+    for item in items:
+        if item[OA + "motivatedBy"] != [{"@id": OA + "linking"}]:
+            continue
+        [target] = item[OA + "hasTarget"]
+        [to_quote] = [body for body in item[OA + "hasBody"] if body.get(OA + "hasPurpose") == [{"@id": OA + "linking"}]]
+        read.add((claim_of(target["@id"]), claim_of(to_quote["@id"])))
+    assert read == links
 
 
 # BRAT standoff
 
 
-ATTRIBUTE_LINE = re.compile(r"^A\d+\t(?P<name>\S+) (?P<entity>T\d+) (?P<value>\S+)$")
+ATTRIBUTE_LINE = re.compile(r"^A\d+\t(?P<name>\S+) (?P<entity>[TR]\d+) (?P<value>\S+)$")
 NOTE_LINE = re.compile(r"^#\d+\tAnnotatorNotes (?P<entity>T\d+)\t(?P<note>[^\t\n]+)$")
 
 
@@ -138,24 +174,31 @@ def test_brat_round_trips_with_zero_offset_mismatches(published):
         mismatches += (entity.spans[0].start, entity.spans[-1].end) != (claim["char_start"], claim["char_end"])
         assert entity.type == claim["kind"]
     assert mismatches == 0
-    links = {(link["from_claim"], link["relation"], link["to_claim"]) for link in rows(published, "claim_links")}
+    by_key = {(li["from_claim"], li["relation"], li["to_claim"]): li["basis"] for li in rows(published, "claim_links")}
+    links = set(by_key)
     read = {(by_id[r.arg1.id]["claim_id"], r.type, by_id[r.arg2.id]["claim_id"]) for r in example.relations}
     assert read == links
+    basis = {
+        r.id: by_key[(by_id[r.arg1.id]["claim_id"], r.type, by_id[r.arg2.id]["claim_id"])] for r in example.relations
+    }
     # Attributes and notes, which that parser skips, by the standoff format's own line grammar.
     attributes, notes = Counter(), 0
     for line in (published / "brat" / "irda.ann").read_text(encoding="utf-8").splitlines():
         if line.startswith("A"):
             match = ATTRIBUTE_LINE.match(line)
             assert match, line
-            claim = by_id[match["entity"]]
-            assert match["value"] == claim["certainty" if match["name"] == "Certainty" else "topic_id"]
+            if match["name"] == "Basis":
+                assert match["value"] == basis[match["entity"]]
+            else:
+                claim = by_id[match["entity"]]
+                assert match["value"] == claim["certainty" if match["name"] == "Certainty" else "topic_id"]
             attributes[match["name"]] += 1
         elif line.startswith("#"):
             match = NOTE_LINE.match(line)
             assert match, line
             assert match["note"].startswith(by_id[match["entity"]]["claim_id"] + ": ")
             notes += 1
-    assert attributes == {"Certainty": len(claims), "Topic": len(claims)}
+    assert attributes == {"Certainty": len(claims), "Topic": len(claims), "Basis": len(links)}
     assert notes == len(claims)
 
 
@@ -165,11 +208,51 @@ def test_brat_cuts_a_span_at_line_breaks():
     assert fragments(text, 0, len(text)) == [(0, 10), (11, 17), (19, 24)]
 
 
+def brat_overlap(first: list[tuple[int, int]], second: list[tuple[int, int]]) -> str | None:
+    """How two text-bound annotations overlap, by the rule of brat's verifier
+    (server/src/verify_annotations.py, verify_entity_overlap): None, equal, contain or cross."""
+    (start1, end1), (start2, end2) = (first[0][0], first[-1][1]), (second[0][0], second[-1][1])
+    if not (start2 < end1 and end2 > start1):
+        return None
+    if (start1, end1) == (start2, end2):
+        return "equal"
+    if (start1 <= start2 and end2 <= end1) or (start2 <= start1 and end1 <= end2):
+        return "contain"
+    return "cross"
+
+
+def test_brat_accepts_every_span_under_the_configuration(published):
+    """Every pair of claims overlaps only in a way annotation.conf's <OVERLAP> declares, so brat's
+    verifier reports no span error (it reports 138 on release 2.0.0, which declares none)."""
+    conf = (published / "brat" / "annotation.conf").read_text(encoding="utf-8")
+    [declaration] = [line for line in conf.splitlines() if line.startswith("<OVERLAP>")]
+    assert declaration == "<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:" + "|".join(OVERLAPS)
+    allowed = set(declaration.rsplit(":", 1)[1].split("|"))
+    spans = []
+    for line in (published / "brat" / "irda.ann").read_text(encoding="utf-8").splitlines():
+        if line.startswith("T"):
+            pieces = line.split("\t")[1].split(" ", 1)[1]
+            spans.append([tuple(map(int, piece.split())) for piece in pieces.split(";")])
+    found = Counter(brat_overlap(a, b) for i, a in enumerate(spans) for b in spans[i + 1 :])
+    found.pop(None, None)
+    assert found and set(found) <= allowed, found
+    # Claims do nest and cross: without the declaration brat would refuse them.
+    assert {"contain", "cross"} <= set(found)
+
+
+def test_the_brat_overlap_rule_can_fail():
+    assert brat_overlap([(0, 10)], [(5, 15)]) == "cross"
+    assert brat_overlap([(0, 10)], [(2, 4)]) == "contain"
+    assert brat_overlap([(0, 10)], [(0, 10)]) == "equal" not in OVERLAPS
+    assert brat_overlap([(0, 10)], [(10, 12)]) is None
+
+
 def test_brat_configuration_declares_every_type_used(published):
     conf = (published / "brat" / "annotation.conf").read_text(encoding="utf-8")
     used = {line.split("\t")[1].split()[0] for line in (published / "brat" / "irda.ann").read_text().splitlines()}
     declared = {line.split("\t")[0] for line in conf.splitlines() if line and not line.startswith("[")}
     assert used - {"AnnotatorNotes"} <= declared
+    assert "Basis\tArg:<RELATION>, Value:explicit|implicit|inferred" in conf.splitlines()
 
 
 # Argument Interchange Format
@@ -184,10 +267,34 @@ def test_aif_graph_is_valid_for_the_xaif_package(published):
     nodes = graph["AIF"]["nodes"]
     claims, links = rows(published, "claims"), rows(published, "claim_links")
     assert sum(node["type"] == "I" for node in nodes) == len(claims)
-    expected = Counter(aif_scheme(LinkRelation(link["relation"])) for link in links)
-    assert Counter(node["type"] for node in nodes if node["type"] in {"RA", "CA", "MA"}) == expected
+    # The author's argument: the links the text supports, each with its basis; not the curators' readings.
+    authors = [link for link in links if link["basis"] != CURATORS_BASIS]
+    assert 0 < len(authors) < len(links)
+    expected = Counter((aif_scheme(LinkRelation(li["relation"])), li["relation"], li["basis"]) for li in authors)
+    schemes = [node for node in nodes if node["type"] in {"RA", "CA", "MA"}]
+    assert Counter((node["type"], node["relation"], node["basis"]) for node in schemes) == expected
     ids = {node["nodeID"] for node in nodes}
     assert all(edge["fromID"] in ids and edge["toID"] in ids for edge in graph["AIF"]["edges"])
+
+
+def test_aif_has_the_shape_of_the_xaif_template(published):
+    """The top level of the xaif package's own template (xaif_templates.XAIF.format), and its text:
+    one highlighted span per L-node, the node's id, holding the quote."""
+    import html
+
+    from xaif.xaif_templates import XAIF
+
+    graph = json.loads((published / AIF_FILE).read_text(encoding="utf-8"))
+    template = json.loads(XAIF.format([], [], [], [], [], [], {}, "", False, {}, {}))
+    assert list(graph) == list(template) and list(graph["AIF"]) == list(template["AIF"])
+    assert type(graph["ova"]) is type(template["ova"]) and graph["dialog"] is False and list(graph["text"]) == ["txt"]
+    spans = re.findall(r'<span class="highlighted" id="([^"]+)">(.*?)</span>', graph["text"]["txt"], re.DOTALL)
+    locutions = {node["nodeID"]: node for node in graph["AIF"]["nodes"] if node["type"] == "L"}
+    assert [node_id for node_id, _ in spans] == list(locutions)
+    text = text_of(published)
+    for node_id, quote in spans:
+        node = locutions[node_id]
+        assert html.unescape(quote) == text[node["start"] : node["end"]]
 
 
 def test_every_relation_has_an_aif_counterpart():

@@ -18,25 +18,31 @@ DESCRIPTION = (
 LICENSE = "CC-BY-4.0"
 LICENSE_TITLE = "Creative Commons Attribution 4.0 (the curated records; the source text keeps its author's rights)"
 # Where the dataset is published and its DOI: both unset until the dataset has them. No address
-# is written anywhere that we do not have; `python -m tools.identity` sets them at publication.
+# is written anywhere that we do not have; `python -m tools.identity` sets them at publication
+# (docs/formats.md). The two assignments below are rewritten by that tool: keep them one line each.
 PUBLIC_BASE_URL: str | None = None
 DOI: str | None = None
 # Identifiers that hold without an address: name-based UUIDs (RFC 9562, version 5) in this
 # namespace, one per version and file path, written as `urn:uuid:` IRIs. The same version and
 # path always give the same IRI, so a release's files never change when an address is set later.
 IRI_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:alliance-data")
-# An address we do not have (release 2.0.0 and before cite it): kept only until every writer moves to
-# PUBLIC_BASE_URL and resource_iri().
-HOMEPAGE = "https://github.com/alliance-data/alliance-data"
 
 
 def resource_iri(path: str, version: str | None = None) -> str:
     """The IRI of a file of a release (`sources/irda.txt`) or of something in it (`sources/irda.txt#irda-s3-004`):
-    under PUBLIC_BASE_URL once it is set, else a `urn:uuid:` name-based on version and path."""
+    under PUBLIC_BASE_URL once it is set, else a `urn:uuid:` name-based on version and file path, the
+    fragment kept as it is, so that a claim's id stays readable in its IRI."""
     version = version or __version__
     if PUBLIC_BASE_URL:
         return f"{PUBLIC_BASE_URL.rstrip('/')}/v{version}/{path}"
-    return f"urn:uuid:{uuid.uuid5(IRI_NAMESPACE, f'{NAME}/v{version}/{path}')}"
+    file, hash_sign, fragment = path.partition("#")
+    return f"urn:uuid:{uuid.uuid5(IRI_NAMESPACE, f'{NAME}/v{version}/{file}')}{hash_sign}{fragment}"
+
+
+def where_published() -> str:
+    """The address and DOI of the citation, or that there are none yet."""
+    found = [f"https://doi.org/{DOI}" if DOI else "", PUBLIC_BASE_URL or ""]
+    return ". ".join(part for part in found if part) or "No public URL or DOI yet"
 
 
 def year(released: str = RELEASED) -> str:
@@ -58,7 +64,7 @@ def bare_version(version: str) -> str:
 def _citation_text(version: str, released: str) -> str:
     return (
         f"alliance-data contributors ({year(released)}). alliance-data: the claims of “Iran And Russia: A Deepening "
-        f"Alliance” (version {version}) [dataset]. {HOMEPAGE}. Source article: Jhon Lennon, “Iran And Russia: "
+        f"Alliance” (version {version}) [dataset]. {where_published()}. Source article: Jhon Lennon, “Iran And Russia: "
         f"A Deepening Alliance”, URL and date unknown."
     )
 

@@ -3,9 +3,13 @@ tool and of many argument-mining and hedge-detection corpora.
 
 Per source: `brat/<source_id>.txt` is the text byte for byte and `brat/<source_id>.ann` holds
 one text-bound annotation per claim (its kind as type, its quote's character offsets), the
-claim's certainty and topic as attributes, its links as relations, and its id and statement as
-annotator notes. `brat/annotation.conf` declares the types, so the folder opens in brat as is.
-A quote that crosses a line break is written as fragments, one per line, as brat requires.
+claim's certainty and topic as attributes, its links as relations with their basis (explicit or
+implicit in the text, or inferred by the curators) as an attribute, and its id and statement as annotator
+notes. `brat/annotation.conf` declares the types, so the folder opens in brat as is: claims
+nest and cross one another (a claim inside a longer one, two claims sharing words), which brat
+refuses unless the configuration allows it, so it declares those overlaps (`<OVERLAP>`,
+https://brat.nlplab.org/configuration.html). A quote that crosses a line break is written as
+fragments, one per line, as brat requires.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from ..codebook.registry import TABLES_BY_NAME
 
 BRAT_DIR = "brat"
 CONF_FILE = "annotation.conf"
+# How two claims' spans may overlap, in brat's terms: one inside the other, or crossing. Never
+# `equal`: two claims on the very same span would be one claim recorded twice.
+OVERLAPS = ("contain", "cross")
 
 
 def fragments(text: str, start: int, end: int) -> list[tuple[int, int]]:
@@ -45,9 +52,11 @@ def annotation_conf(topics: list[str]) -> str:
     certainties = _levels("claims", "certainty")
     lines = ["[entities]", *kinds, "", "[relations]"]
     lines += [f"{relation}\tArg1:<ENTITY>, Arg2:<ENTITY>" for relation in relations]
+    lines.append(f"<OVERLAP>\tArg1:<ENTITY>, Arg2:<ENTITY>, <OVL-TYPE>:{'|'.join(OVERLAPS)}")
     lines += ["", "[events]", "", "[attributes]"]
     lines.append(f"Certainty\tArg:<ENTITY>, Value:{'|'.join(certainties)}")
     lines.append(f"Topic\tArg:<ENTITY>, Value:{'|'.join(topics)}")
+    lines.append(f"Basis\tArg:<RELATION>, Value:{'|'.join(_levels('claim_links', 'basis'))}")
     return "\n".join(lines) + "\n"
 
 
@@ -74,6 +83,9 @@ def standoff(source_id: str, text: str, tables: dict[str, pa.Table]) -> str:
             relation += 1
             arguments = f"Arg1:{entity[link['from_claim']]} Arg2:{entity[link['to_claim']]}"
             lines.append(f"R{relation}\t{link['relation']} {arguments}")
+            if link.get("basis"):
+                attribute += 1
+                lines.append(f"A{attribute}\tBasis R{relation} {link['basis']}")
     for number, claim in enumerate(claims, start=1):
         note = _clean(f"{claim['claim_id']}: {claim['statement']}")
         lines.append(f"#{number}\tAnnotatorNotes {entity[claim['claim_id']]}\t{note}")

@@ -1,8 +1,9 @@
 """How to cite the dataset, in the formats citation tools read: CITATION.cff (Citation File
 Format 1.2.0, read by GitHub and Zotero) and .zenodo.json (Zenodo's deposit metadata).
 
-Everything comes from `about`, the one place of name, version, date and licence. A DOI is
-added here (`DOI`) once Zenodo has minted one for a release; minting it needs a person.
+Everything comes from `about`, the one place of name, version, date, licence, address and DOI.
+The address and the DOI are written only once they exist (`python -m tools.identity` sets them
+in `about`); until then the files say there is neither.
 """
 
 from __future__ import annotations
@@ -15,9 +16,23 @@ from .. import about
 
 CFF_FILE = "CITATION.cff"
 ZENODO_FILE = ".zenodo.json"
-# Set once a DOI is minted (docs/releases.md says how); None until then.
-DOI: str | None = None
 KEYWORDS = ["Iran", "Russia", "alliance", "claims", "international relations", "argument mining", "hedging"]
+
+
+AUTHOR = "alliance-data contributors"
+# ISO 639-3, as Zenodo's `language` wants it: the records and the source article are in English.
+LANGUAGE = "eng"
+SOURCE_ARTICLE = "Jhon Lennon, “Iran And Russia: A Deepening Alliance” (blog article; URL, publisher and date unknown)"
+
+
+def _where() -> dict:
+    """The address and DOI fields of a citation, only those the dataset has."""
+    fields: dict = {}
+    if about.DOI:
+        fields["doi"] = about.DOI
+    if about.PUBLIC_BASE_URL:
+        fields["url"] = about.PUBLIC_BASE_URL
+    return fields
 
 
 def _source_reference() -> dict:
@@ -29,26 +44,71 @@ def _source_reference() -> dict:
     }
 
 
+def _preferred_citation() -> dict:
+    """The dataset as a CFF reference: what citation tools that read `preferred-citation` (GitHub's
+    "Cite this repository", Zotero) cite, with the version."""
+    return {
+        "type": "data",
+        "title": about.TITLE,
+        "authors": [{"name": AUTHOR}],
+        "version": about.__version__,
+        "year": int(about.year()),
+        "date-released": about.RELEASED,
+        "license": about.LICENSE,
+        **_where(),
+        **({} if _where() else {"notes": "No public URL or DOI yet."}),
+    }
+
+
 def citation_cff() -> dict:
     """The CITATION.cff content as a mapping."""
+    where = _where()
     content: dict = {
         "cff-version": "1.2.0",
-        "message": "If you use this dataset, please cite it as below.",
+        "message": "If you use this dataset, please cite it as below (preferred-citation).",
         "type": "dataset",
         "title": about.TITLE,
         "abstract": about.DESCRIPTION,
-        "authors": [{"name": "alliance-data contributors"}],
+        "authors": [{"name": AUTHOR}],
         "version": about.__version__,
         "date-released": about.RELEASED,
         "license": about.LICENSE,
-        "repository-code": about.HOMEPAGE,
-        "url": about.HOMEPAGE,
+        **({"repository-code": where["url"]} if "url" in where else {}),
+        **where,
         "keywords": KEYWORDS,
+        "preferred-citation": _preferred_citation(),
         "references": [_source_reference()],
     }
-    if DOI:
-        content["doi"] = DOI
     return content
+
+
+def bibtex_key(version: str = about.__version__, released: str = about.RELEASED) -> str:
+    """A citation key that names the dataset, the year and the version: `alliance_data_2026_v3_0_0`."""
+    return f"alliance_data_{about.year(released)}_v{about.bare_version(version).replace('.', '_')}"
+
+
+def bibtex(version: str = about.__version__, released: str = about.RELEASED) -> str:
+    """The dataset as one BibTeX entry (`@misc`, which every style knows): the author in double braces
+    so that BibTeX keeps "alliance-data contributors" one name, not a given name and a surname.
+    The one BibTeX of the dataset: the citation files, Croissant's `citeAs` and the dataset card."""
+    version = about.bare_version(version)
+    where = _where()
+    fields = {
+        "author": f"{{{AUTHOR}}}",
+        "title": about.TITLE,
+        "year": about.year(released),
+        "version": version,
+        "note": " ".join(
+            [
+                f"Version {version}.",
+                *([] if where else ["No public URL or DOI yet."]),
+                f"Source article: {SOURCE_ARTICLE}",
+            ]
+        ),
+        **where,
+    }
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields.items())
+    return f"@misc{{{bibtex_key(version, released)},\n{body}\n}}\n"
 
 
 def citation_cff_text() -> str:
@@ -62,20 +122,26 @@ def zenodo() -> dict:
         "title": about.TITLE,
         "upload_type": "dataset",
         "description": about.DESCRIPTION,
-        "creators": [{"name": "alliance-data contributors"}],
+        "creators": [{"name": AUTHOR}],
         "version": about.__version__,
         "publication_date": about.RELEASED,
         "license": about.LICENSE.lower(),
         "access_right": "open",
         "keywords": KEYWORDS,
+        "language": LANGUAGE,
         "notes": (
             "The records are released under CC BY 4.0. The source article's text is included unchanged so that "
             "every quote can be verified; it is the author's and is not under the dataset's licence."
         ),
-        "related_identifiers": [{"identifier": about.HOMEPAGE, "relation": "isSupplementTo", "scheme": "url"}],
+        # Zenodo's references are free-text citations of the works the deposit cites.
+        "references": [f"Source article: {SOURCE_ARTICLE}."],
     }
-    if DOI:
-        content["doi"] = DOI
+    if about.PUBLIC_BASE_URL:
+        content["related_identifiers"] = [
+            {"identifier": about.PUBLIC_BASE_URL, "relation": "isIdenticalTo", "scheme": "url"}
+        ]
+    if about.DOI:
+        content["doi"] = about.DOI
     return content
 
 

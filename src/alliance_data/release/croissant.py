@@ -22,8 +22,8 @@ from pathlib import Path
 from .. import about
 from ..build.source_texts import SOURCES_DIR
 from ..codebook.registry import TABLES, Table
-from .bibtex import bibtex
 from .checksums import sha256
+from .citation import bibtex
 
 CROISSANT_FILE = "croissant.json"
 CONFORMS_TO = "http://mlcommons.org/croissant/1.1"

@@ -17,7 +17,7 @@ import yaml
 from .. import about
 from ..codebook.columns import Column
 from ..codebook.registry import TABLES
-from .bibtex import bibtex
+from .citation import bibtex
 
 CARD_FILE = "README.md"
 

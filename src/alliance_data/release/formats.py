@@ -15,7 +15,7 @@ from .. import about
 from ..codebook.registry import TABLES
 from ..exports.aif import AIF_FILE, write_aif
 from ..exports.annotations import ANNOTATIONS_FILE, write_annotations
-from ..exports.brat import BRAT_DIR, write_brat
+from ..exports.brat import write_brat
 from ..exports.duckdb_script import write_duckdb_script
 from ..exports.spreadsheet import SPREADSHEET_FILE, write_spreadsheet
 from ..exports.stata import write_stata_files
@@ -49,8 +49,7 @@ def write_release_formats(tables: dict[str, pa.Table], texts: dict[str, str], di
     write_stata_files(TABLES, tables, directory)
     write_spreadsheet(TABLES, tables, directory / SPREADSHEET_FILE)
     write_brat(tables, texts, directory)
-    # The annotations point at the copy of each text that ships beside them.
-    write_annotations(tables, {source: f"{BRAT_DIR}/{source}.txt" for source in texts}, directory / ANNOTATIONS_FILE)
+    write_annotations(tables, directory / ANNOTATIONS_FILE)
     write_aif(tables, directory / AIF_FILE)
     write_duckdb_script(directory)
     write_datasette_metadata(directory, about.__version__)

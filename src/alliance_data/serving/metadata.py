@@ -183,7 +183,12 @@ def _files_html(table: Table, release: str | None, available: set[str]) -> str:
     return f"<p>The whole table, from {where}: {' · '.join(links)}.</p>" if links else ""
 
 
-RELEASES_URL = f"{about.HOMEPAGE}/tree/main/releases"
+def _releases_item() -> str:
+    # A link only to an address the dataset has (about.PUBLIC_BASE_URL); until then, where they are.
+    what = "<strong>Download a release</strong> (Parquet, CSV, SQLite, the text)"
+    if about.PUBLIC_BASE_URL:
+        return f'<a href="{escape(about.PUBLIC_BASE_URL)}">{what}</a>'
+    return f"{what} from the repository's <code>releases/</code> folder"
 
 
 def home_html(release: str | None) -> str:
@@ -197,8 +202,7 @@ def home_html(release: str | None) -> str:
         '<li><a href="/article"><strong>Read the article</strong></a> with every claim highlighted in place</li>'
         f'<li><a href="/{DATABASE_NAME}/claims"><strong>Browse the claims</strong></a> '
         f'or <a href="/{DATABASE_NAME}/search_claims">search them</a></li>'
-        f'<li><a href="{RELEASES_URL}"><strong>Download a release</strong></a> (Parquet, CSV, SQLite, the text) '
-        f'or <a href="{download}">this database</a></li>'
+        f'<li>{_releases_item()} or <a href="{download}">this database</a></li>'
         "</ul>"
         '<p><a href="/argument-map"><img src="/-/argument-map.svg" alt="The argument map by topic: drivers lead to '
         'areas of cooperation, implications, outlook and risks (open the full map)" '
@@ -262,6 +266,6 @@ def metadata(
         "source": "“Iran And Russia: A Deepening Alliance”, Jhon Lennon (URL and date unknown; see the sources table)",
         "source_url": f"/{DATABASE_NAME}/sources",
         "about": "alliance-data",
-        "about_url": about.HOMEPAGE,
+        **({"about_url": about.PUBLIC_BASE_URL} if about.PUBLIC_BASE_URL else {}),
         "databases": {DATABASE_NAME: {"tables": tables, "queries": QUERIES}},
     }
