@@ -212,7 +212,8 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
         bin_dir,
         "python3",
         f'echo "python3 $*" >> {log}; if [ "$1" = -c ]; then exit 1; fi; '
-        f"mkdir -p .venv/bin; cp {templates}/* .venv/bin/",
+        # `python3 -m venv DIR` makes DIR/bin (.venv, then the base install's .venv-base)
+        f'mkdir -p "${{@: -1}}/bin"; cp {templates}/* "${{@: -1}}/bin/"',
     )
     env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
     result = subprocess.run(
@@ -233,10 +234,12 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     assert f"{sudo}apt-get update -q" in steps
     assert ("sudo apt-get install" in " ".join(steps)) == (user != "root")
     ordered = [s for s in steps if not s.startswith("sudo")]
-    assert ordered[-4:] == [
+    assert ordered[-6:] == [
         "python3 -m venv .venv",
         "pip install -q -r requirements.lock",
         "pip install -q --no-deps -e .",
+        "python3 -m venv .venv-base",
+        "pip install -q -c requirements.lock -e .",
         "python -m pytest -x tests/test_cli.py",
     ]
     assert ordered.index("apt-get update -q") < ordered.index("python3 -m venv .venv")
@@ -253,9 +256,10 @@ def test_scripts_test_installs_nothing_already_there(tmp_path):
     for present in ("chromium", "chromedriver", "java", "id", "Rscript"):
         _stub(bin_dir, present, "echo 0")
     _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
-    (clone / ".venv" / "bin").mkdir(parents=True)
-    for tool in ("python", "pip"):
-        _stub(clone / ".venv" / "bin", tool, f'echo "{tool} $*" >> {log}')
+    for venv in (".venv", ".venv-base"):
+        (clone / venv / "bin").mkdir(parents=True)
+        for tool in ("python", "pip"):
+            _stub(clone / venv / "bin", tool, f'echo "{tool} $*" >> {log}')
     result = subprocess.run(
         [str(bin_dir / "bash"), "scripts/test"], cwd=clone, env={"PATH": str(bin_dir)}, capture_output=True, timeout=60
     )

@@ -3,9 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import yaml
 
-from .common import reports_errors
+from .common import needs_extra, reports_errors
 
 
 @click.command()
@@ -13,6 +12,7 @@ from .common import reports_errors
 @click.argument("quote")
 @click.option("--occurrence", default=1, show_default=True, help="Which occurrence of QUOTE to anchor.")
 @reports_errors
+@needs_extra("curate")
 def anchor(source_file: Path, quote: str, occurrence: int) -> None:
     """Print the anchor fields (quote, offsets, prefix, suffix) of QUOTE in SOURCE_FILE, ready to paste.
 
@@ -20,6 +20,8 @@ def anchor(source_file: Path, quote: str, occurrence: int) -> None:
     Examples:
       alliance-data anchor data/sources/irda.txt "Economic and Trade Relations are a cornerstone."
     """
+    import yaml
+
     from ..curation.anchoring import anchor as find
 
     text = source_file.read_bytes().decode("utf-8")

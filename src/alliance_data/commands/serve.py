@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .common import releases_option, reports_errors
+from .common import needs_extra, releases_option, reports_errors
 
 
 @click.command()
@@ -13,6 +13,7 @@ from .common import releases_option, reports_errors
 @click.option("--port", default=8001, show_default=True, type=int)
 @releases_option
 @reports_errors
+@needs_extra("serve")
 def serve(release: str | None, host: str, port: int, releases_dir: Path) -> None:
     """Browse and search the dataset read-only in Datasette.
 

@@ -13,6 +13,8 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
+from ..extras import require
+
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -115,6 +117,8 @@ def _installed(version: str | None) -> bool:
 def _check_backend(backend: str) -> None:
     if backend not in BACKENDS:
         raise ValueError(unknown_name_message("backend", backend, list(BACKENDS)))
+    if backend == "polars":
+        require("polars", "load(backend='polars')")
 
 
 def _arrow_table(name: str, version: str | None, base_url: str | None):
@@ -150,10 +154,7 @@ def _arrow_table(name: str, version: str | None, base_url: str | None):
 
 def _to_polars(table):
     """A polars DataFrame whose enumerations are `pl.Enum` in the codebook's order."""
-    try:
-        import polars as pl
-    except ImportError:
-        raise ImportError("backend='polars' needs polars: pip install 'alliance-data[polars]'") from None
+    import polars as pl
 
     frame = pl.from_arrow(table)
     casts = {}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..extras import require
 from ..problems import AllianceDataError
 
 BASE_URL_VARIABLE = "ALLIANCE_DATA_BASE_URL"
@@ -36,8 +37,15 @@ def base_url(given: str | None = None) -> str:
     return url.rstrip("/")
 
 
-def cache_dir() -> Path:
+def _pooch():
+    require("remote", "load(version=…)")
     import pooch
+
+    return pooch
+
+
+def cache_dir() -> Path:
+    pooch = _pooch()
 
     return Path(os.environ.get(CACHE_VARIABLE) or pooch.os_cache("alliance-data"))
 
@@ -56,7 +64,7 @@ def release_entry(version: str) -> dict:
 
 def fetch(version: str, file_name: str, url: str | None = None) -> bytes:
     """The bytes of one file of a published release, verified against the packaged index."""
-    import pooch
+    pooch = _pooch()
 
     entry = release_entry(version)
     digest = entry.get("files", {}).get(file_name)

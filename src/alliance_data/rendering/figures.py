@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..codebook.vocabulary import Certainty, Kind
+from ..extras import require
 from .argument_map import KIND_FILL, claim_graph, to_mermaid, to_svg, topic_graph
 
 if TYPE_CHECKING:
@@ -29,12 +30,9 @@ CERTAINTY_COLOURS = ["#08519c", "#4292c6", "#9ecae1", "#deebf7"]
 
 
 def _pyplot():
-    try:
-        import matplotlib
-    except ImportError as error:  # pragma: no cover - depends on the install
-        from ..problems import AllianceDataError
+    require("figures", "drawing figures")
+    import matplotlib
 
-        raise AllianceDataError("figures need matplotlib: pip install 'alliance-data[figures]'") from error
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -170,6 +168,7 @@ FIGURES: dict[str, Callable[[dict[str, pd.DataFrame], Path], None]] = {
 
 def write_figures(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     """Every figure and both argument maps (SVG, and the map by topic as Mermaid) into `out`."""
+    require("figures", "write_figures")  # before `out` is made: a missing extra leaves nothing behind
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for name, draw in FIGURES.items():
