@@ -305,3 +305,10 @@ def test_each_function_needing_an_extra_raises_an_import_error_naming_it(base_py
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout == f"MissingExtra {feature} needs the {extra!r} extra: pip install 'alliance-data[{extra}]'\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_readme_lists_every_extra_in_its_install_section():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## Install\n", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"`alliance-data\[(\w+)\]`", section))
+    assert listed == {*EXTRAS, "all"}
