@@ -13,8 +13,6 @@ from functools import cache
 from importlib.resources import files
 from typing import TYPE_CHECKING, Any
 
-from ..extras import require
-
 if TYPE_CHECKING:
     import pandas as pd
 
@@ -118,6 +116,8 @@ def _check_backend(backend: str) -> None:
     if backend not in BACKENDS:
         raise ValueError(unknown_name_message("backend", backend, list(BACKENDS)))
     if backend == "polars":
+        from ..extras import require
+
         require("polars", "load(backend='polars')")
 
 
