@@ -41,6 +41,12 @@ class Benchmark:
 BENCHMARKS = (
     Benchmark("cold", "Cold start", ("benchmarks.cold_start",), ("benchmarks.cold_start", "--runs", "3")),
     Benchmark(
+        "install",
+        "Installing: the base and each extra",
+        ("benchmarks.install",),
+        ("benchmarks.install", "--extras", "polars", "--runs", "3"),
+    ),
+    Benchmark(
         "pipeline",
         "Validation and export at scale (synthetic corpus)",
         (
@@ -168,6 +174,10 @@ def targets() -> list[tuple[str, str, str]]:
     cold = _load("cold")
     if cold:
         rows.append(("cold start ≤ 1.10 × the floor", f"{cold['ratio']:.3f} ×", _verdict(cold["ratio"] <= 1.10)))
+    install = _load("install")
+    if install:
+        ratio = install["cold_start"]["ratio"]
+        rows.append(("cold start in the base install ≤ 1.10 × the floor", f"{ratio:.3f} ×", _verdict(ratio <= 1.10)))
     pipeline = _load("pipeline")
     if pipeline:
         steps = {result["size"]: result for result in pipeline["steps"] if "build" in result}

@@ -244,7 +244,9 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     _stub(
         bin_dir,
         "python3",
-        f'echo "python3 $*" >> {log}; if [ "$1" = -c ]; then exit 1; fi; mkdir -p "$3/bin"; cp {templates}/* "$3/bin/"',
+        f'echo "python3 $*" >> {log}; if [ "$1" = -c ]; then exit 1; fi; '
+        # `python3 -m venv DIR` makes DIR/bin (.venv, then the base install's .venv-base)
+        f'mkdir -p "${{@: -1}}/bin"; cp {templates}/* "${{@: -1}}/bin/"',
     )
     env = {"PATH": str(bin_dir), "HOME": str(tmp_path)}
     result = subprocess.run(
@@ -266,7 +268,7 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     assert ("sudo apt-get install" in " ".join(steps)) == (user != "root")
     ordered = [s for s in steps if not s.startswith("sudo")]
     # Everything a test needs is installed before pytest starts; then every tier runs (-m "").
-    assert ordered[-13:] == [
+    assert ordered[-15:] == [
         "python3 -m venv .venv",
         "pip install -q -r requirements.lock",
         "pip install -q --no-deps -e .",
@@ -280,6 +282,8 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
         "@recogito/text-annotator@4.1.1 @apache-annotator/dom@0.2.0 jsdom@29.1.1",
         "python3 -m venv .venv-cffconvert",
         "pip install -q -r requirements-cffconvert.lock",
+        "python3 -m venv .venv-base",
+        "pip install -q -c requirements.lock -e .",
         "python -m pytest -m  -x tests/test_cli.py",
     ]
     assert ordered.index("apt-get update -q") < ordered.index("python3 -m venv .venv")
@@ -298,7 +302,7 @@ def test_scripts_test_installs_nothing_already_there(tmp_path):
     _stub(bin_dir, "npm", f'echo "npm $*" >> {log}')
     _stub(bin_dir, "node", "echo 4.11.4")  # the axe-core installed in .cache/ is the pinned one
     _stub(bin_dir, "apt-get", f'echo "apt-get $*" >> {log}')
-    for venv in (".venv", ".venv-datasette1", ".venv-plain", ".venv-cffconvert"):
+    for venv in (".venv", ".venv-datasette1", ".venv-plain", ".venv-cffconvert", ".venv-base"):
         (clone / venv / "bin").mkdir(parents=True)
         for tool in ("python", "pip", "cffconvert"):
             _stub(clone / venv / "bin", tool, f'echo "{tool} $*" >> {log}')
@@ -334,7 +338,7 @@ def test_scripts_test_waits_for_the_apt_lock_another_apt_get_holds(tmp_path, hel
     )
     for present in ("chromedriver", "java", "Rscript", "npm", "python3"):  # chromium is missing
         _stub(bin_dir, present, "exit 0")
-    for venv in (".venv", ".venv-datasette1", ".venv-plain", ".venv-cffconvert"):
+    for venv in (".venv", ".venv-datasette1", ".venv-plain", ".venv-cffconvert", ".venv-base"):
         (clone / venv / "bin").mkdir(parents=True)
         for tool in ("python", "pip", "cffconvert"):
             _stub(clone / venv / "bin", tool, f'echo "{tool} $*" >> {log}')

@@ -3,9 +3,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-import yaml
 
-from .common import reports_errors
+from .common import needs_extra, reports_errors
 
 
 def _source_text(source_file: Path) -> str:
@@ -44,6 +43,7 @@ def _source_text(source_file: Path) -> str:
     help="Which occurrence of QUOTE to anchor (1 for the first).",
 )
 @reports_errors
+@needs_extra("curate")
 def anchor(source_file: Path, quote: str, occurrence: int) -> None:
     """Print the anchor fields (quote, offsets, prefix, suffix) of QUOTE in SOURCE_FILE, ready to paste.
 
@@ -51,6 +51,8 @@ def anchor(source_file: Path, quote: str, occurrence: int) -> None:
     Examples:
       alliance-data anchor data/sources/irda.txt "Economic and Trade Relations are a cornerstone."
     """
+    import yaml
+
     from ..curation.anchoring import anchor as find
 
     if not quote:

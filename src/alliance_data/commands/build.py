@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .common import data_dir_argument, reports_errors
+from .common import data_dir_argument, needs_extra, reports_errors
 
 
 @click.command()
@@ -18,6 +18,7 @@ from .common import data_dir_argument, reports_errors
     help="Directory to write; replaced atomically, only if validation passes.",
 )
 @reports_errors
+@needs_extra("curate")
 def build(data_dir: Path, out_dir: Path) -> None:
     """Validate DATA_DIR, then write Parquet, CSV and SQLite files to --out.
 

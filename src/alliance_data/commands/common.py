@@ -23,6 +23,7 @@ from typing import Any
 import click
 
 from ..escaping import for_terminal
+from ..extras import require
 from ..problems import AllianceDataError, ValidationFailed
 from ..reader.loading import PackagedDataError
 
@@ -67,6 +68,21 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(0)
 
     return wrapper
+
+
+def needs_extra(extra: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Check, before the command runs, that `extra` is installed; if not, `reports_errors` says
+    which extra to install in one line (exit status 2). Goes under `@reports_errors`."""
+
+    def decorate(command: Callable[..., Any]) -> Callable[..., Any]:
+        @functools.wraps(command)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            require(extra, f"alliance-data {click.get_current_context().info_name}")
+            return command(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 @contextmanager

@@ -6,13 +6,14 @@ from pathlib import Path
 
 import click
 
-from .common import data_dir_argument, reports_errors
+from .common import data_dir_argument, needs_extra, reports_errors
 
 
 @click.command()
 @data_dir_argument
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON for scripts.")
 @reports_errors
+@needs_extra("curate")
 def coverage(data_dir: Path, as_json: bool) -> None:
     """How many sentences of each section a claim covers; list the excluded and uncovered ones,
     the claims in no link and the candidate link signals never decided.

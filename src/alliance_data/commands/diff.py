@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .common import releases_option, reports_errors
+from .common import needs_extra, releases_option, reports_errors
 
 
 def _tables(spec: str, releases_dir: Path):
@@ -37,6 +37,7 @@ def _tables(spec: str, releases_dir: Path):
 @releases_option
 @click.option("--json", "as_json", is_flag=True, help="Print the changes as JSON.")
 @reports_errors
+@needs_extra("curate")
 def diff(old: str, new: str, releases_dir: Path, as_json: bool) -> None:
     """Print what changed from OLD to NEW (versions, build directories or data directories), by stable id.
 

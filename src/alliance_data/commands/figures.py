@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .common import reports_errors
+from .common import needs_extra, reports_errors
 
 
 @click.command()
@@ -16,6 +16,7 @@ from .common import reports_errors
     help="Directory for the figures (created if missing).",
 )
 @reports_errors
+@needs_extra("figures")
 def figures(out: Path) -> None:
     """Draw the figures and argument maps of the packaged data into --out.
 

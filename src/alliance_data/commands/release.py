@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .common import data_dir_argument, releases_option, reports_errors
+from .common import data_dir_argument, needs_extra, releases_option, reports_errors
 
 
 @click.command()
@@ -12,6 +12,7 @@ from .common import data_dir_argument, releases_option, reports_errors
 @data_dir_argument
 @releases_option
 @reports_errors
+@needs_extra("curate")
 def release(version: str, data_dir: Path, releases_dir: Path) -> None:
     """Validate DATA_DIR, build, and publish releases/vVERSION (immutable, with checksums and notes).
 

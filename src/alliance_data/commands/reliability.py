@@ -4,7 +4,7 @@ from pathlib import Path
 
 import click
 
-from .common import data_dir_argument, reports_errors
+from .common import data_dir_argument, needs_extra, reports_errors
 
 REPORT = Path("docs") / "reliability.md"
 # The links the blind second coding is also compared with: those of the first release, coded
@@ -25,6 +25,7 @@ def _first_release_links() -> tuple[list[dict], str]:
 @data_dir_argument
 @click.option("--write/--print", default=True, show_default=True, help=f"Write {REPORT} or print to stdout.")
 @reports_errors
+@needs_extra("curate")
 def reliability(data_dir: Path, write: bool) -> None:
     """Report agreement between the two codings (kappa per field, claim spans, links) and every decision.
 

@@ -5,7 +5,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_USAGE, releases_option, reports_errors
+from .common import EXIT_USAGE, needs_extra, releases_option, reports_errors
 
 
 def _port_free(host: str, port: int) -> bool:
@@ -28,6 +28,7 @@ def _port_free(host: str, port: int) -> bool:
 @click.option("--port", default=8001, show_default=True, type=click.IntRange(1, 65535))
 @releases_option
 @reports_errors
+@needs_extra("serve")
 def serve(release: str | None, host: str, port: int, releases_dir: Path) -> None:
     """Browse and search the dataset read-only in Datasette.
 

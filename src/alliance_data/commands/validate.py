@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 
 from ..problems import MAX_PROBLEMS
-from .common import data_dir_argument, reports_errors
+from .common import data_dir_argument, needs_extra, reports_errors
 
 
 @click.command()
@@ -20,6 +20,7 @@ from .common import data_dir_argument, reports_errors
 )
 @click.option("--all", "show_all", is_flag=True, help="List every problem in full, however many.")
 @reports_errors
+@needs_extra("curate")
 def validate(data_dir: Path, as_json: bool, max_problems: int, show_all: bool) -> None:
     """Validate every record and table of DATA_DIR (default ./data); list every problem.
 

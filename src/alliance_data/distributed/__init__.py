@@ -9,3 +9,7 @@ as SQL (`validate.py`).
 Nothing here is imported by `import alliance_data`; pyspark and sqlglot are needed only by
 these modules (`pip install alliance-data[spark]`).
 """
+
+from ..extras import require
+
+require("spark", "alliance_data.distributed")

@@ -154,6 +154,10 @@ def _installed(version: str | None) -> bool:
 def _check_backend(backend: str) -> None:
     if backend not in BACKENDS:
         raise ValueError(unknown_name_message("backend", backend, list(BACKENDS)))
+    if backend == "polars":
+        from ..extras import require
+
+        require("polars", "load(backend='polars')")
 
 
 def _arrow_table(name: str, version: str | None, base_url: str | None):
@@ -189,10 +193,7 @@ def _arrow_table(name: str, version: str | None, base_url: str | None):
 
 def _to_polars(table):
     """A polars DataFrame whose enumerations are `pl.Enum` in the codebook's order."""
-    try:
-        import polars as pl
-    except ImportError:
-        raise ImportError("backend='polars' needs polars: pip install 'alliance-data[polars]'") from None
+    import polars as pl
 
     frame = pl.from_arrow(table)
     casts = {}

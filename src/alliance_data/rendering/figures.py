@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..codebook.vocabulary import Certainty, Kind
+from ..extras import require
 from .argument_map import KIND_FILL, claim_graph, to_mermaid, to_svg, topic_graph
 
 if TYPE_CHECKING:
@@ -29,12 +30,9 @@ CERTAINTY_COLOURS = ["#08519c", "#4292c6", "#9ecae1", "#deebf7"]
 
 
 def _pyplot():
-    try:
-        import matplotlib
-    except ImportError as error:  # pragma: no cover - depends on the install
-        from ..problems import AllianceDataError
+    require("figures", "drawing figures")
+    import matplotlib
 
-        raise AllianceDataError("figures need matplotlib: pip install 'alliance-data[figures]'") from error
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -192,6 +190,7 @@ def write_figures(tables: dict[str, pd.DataFrame], out: Path) -> list[Path]:
     Written as `build` writes its output (`atomic.atomic_directory`): into a fresh staging
     directory swapped in whole, so a symbolic link planted in `out` is never written through,
     and `out` is refused when it is a link, a file, a device or a directory of other files."""
+    require("figures", "write_figures")  # before `out` is made: a missing extra leaves nothing behind
     from ..filesystem.atomic import atomic_directory
 
     out = Path(out)
