@@ -40,6 +40,8 @@ COMMANDS_NEEDING = [
     (["build", "--out", "built"], "curate"),
     (["release", "9.9.9"], "curate"),
     (["diff", "1.0.0", "2.0.0"], "curate"),
+    # verify re-derives each schema from the models and compares every format's rows (pydantic, sqlite-utils)
+    (["verify", "2.0.0"], "curate"),
     (["serve", "--port", "9"], "serve"),
     (["figures", "--out", "figures"], "figures"),
 ]
@@ -147,7 +149,7 @@ for name in ad.tables():
     ad.load(name); ad.describe(name)
 ad.load_all(); ad.source_text("irda"); ad.database_path(); ad.citation()
 reader = {m.split(".")[0] for m in sys.modules}
-for args in (["show"], ["describe", "claims"], ["releases"], ["verify", "2.0.0"], ["--help"], ["--version"]):
+for args in (["show"], ["describe", "claims"], ["releases"], ["--help"], ["--version"]):
     assert CliRunner().invoke(main, args).exit_code == 0, args
 print(json.dumps({"reader": sorted(reader), "commands": sorted({m.split(".")[0] for m in sys.modules})}))
 """
@@ -239,7 +241,7 @@ def test_the_base_install_loads_and_describes_every_table_as_the_full_one_does(b
 
 
 @pytest.mark.parametrize(
-    "args", [["show"], ["show", "actors", "--limit", "3"], ["describe", "claims"], ["releases"], ["verify", "2.0.0"]]
+    "args", [["show"], ["show", "actors", "--limit", "3"], ["describe", "claims"], ["releases"]]
 )
 def test_the_reading_commands_run_in_the_base_install(base_python, args):
     result = subprocess.run(

@@ -4,13 +4,14 @@ from pathlib import Path
 
 import click
 
-from .common import releases_option, reports_errors
+from .common import needs_extra, releases_option, reports_errors
 
 
 @click.command()
 @click.argument("version")
 @releases_option
 @reports_errors
+@needs_extra("curate")
 def verify(version: str, releases_dir: Path) -> None:
     """Check every file of release VERSION against SHA256SUMS, manifest.json, datapackage.json,
     releases/index.json and the index of releases shipped in this package.
