@@ -240,9 +240,7 @@ def test_the_base_install_loads_and_describes_every_table_as_the_full_one_does(b
     assert json.loads(base.stdout)["rows"]["claims"] > 0
 
 
-@pytest.mark.parametrize(
-    "args", [["show"], ["show", "actors", "--limit", "3"], ["describe", "claims"], ["releases"]]
-)
+@pytest.mark.parametrize("args", [["show"], ["show", "actors", "--limit", "3"], ["describe", "claims"], ["releases"]])
 def test_the_reading_commands_run_in_the_base_install(base_python, args):
     result = subprocess.run(
         [str(BASE_VENV / "bin" / "alliance-data"), *args], capture_output=True, text=True, cwd=ROOT, timeout=120
