@@ -244,3 +244,12 @@ def test_a_release_ships_what_validation_read_and_reads_nothing_again(data_copy,
         assert (published / "sources" / name).read_bytes() == data
     descriptor = json.loads((published / "datapackage.json").read_text(encoding="utf-8"))
     assert descriptor["sources"][0]["title"].startswith("Iran And Russia")
+
+
+def test_a_release_just_cut_passes_every_check_of_verify(published):
+    """What `release` publishes, `verify` accepts: checksums, manifest, index, every format's rows
+    and every schema the models derive (datapackage's CSV and Parquet resources alike)."""
+    from alliance_data.release.trust import verify_release
+
+    verified = verify_release(published.name.removeprefix("v"), published.parent)
+    assert verified.directory == published

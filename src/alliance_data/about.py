@@ -3,9 +3,9 @@
 import re
 import uuid
 
-__version__ = "2.0.0"
+__version__ = "3.0.0"
 # The day this version was released (ISO 8601): its year is the year of the citation.
-RELEASED = "2026-12-01"
+RELEASED = "2026-12-07"
 
 NAME = "alliance-data"
 TITLE = "alliance-data: the claims of “Iran And Russia: A Deepening Alliance”"

@@ -19,6 +19,9 @@ from ..codebook.columns import Column
 from ..codebook.registry import TABLES, Table
 from .checksums import sha256
 
+# The name of a table's Parquet resource: the table's name and this (its CSV resource has the name alone).
+PARQUET_SUFFIX = "-parquet"
+
 DESCRIPTOR_FILE = "datapackage.json"
 OTHER_FILES = {
     "manifest.json": "Row counts, columns, checksums and the environment that built the release.",
@@ -171,7 +174,7 @@ def descriptor(directory: Path, version: str, source: dict) -> dict:
     for table in TABLES:
         resources.append(
             {
-                "name": f"{table.name}-parquet",
+                "name": f"{table.name}{PARQUET_SUFFIX}",
                 **_file(directory, f"{table.name}.parquet"),
                 "type": "file",
                 "format": "parquet",

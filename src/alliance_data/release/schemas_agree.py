@@ -23,7 +23,7 @@ from .. import about
 from ..codebook.registry import TABLES
 from ..exports.arrow import arrow_schema
 from ..exports.sqlite import table_ddl
-from .datapackage import table_schema
+from .datapackage import PARQUET_SUFFIX, table_schema
 from .diff import semantic_version
 from .formats_agree import DATABASE_FILE
 
@@ -54,7 +54,9 @@ def schema_problems(directory: Path, version: str, package: dict[str, Any]) -> l
     if not isinstance(resources, list):
         return [f"{directory / 'datapackage.json'}: lacks the resources of a data package"]
     described = {r.get("name"): r.get("schema") for r in resources if isinstance(r, dict) and "schema" in r}
-    expected_names = [table.name for table in TABLES]
+    # Each table is described twice: its CSV file (the tabular resource) and its Parquet file,
+    # which carries the same Table Schema (release/datapackage.py).
+    expected_names = [name for table in TABLES for name in (table.name, f"{table.name}{PARQUET_SUFFIX}")]
     if sorted(map(str, described)) != sorted(expected_names):
         problems.append(
             f"{directory / 'datapackage.json'}: describes the tables {sorted(map(str, described))}; the models of "
@@ -70,10 +72,11 @@ def schema_problems(directory: Path, version: str, package: dict[str, Any]) -> l
         statements = {}
         problems.append(f"{directory / DATABASE_FILE}: cannot be read as SQLite ({error})")
     for table in TABLES:
-        if table.name in described and described[table.name] != table_schema(table):
-            problems.append(
-                f"{directory / 'datapackage.json'}: the Table Schema of {table.name} is not the one the models derive"
-            )
+        for name in (table.name, f"{table.name}{PARQUET_SUFFIX}"):
+            if name in described and described[name] != table_schema(table):
+                problems.append(
+                    f"{directory / 'datapackage.json'}: the Table Schema of {name} is not the one the models derive"
+                )
         if statements and statements.get(table.name) != table_ddl(table):
             problems.append(f"{directory / DATABASE_FILE}: table {table.name} is not created as the models derive it")
         found = _parquet_schema(directory, table.name)
