@@ -204,6 +204,7 @@ def _installed_web_annotation_packages(clone: Path) -> None:
     for package, version in (
         ("@recogito/text-annotator", "4.1.1"),
         ("@apache-annotator/dom", "0.2.0"),
+        ("@apache-annotator/selector", "0.2.0"),
         ("jsdom", "29.1.1"),
     ):
         folder = clone / ".cache" / "web-annotation" / "node_modules" / package
@@ -279,7 +280,7 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
         "python -m venv .venv-plain",
         "pip install -q -c requirements.lock datasette",
         "npm install --no-save --no-audit --no-fund --prefix .cache/web-annotation "
-        "@recogito/text-annotator@4.1.1 @apache-annotator/dom@0.2.0 jsdom@29.1.1",
+        "@recogito/text-annotator@4.1.1 @apache-annotator/dom@0.2.0 @apache-annotator/selector@0.2.0 jsdom@29.1.1",
         "python3 -m venv .venv-cffconvert",
         "pip install -q -r requirements-cffconvert.lock",
         "python3 -m venv .venv-base",
