@@ -102,6 +102,8 @@ def test_diff(broken_data):
 
 def test_release(broken_data, tmp_path):
     assert run("release", "not-a-version", ROOT / "data", "--releases", tmp_path / "r") == 2
+    assert run("release", "9.0", ROOT / "data", "--releases", tmp_path / "r") == 2
+    # Not the package's version (v9.0.0 reads as 9.0.0, as everywhere): the version asked is the mistake.
     assert run("release", "v9.0.0", ROOT / "data", "--releases", tmp_path / "r") == 2
     assert run("release", "9.0.0", broken_data, "--releases", tmp_path / "r") == 1
 

@@ -170,8 +170,7 @@ def test_repository_citation_files_are_current():
 def test_docs_index_embeds_the_current_dataset_jsonld():
     import json as json_module
 
-    from alliance_data.release.citation import JSONLD_END, JSONLD_START, with_dataset_jsonld
-    from alliance_data.release.croissant import dataset_jsonld
+    from alliance_data.release.croissant import JSONLD_END, JSONLD_START, dataset_jsonld, with_dataset_jsonld
 
     page = (ROOT / "docs" / "index.md").read_text(encoding="utf-8")
     assert with_dataset_jsonld(page) == page, "docs/index.md is stale: run python tools/citation_files.py"

@@ -174,7 +174,9 @@ def test_a_file_of_the_wrong_size_is_not_hashed(tmp_path, monkeypatch):
     real = checksums.sha256
     monkeypatch.setattr(checksums, "sha256", lambda path: hashed.append(Path(path).name) or real(path))
     result = verify(releases, PUBLISHED)
-    assert_refused(result, "alliance.db: not hashed", f"records {recorded} bytes for alliance.db; the file has 6442450944")
+    assert_refused(
+        result, "alliance.db: not hashed", f"records {recorded} bytes for alliance.db; the file has 6442450944"
+    )
     assert "alliance.db" not in hashed
 
 

@@ -7,7 +7,8 @@ tests/test_release_formats.py fails while any of them is stale.
 
 from pathlib import Path
 
-from alliance_data.release.citation import CITATION_FILES, with_dataset_jsonld
+from alliance_data.release.citation import CITATION_FILES
+from alliance_data.release.croissant import with_dataset_jsonld
 
 ROOT = Path(__file__).resolve().parent.parent
 INDEX = ROOT / "docs" / "index.md"

@@ -7,8 +7,19 @@ import click
 from .common import data_dir_argument, needs_extra, releases_option, reports_errors
 
 
+def _semantic_version(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    """VERSION read as everywhere (`about.bare_version`), checked while the arguments are parsed:
+    a version that cannot be one is refused before DATA_DIR is looked at or validated."""
+    from ..about import bare_version
+
+    try:
+        return bare_version(value)
+    except ValueError as error:
+        raise click.BadParameter(str(error)) from None
+
+
 @click.command()
-@click.argument("version")
+@click.argument("version", callback=_semantic_version)
 @data_dir_argument
 @releases_option
 @reports_errors
@@ -20,23 +31,10 @@ def release(version: str, data_dir: Path, releases_dir: Path) -> None:
     Examples:
       alliance-data release 1.1.0
     """
-    from ..about import bare_version
-
-    # A version that cannot be one is refused before the data is validated (which takes seconds).
-    try:
-        version = bare_version(version)
-    except ValueError as error:
-        raise click.BadParameter(str(error), param_hint="VERSION") from None
     from ..codebook.registry import TABLES
     from ..release.cut import release as run
-    from ..release.trust import ReleaseNotFound, parse_version, write_packaged_index
+    from ..release.trust import write_packaged_index
     from .common import progress_steps
-
-    try:
-        if parse_version(version) != version:
-            raise ReleaseNotFound(f"{version!r}: give the version without a 'v', e.g. {parse_version(version)}")
-    except ReleaseNotFound as error:
-        raise click.BadParameter(str(error), param_hint="VERSION") from None
 
     with progress_steps(total=2 * len(TABLES) + 2) as step:
         published = run(version, data_dir, releases_dir, on_step=step)

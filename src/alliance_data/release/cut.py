@@ -54,6 +54,13 @@ class ReleaseError(AllianceDataError):
     """A release that must not be made as asked."""
 
 
+class VersionRefused(ReleaseError):
+    """The version asked for is the mistake (not semantic, not the package's, already published,
+    too small a bump): a usage error, exit status 2, like a wrong argument."""
+
+    exit_code = 2
+
+
 @dataclass(frozen=True)
 class Release:
     version: str
@@ -88,15 +95,15 @@ def check_version(version: str, tables: dict, releases_dir: Path) -> tuple[Relea
     try:
         semantic_version(version)
     except ValueError as error:
-        raise ReleaseError(str(error)) from None
+        raise VersionRefused(str(error)) from None
     if version != about.__version__:
-        raise ReleaseError(
+        raise VersionRefused(
             f"version {version} is not the package version {about.__version__}: set __version__ in "
             "src/alliance_data/about.py (the one place for it), run `python -m tools.package`, then release"
         )
     history = listed_releases(releases_dir)
     if version in {entry["version"] for entry in history}:
-        raise ReleaseError(f"v{version} is already published and is never overwritten: release a new version")
+        raise VersionRefused(f"v{version} is already published and is never overwritten: release a new version")
     # Only what the index lists was published: a folder it does not list (a forged one, or one a
     # killed run left) is never taken in, and no release is made beside it.
     if unlisted := unlisted_directories(releases_dir, history):
@@ -113,10 +120,10 @@ def check_version(version: str, tables: dict, releases_dir: Path) -> tuple[Relea
     changes = diff(read_verified_tables(previous.directory), tables)
     needed = changes.required_bump()
     if needed is None:
-        raise ReleaseError(f"nothing changed since v{previous.version}: no release needed")
+        raise VersionRefused(f"nothing changed since v{previous.version}: no release needed")
     given = bump_of(previous.version, version)
     if given is None or BUMPS.index(given) < BUMPS.index(needed):
-        raise ReleaseError(
+        raise VersionRefused(
             f"the changes since v{previous.version} need a {needed} release: expected "
             f"{next_version(previous.version, needed)}, not {version}"
         )

@@ -36,7 +36,8 @@ CONNECTION_LIMITS = {
     sqlite3.SQLITE_LIMIT_LIKE_PATTERN_LENGTH: 100,
     # Columns of a result (and of a table, an index, GROUP BY, ORDER BY): Datasette renders HTML
     # on the event loop, cell by cell, so a result of 1,000 rows × 1,920 columns blocked every
-    # other request for 29 s. The widest table has 20 columns; joins of three fit.
+    # other request for the whole render (benchmarks/serve_attacks.py measures it). The widest
+    # table has 20 columns; joins of three fit.
     sqlite3.SQLITE_LIMIT_COLUMN: 64,
 }
 # Every request is of one kind, and each kind has its own number of requests that may run at
@@ -84,7 +85,7 @@ MAX_FACETS = 10
 # analysts write here.
 MAX_QUERY_STRING_BYTES = 16 * 1024
 # Characters of one parameter's value, but for SQL (`sql`, `_where`, bounded by SQLite's SQL length
-# limit): a search of 6,000 words tied up the threads of cheap pages for 27 s.
+# limit): a search of 6,000 words tied up the threads of cheap pages (benchmarks/serve_attacks.py).
 MAX_PARAMETER_CHARS = 1_000
 # Paths of Datasette's debugging pages: they reveal the host (`/-/threads`) or buffer any body
 # on the event loop (`POST /-/messages`), and a read-only public server needs none of them.

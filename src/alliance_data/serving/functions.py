@@ -2,11 +2,12 @@
 
 SQLite 3.40's `instr`, `replace` and `trim` (with `ltrim`, `rtrim`) compare every position of a
 value with every character of the other argument inside one step of the query, where neither the
-time limit (a progress handler) nor `Connection.interrupt()` can stop them: `instr` of a 3 MB
-value and a 750 kB needle ran 81 s after an interrupt at 0.5 s. Python's `str.find` and
-`str.replace` are linear (two-way search), and trimming by a set of characters is too, so the
-same calls here take milliseconds. Results match SQLite's for text and blob arguments
-(`instr` of two blobs counts bytes, as SQLite does); any other value is compared as text.
+time limit (a progress handler) nor `Connection.interrupt()` can stop them: `instr` of a 3 MB value
+and a 750 kB needle ran on long after an interrupt (benchmarks/serve_attacks.py and
+docs/benchmarks.md have the figures). Python's `str.find` and `str.replace` are linear (two-way
+search), and trimming by a set of characters is too, so the same calls here take milliseconds.
+Results match SQLite's for text and blob arguments (`instr` of two blobs counts bytes, as SQLite
+does); any other value is compared as text.
 """
 
 from __future__ import annotations

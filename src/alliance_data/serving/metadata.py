@@ -7,7 +7,7 @@ from html import escape
 from .. import about
 from ..codebook.registry import TABLES, Table
 from ..codebook.vocabulary import LEADS_TO, LinkRelation
-from ..release.citation import dataset_jsonld_block
+from ..release.croissant import dataset_jsonld_block
 from .bounds import MAX_RESPONSE_BYTES, SQL_THREADS
 
 DATABASE_NAME = "alliance"
