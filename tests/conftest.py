@@ -217,3 +217,24 @@ def served():
 @pytest.fixture(scope="session")
 def server(served):
     return served[0]
+
+
+def tiny_rule_problems(tables: dict[str, list[dict]], texts: dict[str, str] | None = None) -> list:
+    """What the rules find through the rule engine (each rule's query in DuckDB over Arrow
+    tables, its message and fix) in a dataset of only the given rows, every other table empty.
+
+    For a test of one rule's logic: a few rows, no files read, no columns checked. Its problems
+    name a row by table and key (the rows have no origin); each rule file keeps one test over the
+    whole curated data, which names file and line.
+    """
+    from alliance_data.codebook.registry import TABLES_BY_NAME
+    from alliance_data.curation.reading import Dataset
+    from alliance_data.exports.arrow import plain_table
+    from alliance_data.problems import ProblemList
+    from alliance_data.rules.local import run_rules
+
+    arrow = {name: plain_table(TABLES_BY_NAME[name], rows) for name, rows in tables.items()}
+    dataset = Dataset(Path("tiny"), arrow, {}, dict(texts or {}), {})
+    problems = ProblemList(limit=None)
+    run_rules(dataset, problems)
+    return problems.problems
