@@ -55,43 +55,71 @@ def built(tmp_path_factory) -> Path:
 _READ_FILES: dict[tuple, dict] = {}
 # The problems the column checks of one table found, by the table's content and origins.
 _CHECKED_COLUMNS: dict[tuple, list] = {}
+# The problems the rules found, by the content of every table they read and every origin: tests
+# that break one record the same way (it is dropped) give the rules the same tables.
+_RULES_RUN: dict[str, list] = {}
+
+
+def _arrow_bytes(table) -> bytes:
+    import pyarrow
+
+    sink = pyarrow.BufferOutputStream()
+    with pyarrow.ipc.new_stream(sink, table.schema) as stream:
+        stream.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 @pytest.fixture
-def unchanged_parts_checked_once(monkeypatch):
+def unchanged_parts_checked_once(request, monkeypatch):
     """Validation reads a file whose bytes it has read before from memory, replaying what the
     reading added, and replays the column checks of a table it has checked before (same rows,
     same origins); a file that is not a plain regular file of the copy is read for real.
 
     For the tests that edit a record or two and check what validation says about them: the
     edited file is read, its table's columns checked and every rule run as they always are.
+    The rules are replayed too when every table they read and every origin is as in an earlier
+    run. A test marked `reads_for_real` (it patches `os` to deny a read, which the replay's own
+    read of the bytes would not see) reads everything for real.
     """
-    import copy
+    if request.node.get_closest_marker("reads_for_real"):
+        return
     from types import SimpleNamespace
-
-    import pyarrow
 
     from alliance_data.curation import authoring, reading
     from alliance_data.rules import local
 
+    def recorder(found: list) -> SimpleNamespace:
+        return SimpleNamespace(add=lambda *args, **kwargs: found.append((args, kwargs)))
+
     check_columns_for_real = local.check_columns
 
     def columns_checked_once(dataset, table, problems) -> None:
-        sink = pyarrow.BufferOutputStream()
         arrow = dataset.table(table.name)
-        with pyarrow.ipc.new_stream(sink, arrow.schema) as stream:
-            stream.write_table(arrow)
-        content = hashlib.sha256(sink.getvalue().to_pybytes() + repr(dataset.origins.get(table.name)).encode())
+        content = hashlib.sha256(_arrow_bytes(arrow) + repr(dataset.origins.get(table.name)).encode())
         key = (table.name, content.hexdigest())
         if key not in _CHECKED_COLUMNS:
-            found = _CHECKED_COLUMNS[key] = []
-            check_columns_for_real(
-                dataset, table, SimpleNamespace(add=lambda *args, **kwargs: found.append((args, kwargs)))
-            )
+            check_columns_for_real(dataset, table, recorder(_CHECKED_COLUMNS.setdefault(key, [])))
         for args, kwargs in _CHECKED_COLUMNS[key]:
             problems.add(*args, **kwargs)
 
     monkeypatch.setattr(local, "check_columns", columns_checked_once)
+
+    run_rules_for_real = local.run_rules
+
+    def rules_run_once(dataset, problems) -> None:
+        # What a rule's message or location can read: its input tables (the texts among them),
+        # the origins, and which tables are reported at the rows of another.
+        content = hashlib.sha256()
+        for name, table in sorted(local.rule_inputs(dataset).items()):
+            content.update(name.encode() + b"\0" + _arrow_bytes(table))
+        content.update(repr(sorted(dataset.origins.items())).encode() + repr(dataset.reported_at).encode())
+        key = content.hexdigest()
+        if key not in _RULES_RUN:
+            run_rules_for_real(dataset, recorder(_RULES_RUN.setdefault(key, [])))
+        for args, kwargs in _RULES_RUN[key]:
+            problems.add(*args, **kwargs)
+
+    monkeypatch.setattr(local, "run_rules", rules_run_once)
 
     read_for_real = reading._read_table_file
 
@@ -113,14 +141,15 @@ def unchanged_parts_checked_once(monkeypatch):
                 data_dir=dataset.data_dir, unread_files=added["unread"], invalid_ids=added["invalid"]
             )
             row_recorder = SimpleNamespace(add=lambda *args: added["rows"].append(args))
-            problem_recorder = SimpleNamespace(add=lambda *args, **kwargs: added["problems"].append((args, kwargs)))
-            read_for_real(shadow, row_recorder, table_name, path, problem_recorder)
+            read_for_real(shadow, row_recorder, table_name, path, recorder(added["problems"]))
             _READ_FILES[key] = added
         added = _READ_FILES[key]
         for args, kwargs in added["problems"]:
             problems.add(*args, **kwargs)
+        # Rows hold scalars only and origins are frozen: a shallow copy keeps the remembered row
+        # whatever the reading does with the one it is given (a deep copy cost a quarter of a run).
         for table, row, origin in added["rows"]:
-            rows.add(table, copy.deepcopy(row), copy.deepcopy(origin))
+            rows.add(table, dict(row), origin)
         dataset.unread_files.extend(added["unread"])
         for table, ids in added["invalid"].items():
             dataset.invalid_ids.setdefault(table, set()).update(ids)
@@ -188,3 +217,24 @@ def served():
 @pytest.fixture(scope="session")
 def server(served):
     return served[0]
+
+
+def tiny_rule_problems(tables: dict[str, list[dict]], texts: dict[str, str] | None = None) -> list:
+    """What the rules find through the rule engine (each rule's query in DuckDB over Arrow
+    tables, its message and fix) in a dataset of only the given rows, every other table empty.
+
+    For a test of one rule's logic: a few rows, no files read, no columns checked. Its problems
+    name a row by table and key (the rows have no origin); each rule file keeps one test over the
+    whole curated data, which names file and line.
+    """
+    from alliance_data.codebook.registry import TABLES_BY_NAME
+    from alliance_data.curation.reading import Dataset
+    from alliance_data.exports.arrow import plain_table
+    from alliance_data.problems import ProblemList
+    from alliance_data.rules.local import run_rules
+
+    arrow = {name: plain_table(TABLES_BY_NAME[name], rows) for name, rows in tables.items()}
+    dataset = Dataset(Path("tiny"), arrow, {}, dict(texts or {}), {})
+    problems = ProblemList(limit=None)
+    run_rules(dataset, problems)
+    return problems.problems

@@ -21,6 +21,11 @@ from alliance_data.filesystem import bounded_read as files
 from alliance_data.problems import MAX_PROBLEMS, ProblemList, ValidationFailed
 from conftest import replace_in
 
+# What a copy leaves unchanged is read and column-checked once in the session; an odd file (not a
+# plain regular file of the copy) is always read for real, and so is everything in a test marked
+# reads_for_real.
+pytestmark = pytest.mark.usefixtures("unchanged_parts_checked_once")
+
 S4 = "claims/irda-s4.yaml"
 # The first actor entry of the first claim of irda-s4.yaml, as written.
 FIRST_ACTOR = "  actors:\n  - actor_id: "
@@ -239,6 +244,7 @@ def _deny(monkeypatch, target: Path, function: str) -> None:
     monkeypatch.setattr(files.os, function, denied)
 
 
+@pytest.mark.reads_for_real  # as root, the denial is a patch of os the replay would not see
 @pytest.mark.parametrize(
     ("name", "expected"),
     [

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, free_port
+from conftest import ROOT, free_port, missing_tool
 
 PLAIN_PYTHON = ROOT / ".venv-plain" / "bin" / "python"
 
@@ -129,14 +129,16 @@ def answers(port: int) -> dict[str, tuple]:
 @pytest.fixture(scope="module")
 def without_us(other_database) -> dict[str, tuple]:
     """The answers of the same Datasette in an environment without this package."""
-    assert PLAIN_PYTHON.exists(), (
-        f"{PLAIN_PYTHON} is missing: run `bash scripts/test` once, which makes the Datasette "
-        "environment without this package that these tests compare against"
-    )
+    if not PLAIN_PYTHON.exists():
+        missing_tool(
+            f"{PLAIN_PYTHON} is missing: run `bash scripts/test` once, which makes the Datasette "
+            "environment without this package that these tests compare against"
+        )
     with plain_datasette(PLAIN_PYTHON, other_database) as port:
         return answers(port)
 
 
+@pytest.mark.slow  # A second environment (.venv-plain), and two servers.
 def test_a_plain_datasette_is_untouched_by_this_package(other_database, without_us):
     with plain_datasette(Path(sys.executable), other_database) as port:
         with_us = answers(port)
@@ -149,6 +151,7 @@ def test_a_plain_datasette_is_untouched_by_this_package(other_database, without_
         assert with_us[path][2] == without_us[path][2], f"body of {path}"
 
 
+@pytest.mark.slow  # A second environment (.venv-plain), and two servers.
 def test_the_comparison_tells_a_plugin_apart(other_database, without_us, tmp_path):
     """The normalisation hides no plugin: one extra stylesheet shows in the plugins and on the pages."""
     (tmp_path / "extra.py").write_text(

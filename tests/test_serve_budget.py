@@ -190,6 +190,7 @@ def _few_descriptors():
     resource.setrlimit(resource.RLIMIT_NOFILE, (256, 256))
 
 
+@pytest.mark.slow  # A server of its own, with 300 idle connections held for seconds.
 def test_idle_sockets_past_the_descriptor_limit_do_not_stop_the_server(tmp_path):
     log = tmp_path / "stderr.txt"
     with open(log, "wb") as stderr, running_server(stderr, preexec_fn=_few_descriptors) as (url, _):
@@ -205,6 +206,7 @@ def test_idle_sockets_past_the_descriptor_limit_do_not_stop_the_server(tmp_path)
     assert log.stat().st_size < 64 * 1024, log.stat().st_size  # no traceback for each failed accept
 
 
+@pytest.mark.slow  # Waits out the server's whole request-head timeout.
 def test_a_connection_that_never_finishes_its_request_head_is_closed(base):
     port = int(base.rsplit(":", 1)[1])
     started = time.monotonic()

@@ -143,6 +143,8 @@ def test_heavy_requests_beyond_the_limit_wait_then_get_a_clear_503(base):
     assert refusal[2].get("Retry-After") and "busy" in json.loads(refusal[1])["error"]
 
 
+# Seconds of runaway queries; the default tier keeps cheap pages under attack in test_serve_budget.py.
+@pytest.mark.slow
 def test_cheap_pages_are_answered_while_four_slow_queries_are_in_flight(base):
     stop = threading.Event()
 

@@ -9,7 +9,7 @@ import pytest
 
 from alliance_data.curation.validate import validate
 from alliance_data.problems import ValidationFailed
-from conftest import replace_in
+from conftest import replace_in, tiny_rule_problems
 
 # What a copy leaves unchanged is read and column-checked once in the session: each test edits
 # a record or two and checks what validation says about them.
@@ -136,23 +136,14 @@ def test_span_crossing_its_section(data_copy):
     assert "not inside the body of section irda-s2" in problem.message
 
 
-def test_statement_identical_to_quote(data_copy):
-    replace_in(
-        data_copy / S3,
-        "  quote: Economic and Trade Relations are a cornerstone.\n",
-        "  quote: Economic and Trade Relations are a cornerstone.\n  statement_: x\n",
-    )
-    path = data_copy / S3
-    text = path.read_text(encoding="utf-8").replace("  statement_: x\n", "")
-    block_start = text.index("quote: Economic and Trade Relations are a cornerstone.")
-    statement_start = text.rindex("  statement:", 0, block_start)
-    text = (
-        text[:statement_start]
-        + "  statement: economic and trade relations are a cornerstone\n"
-        + text[block_start - 2 :]
-    )
-    path.write_text(text, encoding="utf-8")
-    only(problems_of(data_copy), field="statement")
+def test_statement_identical_to_quote():
+    quote = "Economic and Trade Relations are a cornerstone."
+    claims = [
+        {"claim_id": "irda-s3-004", "statement": "economic and trade relations are a cornerstone", "quote": quote},
+        {"claim_id": "irda-s3-005", "statement": "Trade between the two states is central.", "quote": quote},
+    ]
+    found = [p for p in tiny_rule_problems({"claims": claims}) if p.check == "statement_in_own_words"]
+    assert [(p.record_id, p.field) for p in found] == [("irda-s3-004", "statement")]
 
 
 def test_asserted_claim_with_a_hedge_cue(data_copy):
@@ -269,23 +260,23 @@ def test_quote_differing_by_whitespace_or_normalization_is_explained(data_copy, 
     assert "whitespace or Unicode normalization" in problem.message
 
 
-def test_unknown_source_is_a_foreign_key_error(data_copy):
-    replace_in(
-        data_copy / S3, "claim_id: irda-s3-001\n  source_id: irda\n", "claim_id: irda-s3-001\n  source_id: nowhere\n"
-    )
-    problem = only(problems_of(data_copy), field="source_id", record_id="irda-s3-001")
-    assert "sources.source_id" in problem.fix
+def test_unknown_source_is_a_foreign_key_error():
+    claims = [{"claim_id": "irda-s3-001", "source_id": "nowhere"}, {"claim_id": "irda-s3-002", "source_id": "irda"}]
+    problems = tiny_rule_problems({"sources": [{"source_id": "irda"}], "claims": claims})
+    problem = only(problems, field="source_id", check="foreign_key")
+    assert problem.record_id == "irda-s3-001" and "sources.source_id" in problem.fix
+    assert "'nowhere' is not a known sources.source_id" in problem.message
+    assert [p.record_id for p in problems if p.field == "source_id"] == ["irda-s3-001"]
 
 
-def test_a_claim_linked_to_itself(data_copy):
-    path = data_copy / "claim_links.yaml"
-    with open(path, "a", encoding="utf-8") as handle:
-        handle.write(
-            "- from_claim: irda-s3-004\n  to_claim: irda-s3-004\n  relation: qualifies\n  basis: inferred\n"
-            "  justification: A link that points back to its own claim.\n"
-        )
-    problem = only(problems_of(data_copy), field="to_claim", record_id="irda-s3-004->irda-s3-004")
-    assert "links to itself" in problem.message
+def test_a_claim_linked_to_itself():
+    links = [
+        {"from_claim": "irda-s3-004", "to_claim": "irda-s3-004", "relation": "qualifies"},
+        {"from_claim": "irda-s3-004", "to_claim": "irda-s3-005", "relation": "qualifies"},
+    ]
+    found = [p for p in tiny_rule_problems({"claim_links": links}) if p.check == "link_not_to_itself"]
+    assert len(found) == 1 and found[0].field == "to_claim" and "links to itself" in found[0].message
+    assert found[0].file == "claim_links (row 1)"
 
 
 def test_every_problem_names_its_check_in_the_json_report(data_copy):
