@@ -52,15 +52,17 @@ def test_browse_facet_search_and_follow_a_foreign_key(server, page):
     kinds = page.locator("table.rows-and-columns tbody td.col-kind").all_inner_texts()
     assert kinds and set(kinds) == {"driver"}
 
-    # Run a full-text search.
+    # Run a full-text search from the table's box: it opens the ranked, highlighted search.
     page.goto(server + "/alliance/claims")
     page.fill("input[name=_search]", "sanctions")
     page.press("input[name=_search]", "Enter")
-    page.wait_for_url("**_search=sanctions*")
+    page.wait_for_url("**/alliance/search_claims?q=sanctions*")
     first_row = page.locator("table.rows-and-columns tbody tr").first
     assert "sanction" in first_row.inner_text().lower()
+    assert first_row.locator("mark").count() > 0
 
     # Follow a foreign-key link from a claim to its topic.
+    page.goto(server + "/alliance/claims")
     page.locator("table.rows-and-columns tbody tr td.col-topic_id a").first.click()
     page.wait_for_url("**/alliance/topics/*")
     assert "topic_id" in page.content()
