@@ -4,7 +4,10 @@ goes, and a first release read without being verified. Each test is bounded to s
 
 from __future__ import annotations
 
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
 
@@ -12,6 +15,9 @@ import pytest
 
 from alliance_data.reader import remote
 from alliance_data.reader.remote import ReleaseFetchError
+from conftest import DATA, ROOT
+
+COMMAND = [sys.executable, "-c", "from alliance_data.cli import main; main()"]
 
 
 @pytest.fixture
@@ -56,3 +62,26 @@ def test_a_mirror_dripping_its_headers_meets_the_whole_download_deadline(header_
     assert not worker.is_alive(), "the download outlived its deadline"
     assert len(outcome) == 1 and isinstance(outcome[0], ReleaseFetchError), outcome
     assert "longer than 1.5 seconds in all" in str(outcome[0])
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="/dev/full is a Linux device")
+@pytest.mark.parametrize("args", [["describe", "claims"], ["show", "actors"], ["releases", "--json"]])
+def test_a_full_output_is_one_clear_error_and_exit_1(args):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(COMMAND + args, stdout=full, stderr=subprocess.PIPE, text=True, cwd=ROOT, timeout=60)
+    assert "Traceback" not in done.stderr, done.stderr
+    assert done.stderr == "error: could not write the standard output: No space left on device\n"
+    assert done.returncode == 1
+
+
+def test_a_reader_stopping_early_is_not_a_problem_in_the_data():
+    """`coverage | head -1`: rich's own handling of the closed pipe exited 1, which says the data
+    has problems; the output's reader stopping is not one."""
+    env = {**os.environ, "NO_COLOR": "1"}
+    process = subprocess.Popen(
+        [*COMMAND, "coverage", str(DATA)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env
+    )
+    process.stdout.read(10)
+    process.stdout.close()
+    assert process.wait(timeout=60) == 0
+    assert b"Traceback" not in process.stderr.read()

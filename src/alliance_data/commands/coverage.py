@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from .common import data_dir_argument, reports_errors
+from .common import data_dir_argument, output_console, reports_errors
 
 
 @click.command()
@@ -24,7 +24,6 @@ def coverage(data_dir: Path, as_json: bool) -> None:
       alliance-data coverage
       alliance-data coverage --json | jq '.uncovered'
     """
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
@@ -46,7 +45,7 @@ def coverage(data_dir: Path, as_json: bool) -> None:
             json.dumps({**report.as_json(units, dataset), "stale_exclusions": stale}, indent=2, ensure_ascii=False)
         )
     else:
-        console = Console()
+        console = output_console()
         table = Table("section", "sentences", "covered", "excluded", "uncovered", title="Coverage by claims")
         for row in report.summary(units):
             table.add_row(*(escape(for_terminal(value)) for value in row.values()))
