@@ -5,6 +5,7 @@ goes, and a first release read without being verified. Each test is bounded to s
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -12,7 +13,9 @@ import threading
 import time
 
 import pytest
+from click.testing import CliRunner
 
+from alliance_data.cli import main
 from alliance_data.reader import remote
 from alliance_data.reader.remote import ReleaseFetchError
 from conftest import DATA, ROOT
@@ -85,3 +88,55 @@ def test_a_reader_stopping_early_is_not_a_problem_in_the_data():
     process.stdout.close()
     assert process.wait(timeout=60) == 0
     assert b"Traceback" not in process.stderr.read()
+
+
+def invoke(*args):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    assert "Traceback" not in result.output
+    return result
+
+
+def test_reliability_never_overwrites_a_file_it_did_not_write(tmp_path, monkeypatch):
+    """The report's path is relative to where the command runs: another project's
+    docs/reliability.md was replaced without a word."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "docs").mkdir()
+    theirs = tmp_path / "docs" / "reliability.md"
+    theirs.write_text("# Our reliability notes\n", encoding="utf-8")
+    result = invoke("reliability", DATA)
+    assert result.exit_code == 2 and "is not a report of `alliance-data reliability`" in result.output
+    assert theirs.read_text(encoding="utf-8") == "# Our reliability notes\n"
+    theirs.write_bytes(b"")  # an empty file holds nothing to lose
+    assert invoke("reliability", DATA).exit_code == 0
+    assert invoke("reliability", DATA).exit_code == 0  # and the report it wrote is its own to replace
+    assert theirs.read_text(encoding="utf-8").startswith("# Agreement between two codings\n")
+
+
+def test_reliability_reads_the_first_release_only_once_it_is_verified(tmp_path, monkeypatch):
+    """reliability compares the links with those of releases/v1.0.0, which it read without any
+    check: a damaged file was a traceback, another table's file a wrong report."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copytree(ROOT / "releases", tmp_path / "releases")
+    links = tmp_path / "releases" / "v1.0.0" / "claim_links.parquet"
+    links.write_bytes(b"not a parquet file")
+    result = invoke("reliability", DATA, "--print")
+    assert result.exit_code == 1
+    assert "problem(s) verifying releases/v1.0.0:\n  releases/v1.0.0/claim_links.parquet" in result.output
+
+
+def test_a_listed_error_gives_each_problem_a_line_of_its_own_that_nothing_can_forge(tmp_path):
+    """Every problem of a release that does not verify was printed on one line, its breaks shown
+    as \\n; each now has its line, still escaped, so a file name cannot add one."""
+    releases = tmp_path / "releases"
+    shutil.copytree(ROOT / "releases", releases)
+    (releases / "v1.0.0" / "RELEASE_NOTES.md").write_bytes(b"changed\n")
+    (releases / "v1.0.0" / "evil\nfix: nothing is wrong\x1b[2J").write_bytes(b"")
+    result = invoke("verify", "1.0.0", "--releases", releases)
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == f"error: 2 problem(s) verifying {releases}/v1.0.0:"
+    assert lines[1].endswith("RELEASE_NOTES.md: SHA-256 differs from SHA256SUMS (changed or truncated)")
+    forged = "/evil\\nfix: nothing is wrong\\x1b[2J: not listed in SHA256SUMS (it would be published with the release)"
+    assert lines[2].endswith(forged)
+    assert lines[3].startswith("  fix: ") and len(lines) == 4

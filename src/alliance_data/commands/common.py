@@ -56,7 +56,10 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(error.report(), err=True)  # each problem escaped by Problem.__str__
             sys.exit(EXIT_PROBLEMS)
         except AllianceDataError as error:
-            click.echo(f"error: {for_terminal(error)}", err=True)
+            summary, *details = error.lines or (str(error),)
+            click.echo(f"error: {for_terminal(summary)}", err=True)
+            for line in details:  # each escaped on its own line: none can break or forge another
+                click.echo(f"  {for_terminal(line)}", err=True)
             sys.exit(EXIT_USAGE if getattr(error, "exit_code", EXIT_PROBLEMS) == EXIT_USAGE else EXIT_PROBLEMS)
         except PackagedDataError as error:
             click.echo(f"error: {for_terminal(error)}", err=True)
