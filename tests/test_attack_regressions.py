@@ -140,3 +140,18 @@ def test_a_listed_error_gives_each_problem_a_line_of_its_own_that_nothing_can_fo
     forged = "/evil\\nfix: nothing is wrong\\x1b[2J: not listed in SHA256SUMS (it would be published with the release)"
     assert lines[2].endswith(forged)
     assert lines[3].startswith("  fix: ") and len(lines) == 4
+
+
+def test_json_output_escapes_what_would_drive_the_terminal_and_reads_back_the_same(tmp_path):
+    """releases --json printed a hostile index's C1 controls (U+009B is CSI) and bidirectional
+    overrides raw (json.dumps escapes only C0 controls); they are now JSON escapes."""
+    import json
+
+    index = json.loads((ROOT / "releases" / "index.json").read_text(encoding="utf-8"))
+    index["releases"][0]["citation"] = "evil\x9b2J\u202e\u2028 text"
+    (tmp_path / "index.json").write_text(json.dumps(index, ensure_ascii=False), encoding="utf-8")
+    result = invoke("releases", "--releases", tmp_path, "--json")
+    assert result.exit_code == 0
+    assert not any(character in result.output for character in "\x9b\u202e\u2028")
+    assert "evil\\u009b2J\\u202e\\u2028 text" in result.output
+    assert json.loads(result.output) == index

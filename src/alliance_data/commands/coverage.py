@@ -1,11 +1,11 @@
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
+from ..escaping import json_for_terminal
 from .common import data_dir_argument, output_console, reports_errors
 
 
@@ -41,9 +41,7 @@ def coverage(data_dir: Path, as_json: bool) -> None:
     uncovered = [u for u in units if u.status == "uncovered"]
     undecided = report.undecided_signals(dataset)
     if as_json:
-        click.echo(
-            json.dumps({**report.as_json(units, dataset), "stale_exclusions": stale}, indent=2, ensure_ascii=False)
-        )
+        click.echo(json_for_terminal({**report.as_json(units, dataset), "stale_exclusions": stale}, indent=2))
     else:
         console = output_console()
         table = Table("section", "sentences", "covered", "excluded", "uncovered", title="Coverage by claims")
