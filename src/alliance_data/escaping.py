@@ -6,6 +6,8 @@ script in a page. Every place that puts such text into output goes through one o
 
 - `for_terminal`: a line on a terminal or in a log; control characters, line breaks, ANSI
   escapes and invisible reordering characters become visible escapes (`\\n`, `\\x1b`, `\\u202e`).
+- `json_for_terminal`: a JSON document for a terminal or a pipe; the same characters are written
+  as JSON escapes (`\\u009b`), so the document reads back to the same value.
 - `for_markdown`: inline Markdown text (release notes, reports); Markdown syntax is
   backslash-escaped, `<`, `>` and `&` become entities, a line break becomes a space;
   `for_markdown_code` puts an id or a name in a code span that nothing inside can close.
@@ -28,7 +30,11 @@ from typing import Any
 # C0 and C1 controls (line breaks and ESC among them), DEL, and the invisible characters that
 # reorder or hide what a reader sees (bidirectional controls, zero-width characters, line and
 # paragraph separators, the byte order mark).
-_UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+_INVISIBLE = "\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff"
+_UNPRINTABLE = re.compile(f"[\x00-\x1f{_INVISIBLE}]")
+# json.dumps writes every C0 control inside a string as an escape: a raw one in its output is the
+# document's own whitespace (indentation), which stays.
+_UNPRINTABLE_IN_JSON = re.compile(f"[{_INVISIBLE}]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
 
@@ -43,6 +49,14 @@ def _visible(match: re.Match[str]) -> str:
 def for_terminal(value: Any) -> str:
     """`value` as text that stays on one line and cannot drive the terminal."""
     return _UNPRINTABLE.sub(_visible, str(value))
+
+
+def json_for_terminal(value: Any, **options: Any) -> str:
+    """`value` as JSON (non-ASCII text kept readable) in which no character can drive the terminal:
+    json.dumps escapes the C0 controls only, so C1 controls (U+009B is CSI) and bidirectional
+    overrides would pass; outside strings JSON is ASCII, so escaping them keeps the same value."""
+    text = json.dumps(value, ensure_ascii=False, **options)
+    return _UNPRINTABLE_IN_JSON.sub(lambda match: f"\\u{ord(match.group()):04x}", text)
 
 
 # What Markdown (CommonMark and Python-Markdown, as mkdocs runs it) reads as syntax anywhere in a

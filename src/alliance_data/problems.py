@@ -137,7 +137,20 @@ def _bounded(message: str) -> str:
 
 
 class AllianceDataError(Exception):
-    """Base of the errors this package raises on purpose, shown to users without a traceback."""
+    """Base of the errors this package raises on purpose, shown to users without a traceback.
+
+    An error that lists several problems is given them as a list of lines (the first a summary):
+    its message joins them, and `lines` keeps them apart, so a command prints each escaped on a
+    line of its own, and no line (a file name with a line break in it) can split or forge another.
+    """
+
+    lines: tuple[str, ...] = ()
+
+    def __init__(self, *args: object) -> None:
+        if len(args) == 1 and isinstance(args[0], list):
+            self.lines = tuple(str(line) for line in args[0])
+            args = ("\n  ".join(self.lines),)
+        super().__init__(*args)
 
 
 class ValidationFailed(AllianceDataError):

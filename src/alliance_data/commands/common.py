@@ -12,6 +12,7 @@ The one rule for exit statuses, for every command:
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -56,7 +57,10 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             click.echo(error.report(), err=True)  # each problem escaped by Problem.__str__
             sys.exit(EXIT_PROBLEMS)
         except AllianceDataError as error:
-            click.echo(f"error: {for_terminal(error)}", err=True)
+            summary, *details = error.lines or (str(error),)
+            click.echo(f"error: {for_terminal(summary)}", err=True)
+            for line in details:  # each escaped on its own line: none can break or forge another
+                click.echo(f"  {for_terminal(line)}", err=True)
             sys.exit(EXIT_USAGE if getattr(error, "exit_code", EXIT_PROBLEMS) == EXIT_USAGE else EXIT_PROBLEMS)
         except PackagedDataError as error:
             click.echo(f"error: {for_terminal(error)}", err=True)
@@ -64,8 +68,17 @@ def reports_errors(command: Callable[..., Any]) -> Callable[..., Any]:
         except BrokenPipeError:
             # The reader of our output stopped early (`| head`): nothing is wrong with the data, and
             # the rows it wanted were written. Output is closed so the exit's final flush stays quiet.
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _discard_output()
             sys.exit(0)
+        except OSError as error:
+            # Every file a command writes goes through filesystem/atomic.py, which reports its own
+            # failures; what reaches here is the output itself refused (`> /dev/full`, a full disk
+            # or quota under a redirection, an I/O error on the terminal).
+            _discard_output()
+            where = for_terminal(error.filename) if error.filename else "the standard output"
+            with contextlib.suppress(OSError):
+                click.echo(f"error: could not write {where}: {for_terminal(error.strerror or error)}", err=True)
+            sys.exit(EXIT_PROBLEMS)
 
     return wrapper
 
@@ -83,6 +96,26 @@ def needs_extra(extra: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
         return wrapper
 
     return decorate
+
+
+def output_console():
+    """A rich Console on the standard output whose reader stopping early (`| head`) ends the
+    command as any other output does (exit 0), where rich's own handling exits 1, which here
+    means a problem in the data."""
+    from rich.console import Console
+
+    class _OutputConsole(Console):
+        def on_broken_pipe(self) -> None:
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _OutputConsole()
+
+
+def _discard_output() -> None:
+    """Send what is left in the output's buffer nowhere, so the exit's final flush stays quiet."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @contextmanager

@@ -1,12 +1,12 @@
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
 import click
 
-from .common import data_dir_argument, needs_extra, reports_errors
+from ..escaping import json_for_terminal
+from .common import data_dir_argument, needs_extra, output_console, reports_errors
 
 
 @click.command()
@@ -25,7 +25,6 @@ def coverage(data_dir: Path, as_json: bool) -> None:
       alliance-data coverage
       alliance-data coverage --json | jq '.uncovered'
     """
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
@@ -43,11 +42,9 @@ def coverage(data_dir: Path, as_json: bool) -> None:
     uncovered = [u for u in units if u.status == "uncovered"]
     undecided = report.undecided_signals(dataset)
     if as_json:
-        click.echo(
-            json.dumps({**report.as_json(units, dataset), "stale_exclusions": stale}, indent=2, ensure_ascii=False)
-        )
+        click.echo(json_for_terminal({**report.as_json(units, dataset), "stale_exclusions": stale}, indent=2))
     else:
-        console = Console()
+        console = output_console()
         table = Table("section", "sentences", "covered", "excluded", "uncovered", title="Coverage by claims")
         for row in report.summary(units):
             table.add_row(*(escape(for_terminal(value)) for value in row.values()))

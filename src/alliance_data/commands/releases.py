@@ -1,10 +1,10 @@
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import click
 
+from ..escaping import json_for_terminal
 from .common import releases_option, reports_errors
 
 
@@ -42,7 +42,7 @@ def releases(context: click.Context, releases_dir: Path, as_json: bool) -> None:
         click.echo(f"no {shown}/ here: listing {origin} (pass --releases DIR for another)", err=True)
     entries = index_entries(index, label)  # an index not of our shape: a clear error, not a traceback
     if as_json:
-        click.echo(json.dumps(index, indent=2, ensure_ascii=False))
+        click.echo(json_for_terminal(index, indent=2))
         return
     from .tables import print_rows
 

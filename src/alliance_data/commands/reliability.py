@@ -9,16 +9,21 @@ from .common import data_dir_argument, needs_extra, reports_errors
 REPORT = Path("docs") / "reliability.md"
 # The links the blind second coding is also compared with: those of the first release, coded
 # before the critical reading (published, so never changed).
-FIRST_RELEASE = Path("releases") / "v1.0.0"
+RELEASES = Path("releases")
+FIRST_RELEASE = "1.0.0"
 
 
 def _first_release_links() -> tuple[list[dict], str]:
-    path = FIRST_RELEASE / "claim_links.parquet"
-    if not path.is_file():
-        return [], ""
-    import pyarrow.parquet as pq
+    """The first release's links, read as `diff` reads a release: verified first (checksums, the
+    indexes, its formats), then its table checked against its manifest; none outside a clone."""
+    from ..release.trust import verify_release
+    from ..release.verified_tables import read_verified_tables
 
-    return pq.read_table(path).to_pylist(), f"release {FIRST_RELEASE.name}"
+    place = RELEASES / f"v{FIRST_RELEASE}"
+    if not (place.exists() or place.is_symlink()):
+        return [], ""
+    verified = verify_release(FIRST_RELEASE, RELEASES)
+    return read_verified_tables(verified.directory)["claim_links"].to_pylist(), f"release {place.name}"
 
 
 @click.command()

@@ -30,9 +30,9 @@ def print_rows(columns: Sequence[str], rows: Iterable[Sequence[Any]], title: str
     """On a terminal, a table under `title`; otherwise a header line and one tab-separated
     line per row (tabs, newlines and backslashes escaped as \\t, \\n, \\\\), for cut, awk and
     spreadsheets."""
-    from rich.console import Console
+    from .common import output_console
 
-    console = Console()
+    console = output_console()
     if not console.is_terminal:
         for row in (columns, *([cell(v) for v in row] for row in rows)):
             click.echo("\t".join(for_terminal(value.translate(_ESCAPES)) for value in row))

@@ -12,7 +12,8 @@ A mirror is not trusted to behave either. A download is bounded in every way it 
   is encoded anyway, so nothing is decompressed (2 MB of gzip can stand for gigabytes);
 - it stops at the file's size: a table's size is recorded in the release's manifest.json,
   itself downloaded first (at most MAX_MANIFEST_BYTES) and verified against the packaged index;
-- the whole download has a deadline (DOWNLOAD_SECONDS), however slowly the server drips;
+- the whole download has a deadline (DOWNLOAD_SECONDS), however slowly the server drips, its
+  status line and headers included (a watchdog cuts the connection when the deadline passes);
 - it is written to a temporary file beside its place in the cache, renamed into place only once
   verified, and removed on every failure, Ctrl-C included: the cache holds verified files only.
 Nothing is printed: a failure is one ReleaseFetchError saying what happened and what to do.
@@ -21,12 +22,15 @@ Only the standard library is used.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import http.client
 import json
 import os
+import socket
 import stat
 import sys
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -166,30 +170,82 @@ def download(address: str, limit: int, *, exact: bool, deadline: float) -> bytes
     within `deadline` seconds in all. Held in memory, never more than `limit` + one read."""
     started = time.monotonic()
 
+    def expired() -> ReleaseFetchError:
+        return ReleaseFetchError(
+            f"{address}: the download took longer than {deadline:g} seconds in all and was stopped; "
+            "nothing was kept: try again later, or another mirror"
+        )
+
     def remaining() -> float:
         left = deadline - (time.monotonic() - started)
         if left <= 0:
-            raise ReleaseFetchError(
-                f"{address}: the download took longer than {deadline:g} seconds in all and was stopped; "
-                "nothing was kept: try again later, or another mirror"
-            )
+            raise expired()
         return left
 
+    watchdog = _Watchdog(deadline)
     try:
-        response, connection, sock = _open(address, remaining)
+        response, connection, sock = _open(address, remaining, watchdog.watch)
         try:
-            return _body(address, response, sock, limit, exact, remaining)
+            data = _body(address, response, sock, limit, exact, remaining)
         finally:
             response.close()
             connection.close()
     except (OSError, http.client.HTTPException) as error:
+        if watchdog.fired:
+            raise expired() from None
         remaining()  # a read cut short by the deadline is the deadline's error
         reason = "no answer in time" if isinstance(error, TimeoutError) else (str(error) or type(error).__name__)
         raise ReleaseFetchError(f"cannot fetch {address}: {reason}; nothing was kept") from None
+    except ReleaseFetchError:
+        if watchdog.fired:  # a body cut short by the watchdog is the deadline's error, not a short file
+            raise expired() from None
+        raise
+    finally:
+        watchdog.cancel()
+    if watchdog.fired:
+        raise expired()
+    return data
 
 
-def _open(address: str, remaining):
-    """The response to a GET of `address` (redirects followed), and its connection."""
+class _Watchdog:
+    """Cuts the connection in use when the whole download's deadline passes. A timeout on each
+    read is not enough: a server that sends its status line and headers a byte at a time, each
+    within the read timeout, would hold `getresponse()` for as long as it likes."""
+
+    def __init__(self, seconds: float) -> None:
+        self.fired = False
+        self._connection: http.client.HTTPConnection | None = None
+        self._lock = threading.Lock()
+        self._timer = threading.Timer(seconds, self._cut)
+        self._timer.daemon = True
+        self._timer.start()
+
+    def watch(self, connection: http.client.HTTPConnection) -> None:
+        with self._lock:
+            self._connection = connection
+            if self.fired:
+                self._shut(connection)
+
+    def _cut(self) -> None:
+        with self._lock:
+            self.fired = True
+            if self._connection is not None:
+                self._shut(self._connection)
+
+    @staticmethod
+    def _shut(connection: http.client.HTTPConnection) -> None:
+        sock = connection.sock
+        if sock is not None:
+            with contextlib.suppress(OSError):
+                sock.shutdown(socket.SHUT_RDWR)  # a blocked read returns at once
+
+    def cancel(self) -> None:
+        self._timer.cancel()
+
+
+def _open(address: str, remaining, watch):
+    """The response to a GET of `address` (redirects followed), and its connection; `watch` is
+    given each connection once it is open, so the deadline can cut it."""
     for _ in range(MAX_REDIRECTS + 1):
         parts = urllib.parse.urlsplit(address)
         if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -197,6 +253,8 @@ def _open(address: str, remaining):
         kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
         connection = kind(parts.hostname, parts.port, timeout=min(READ_SECONDS, remaining()))
         path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+        connection.connect()
+        watch(connection)
         connection.request("GET", path, headers={"Accept-Encoding": "identity", "User-Agent": "alliance-data"})
         # The socket, kept: the connection lets go of it when the server closes after the body.
         sock = connection.sock

@@ -52,13 +52,15 @@ class ChecksumMismatch(AllianceDataError):
     """A release file is missing, changed or truncated, or SHA256SUMS is malformed."""
 
 
-def problem_report(directory: Path, problems: list[str], fix: str) -> str:
+def problem_report(directory: Path, problems: list[str], fix: str) -> list[str]:
+    """The lines of an error listing `problems` (see AllianceDataError): a summary, the first
+    MAX_LISTED problems, how many more, and the fix."""
     shown = problems[:MAX_LISTED]
     more = len(problems) - len(shown)
     lines = [f"{len(problems)} problem(s) verifying {directory}:", *shown]
     if more:
         lines.append(f"… and {more} more of the same kinds")
-    return "\n  ".join([*lines, f"fix: {fix}"])
+    return [*lines, f"fix: {fix}"]
 
 
 def _entries(directory: Path) -> list[str]:
