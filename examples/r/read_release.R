@@ -1,7 +1,7 @@
 # Reading an alliance-data release in R: the CSV files with readr, the SQLite database with
 # RSQLite and the Stata files with haven. Run from anywhere, with the release's directory:
 #
-#   Rscript examples/r/read_release.R releases/v2.0.0
+#   Rscript examples/r/read_release.R releases/v3.0.0
 #
 # (without it, the current directory must be a release's).
 #
@@ -18,7 +18,7 @@ args <- commandArgs(trailingOnly = TRUE)
 release <- if (length(args) >= 1) args[[1]] else "."
 if (!file.exists(file.path(release, "alliance.db"))) {
   message(sprintf("error: %s is not a release directory (no alliance.db in it)", normalizePath(release, mustWork = FALSE)))
-  message("usage: Rscript read_release.R RELEASE_DIR, e.g. Rscript examples/r/read_release.R releases/v2.0.0")
+  message("usage: Rscript read_release.R RELEASE_DIR, e.g. Rscript examples/r/read_release.R releases/v3.0.0")
   quit(status = 2)
 }
 
