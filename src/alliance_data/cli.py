@@ -7,6 +7,7 @@ import click
 from .about import __version__
 from .commands.anchor import anchor
 from .commands.build import build
+from .commands.common import CommandGroup
 from .commands.coverage import coverage
 from .commands.describe import describe
 from .commands.diff import diff
@@ -20,7 +21,7 @@ from .commands.validate import validate
 from .commands.verify import verify
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=CommandGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="alliance-data")
 def main() -> None:
     """alliance-data: the claims of "Iran And Russia: A Deepening Alliance" as a validated dataset."""

@@ -24,7 +24,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "filelock",
         "jinja2",
         "markupsafe",
-        "packaging",
         "pandera",
         "pydantic",
         "pydantic_core",
@@ -44,8 +43,9 @@ EXTRAS: dict[str, tuple[str, ...]] = {
 # Extras that install others with them (pyproject.toml: "alliance-data[curate]"): the Spark path
 # runs the same rules, defined with the curators' models.
 INCLUDES: dict[str, tuple[str, ...]] = {"spark": ("curate",)}
-# What the base install provides: the reader (pandas, pyarrow) and the command line (click, rich).
-BASE: tuple[str, ...] = ("click", "pandas", "pyarrow", "rich")
+# What the base install provides: the reader (pandas, pyarrow), the command line (click, rich) and
+# the reading of release versions (packaging).
+BASE: tuple[str, ...] = ("click", "packaging", "pandas", "pyarrow", "rich")
 
 
 class MissingExtra(AllianceDataError, ImportError):

@@ -93,6 +93,8 @@ def needs_extra(extra: str) -> Callable[[Callable[..., Any]], Callable[..., Any]
             require(extra, f"alliance-data {click.get_current_context().info_name}")
             return command(*args, **kwargs)
 
+        # Read by the command group, which checks the extra before the arguments are parsed.
+        wrapper.needs_extra = extra  # type: ignore[attr-defined]
         return wrapper
 
     return decorate
@@ -139,3 +141,20 @@ def progress_steps(total: int):
             progress.update(task, description=name, advance=1)
 
         yield step
+
+
+class CommandGroup(click.Group):
+    """The `alliance-data` group: a command whose extra is missing says so in one line (exit 2)
+    before its arguments are read, so a missing extra is never reported as a missing DATA_DIR;
+    `--help` still works without it."""
+
+    def resolve_command(self, ctx: click.Context, args: list[str]):
+        name, command, rest = super().resolve_command(ctx, args)
+        extra = getattr(getattr(command, "callback", None), "needs_extra", None)
+        if extra and not {"--help", "-h"} & set(rest):
+            try:
+                require(extra, f"alliance-data {name}")
+            except AllianceDataError as error:
+                click.echo(f"error: {for_terminal(error)}", err=True)
+                ctx.exit(EXIT_USAGE)
+        return name, command, rest

@@ -31,8 +31,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import filelock
-
 from ..problems import AllianceDataError
 
 
@@ -118,8 +116,12 @@ def _lock_path(target: Path) -> Path:
 # Unix holds the lock with flock on the file, which stays when released (so it is removed by
 # hand); Windows locks the file natively and removes it; elsewhere filelock's soft lock is the
 # file's existence, with the holder's pid on its first line.
-_FLOCK = filelock.has_fcntl
-_NATIVE = _FLOCK or sys.platform == "win32"
+def _native_lock() -> tuple[bool, bool]:
+    """(flock, native): imported when a lock is taken, so that reading commands which only use
+    the atomic file write (`releases`) need no filelock, which comes with the curate extra."""
+    import filelock
+
+    return filelock.has_fcntl, filelock.has_fcntl or sys.platform == "win32"
 
 
 def _holder(path: Path) -> str:
@@ -146,9 +148,12 @@ def exclusive_lock(target: Path, on_wait: Callable[[str], None] = _tell) -> Iter
     """Hold the lock of `target` (waiting for another run that holds it, after `on_wait`
     hears whose it is). The lock file is removed before it is released, so a run that was
     waiting on it finds it gone and locks the new one instead (`filelock` sees to that)."""
+    import filelock
+
+    flock, native = _native_lock()
     target = Path(target)
     path = _lock_path(target)
-    lock = filelock.FileLock(path, on_acquired=_write_pid) if _NATIVE else filelock.FileLock(path)
+    lock = filelock.FileLock(path, on_acquired=_write_pid) if native else filelock.FileLock(path)
     try:
         lock.acquire(timeout=0)
     except filelock.Timeout:
@@ -157,7 +162,7 @@ def exclusive_lock(target: Path, on_wait: Callable[[str], None] = _tell) -> Iter
     try:
         yield
     finally:
-        if _FLOCK:
+        if flock:
             path.unlink(missing_ok=True)
         lock.release()
 
