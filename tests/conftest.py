@@ -228,8 +228,7 @@ def tiny_rule_problems(tables: dict[str, list[dict]], texts: dict[str, str] | No
     whole curated data, which names file and line.
     """
     from alliance_data.codebook.registry import TABLES_BY_NAME
-    from alliance_data.curation.reading import Dataset
-    from alliance_data.curation.reading import plain_table
+    from alliance_data.curation.reading import Dataset, plain_table
     from alliance_data.problems import ProblemList
     from alliance_data.rules.local import run_rules
 
