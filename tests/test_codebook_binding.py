@@ -151,6 +151,7 @@ def test_a_nullable_key_column_is_found():
     assert nullable_key_columns(loose) == ["other_claim"]
 
 
+@pytest.mark.spark
 def test_both_engines_refuse_the_same_published_links():
     """The binding and distance rules give the same rows in DuckDB and in Spark SQL on the links
     of release 2.0.0 (refused) and on the curated links (accepted)."""
