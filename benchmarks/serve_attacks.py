@@ -27,7 +27,7 @@ from pathlib import Path
 
 from .serve_hostile import CHEAP, ROOT, Server, checkout_src, get, percentiles
 
-BEFORE = "main"  # the server without the budget: the branch this work starts from
+BEFORE = "2678de9"  # the server without the budget: main before this work (release 2.0.0's code)
 
 THOUSAND_ROWS = "with recursive r(i) as (select 1 union all select i + 1 from r limit 1000)"
 
