@@ -1,4 +1,5 @@
-"""What keeps the served pages fast: a claim's row page asks its SQL thread once."""
+"""What keeps the served pages fast: a claim's row page and an article page ask their SQL thread once;
+the pair counts are precomputed."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import asyncio
 import sqlite3
 
 from alliance_data.reader.loading import database_path
-from alliance_data.serving.reader import claim_view
+from alliance_data.serving.reader import article_tables, claim_view
 
 
 class _Database:
@@ -43,6 +44,15 @@ def test_a_claims_row_page_runs_its_queries_in_one_call_to_the_sql_thread():
     assert claim["actors"] and all(actor["claim_id"] == "irda-s3-004" for actor in claim["actors"])
     assert claim["outgoing"] or claim["incoming"]
     assert claim["article_url"] == "/article/irda#irda-s3-004"
+
+
+def test_an_article_page_reads_its_rows_in_one_call_to_the_sql_thread():
+    datasette = _Datasette()
+    tables = asyncio.run(article_tables(datasette, "irda"))
+    assert datasette.database.calls == 1
+    assert tables["sources"][0]["source_id"] == "irda"
+    assert tables["claims"] and all(claim["source_id"] == "irda" for claim in tables["claims"])
+    assert tables["claim_actors"] and tables["claim_links"] and tables["actors"] and tables["topics"]
 
 
 def test_a_missing_claim_is_none():

@@ -59,6 +59,12 @@ def nav() -> list[tuple[str, str]]:
 # --- the source text and the article ---------------------------------------------------------
 
 
+def _dicts(conn, sql: str, params=()) -> list[dict]:
+    cursor = conn.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 async def _rows(db, sql: str, params=()) -> list[dict]:
     return [dict(row) for row in (await db.execute(sql, params)).rows]
 
@@ -86,22 +92,27 @@ async def source_bytes(datasette, source_id: str) -> bytes | None:
     return data if hashlib.sha256(data).hexdigest() == expected else None
 
 
-async def article_tables(datasette, source_id: str) -> dict[str, list[dict]]:
-    db = datasette.get_database(DATABASE)
+def _article_rows(conn, source_id: str) -> dict[str, list[dict]]:
     in_source = "select claim_id from claims where source_id = ?"
     return {
-        "sources": await _rows(db, "select * from sources where source_id = ?", [source_id]),
-        "sections": await _rows(db, "select * from sections where source_id = ?", [source_id]),
-        "claims": await _rows(db, "select * from claims where source_id = ?", [source_id]),
-        "claim_actors": await _rows(db, f"select * from claim_actors where claim_id in ({in_source})", [source_id]),
-        "actors": await _rows(db, "select * from actors"),
-        "topics": await _rows(db, "select * from topics"),
-        "claim_links": await _rows(
-            db,
+        "sources": _dicts(conn, "select * from sources where source_id = ?", [source_id]),
+        "sections": _dicts(conn, "select * from sections where source_id = ?", [source_id]),
+        "claims": _dicts(conn, "select * from claims where source_id = ?", [source_id]),
+        "claim_actors": _dicts(conn, f"select * from claim_actors where claim_id in ({in_source})", [source_id]),
+        "actors": _dicts(conn, "select * from actors"),
+        "topics": _dicts(conn, "select * from topics"),
+        "claim_links": _dicts(
+            conn,
             f"select * from claim_links where from_claim in ({in_source}) or to_claim in ({in_source})",
             [source_id, source_id],
         ),
     }
+
+
+async def article_tables(datasette, source_id: str) -> dict[str, list[dict]]:
+    """The rows an article page shows, read in one call to the SQL thread (see `_claim_row`)."""
+    db = datasette.get_database(DATABASE)
+    return await db.execute_fn(lambda conn: _article_rows(conn, source_id))
 
 
 def _page(status: int, title: str, message: str) -> Response:
@@ -296,12 +307,6 @@ async def _actors_by_claim(datasette, claim_ids: list[str]) -> dict[str, list[di
     for row in rows:
         found[row["claim_id"]].append(row)
     return found
-
-
-def _dicts(conn, sql: str, params=()) -> list[dict]:
-    cursor = conn.execute(sql, params)
-    names = [column[0] for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
 
 
 def _claim_row(conn, claim_id: str) -> dict | None:
