@@ -1,13 +1,15 @@
 """A curator's `alliance-data validate` of the curated data: wall time and what it imports, this
 checkout beside older code in the same run.
 
-    python -m benchmarks.validate_curated [--runs 7] [--python PATH] [--before fa23be2,2b440b6] [--json FILE]
+    python -m benchmarks.validate_curated [--runs 7] [--python PATH | --plain-venv DIR]
+                                          [--before fa23be2,2b440b6] [--json FILE]
 
 Each run is a fresh process (`alliance-data validate data`), as a curator runs it; the sides
 take turns, round after round, so a change in the machine's load falls on all of them. Each
 side validates the curated data of its own commit (`benchmarks.sides`). --python is the
 interpreter to run them with: a plain install (the package's dependencies, no extras) is what a
-curator has. One more process per side lists the heavy modules its validation imported.
+curator has; --plain-venv makes one (if missing) with pip and the locked versions. One more
+process per side lists the heavy modules its validation imported.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .sides import BASELINE, MAIN_BEFORE, THIS, commit, load_average, sides
+from .sides import BASELINE, MAIN_BEFORE, ROOT, THIS, commit, load_average, sides
 
 _RUN = "import sys; from alliance_data.cli import main; sys.argv[0] = 'alliance-data'; main()"
 HEAVY = ("pandas", "pandera", "hypothesis", "pyspark", "duckdb", "sqlglot", "numpy", "datasette")
@@ -34,6 +36,16 @@ except ImportError:  # before the package was laid out by job
 validate("data")
 print(",".join(name for name in {HEAVY!r} if name in sys.modules))
 """
+
+
+def plain_venv(directory: Path) -> Path:
+    """The Python of a venv holding the package with its dependencies only (locked versions)."""
+    python = directory / "bin" / "python"
+    if not python.exists():
+        subprocess.run([sys.executable, "-m", "venv", str(directory)], check=True)
+        install = [str(python), "-m", "pip", "install", "-q", "-c", str(ROOT / "requirements.lock"), str(ROOT)]
+        subprocess.run(install, check=True)
+    return python
 
 
 def measure(python: str, revisions: list[str], runs: int) -> list[dict]:
@@ -80,8 +92,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--python", default=sys.executable, help="the interpreter (a plain install)")
     parser.add_argument("--before", default=f"{BASELINE},{MAIN_BEFORE}", help="revisions to run beside, or 'none'")
+    parser.add_argument("--plain-venv", type=Path, help="a venv of a plain install, made here if missing")
     parser.add_argument("--json", type=Path)
     arguments = parser.parse_args(argv)
+    if arguments.plain_venv:
+        arguments.python = str(plain_venv(ROOT / arguments.plain_venv))
     before = [] if arguments.before == "none" else arguments.before.split(",")
     results = measure(str(Path(arguments.python).absolute()), [*before, THIS], arguments.runs)
     this = results[-1]
