@@ -471,7 +471,7 @@ def _rules_markdown(results: list[dict[str, Any]]) -> str:
     sizes = [result["size"] for result in results]
     header = " | ".join(f"{size:,} claims s" for size in sizes)
     lines = [
-        "Each table check alone (each rule's query in DuckDB; the pandera column schema of each table; the "
+        "Each table check alone (each rule's query in DuckDB; the column scan of each table; the "
         "rules' input tables built once), seconds; growth exponent between the two largest sizes:",
         "",
         f"| check | {header} | grows as |",
