@@ -243,8 +243,8 @@ def merge_parts(path: Path, parts: list[Path]) -> None:
 
 
 # The claims each pair of actors shares, counted once here: the canned query `actor_pair_counts`
-# (serving/metadata.py) would otherwise count every row of actor_pairs on every request (1.3 s
-# at a million claims). Not a table of the models: it is actor_pairs grouped, nothing more.
+# (serving/metadata.py) would otherwise count every row of actor_pairs on every request (see
+# benchmarks/NOTES.md). Not a table of the models: it is actor_pairs grouped, nothing more.
 PAIR_COUNTS_TABLE = "dyad_counts"
 
 
