@@ -66,9 +66,11 @@ def run_load(base: str, requests_per_path: int = 200, clients: int = 4, paths: d
     }
 
 
-def load_served(argv: list[str], port: int, requests_per_path: int = 200, paths: dict[str, str] | None = None) -> dict:
+def load_served(
+    argv: list[str], port: int, requests_per_path: int = 200, paths: dict[str, str] | None = None, env=None
+) -> dict:
     """Start a server with `argv` (a Python command line), wait for it, load it, stop it."""
-    server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(1200):
@@ -80,6 +82,49 @@ def load_served(argv: list[str], port: int, requests_per_path: int = 200, paths:
         return run_load(base, requests_per_path, 4, paths)
     finally:
         server.terminate()
+        server.wait()
+
+
+def load_sides(
+    command_for, revisions: list[str], rounds: int, requests_per_path: int, paths: dict[str, str] | None = None
+) -> list[dict]:
+    """`load_served` for each revision's code (benchmarks.sides), a fresh server each time, the
+    sides taking turns for `rounds` rounds. `command_for(side, port)` is the server's command line.
+    One result per side and round, with the load average before it."""
+    import tempfile
+    from pathlib import Path
+
+    from .sides import commit, load_average, sides
+
+    sys.path.insert(0, "tests")
+    from conftest import free_port
+
+    results = []
+    with tempfile.TemporaryDirectory(prefix="serve-sides-") as workdir:
+        found = sides(revisions, Path(workdir), ("src",))
+        for number in range(rounds):
+            for side in found:
+                port = free_port()
+                load = load_average()
+                argv, env = command_for(side, port)
+                result = load_served(argv, port, requests_per_path, paths, env)
+                results.append({"side": side.label, "commit": commit(side.label), "round": number + 1, "load": load})
+                results[-1].update(result)
+    return results
+
+
+def print_sides(results: list[dict]) -> None:
+    """p99 (p50) of each path, a column per side and round."""
+    heads = [f"{r['side']} ({r['commit']}), round {r['round']}, load {r['load']:.1f}" for r in results]
+    print("p99 ms (p50 ms), 4 clients; each column a fresh server.\n")
+    print("| request | " + " | ".join(heads) + " |")
+    print("| --- |" + " ---: |" * len(heads))
+    for name in results[0]["latency_ms"]:
+        figures = [r["latency_ms"].get(name) for r in results]
+        cells = [f"{f['p99']:.0f} ({f['p50']:.0f})" if f else "" for f in figures]
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+    print("Failures: " + ", ".join(f"{r['side']} round {r['round']}: {r['failures']}" for r in results))
 
 
 def print_results(result: dict) -> None:
@@ -96,17 +141,24 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per path")
+    parser.add_argument("--before", default="2b440b6", help="revisions to serve beside this checkout, or 'none'")
+    parser.add_argument("--rounds", type=int, default=2, help="times each side is loaded, taking turns")
     parser.add_argument("--json", type=Path, help="also write the result here")
     arguments = parser.parse_args()
-    sys.path.insert(0, "tests")
-    from conftest import free_port
+    from .sides import THIS
 
-    port = free_port()
-    command = [sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(port)]
-    result = load_served(command, port, arguments.requests)
+    def command_for(side, port):
+        # Each side serves the packaged database of its own commit.
+        return [sys.executable, "-m", "alliance_data.cli", "serve", "--port", str(port)], side.env()
+
+    before = [] if arguments.before == "none" else arguments.before.split(",")
+    results = load_sides(command_for, [*before, THIS], arguments.rounds, arguments.requests)
+    this = [r for r in results if r["side"] == THIS]
+    # The targets read the last round of this checkout; every column is on the page.
+    summary = {**this[-1], "sides": results}
     if arguments.json:
-        arguments.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
-    print_results(result)
+        arguments.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    print_sides(results)
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """Datasette over a million synthetic claims: build the SQLite file as the build does, serve it
 exactly as `alliance-data serve` does, and run the bounded load test against it.
 
-    python -m benchmarks.serve_scale --size 1000000 [--keep DIR]
+    python -m benchmarks.serve_scale --size 1000000 [--keep DIR] [--before 2b440b6] [--rounds 2]
 
-With --keep, the corpus and database are kept in DIR (and reused when already there).
+With --keep, the corpus and database are kept in DIR (and reused when already there). The
+database is built once, by this checkout; each side (benchmarks.sides) serves it with its own
+code and its own metadata, the sides taking turns.
 """
 
 from __future__ import annotations
@@ -19,10 +21,10 @@ from pathlib import Path
 from alliance_data.build.pipeline import DATABASE_FILE, build_dataset
 from alliance_data.problems import ProblemList
 from alliance_data.serving.metadata import QUERIES
-from alliance_data.serving.server import ServedDatabase, datasette_args
 
 from .pipeline import ROOT, read_corpus
-from .serve_load import load_served, print_results
+from .serve_load import load_sides, print_sides
+from .sides import THIS
 
 
 def _database(size: int, workdir: Path) -> tuple[Path, dict]:
@@ -45,6 +47,13 @@ SERVE = (
     "import sys; from alliance_data.serving.plugins import register_all; register_all(); "
     "from datasette.cli import cli; cli.main(args=sys.argv[1:], prog_name='datasette')"
 )
+# The server's arguments (its metadata and inspect files) as the side's own code writes them.
+ARGS = (
+    "import json, sys; from pathlib import Path; "
+    "from alliance_data.serving.server import ServedDatabase, datasette_args; "
+    "print(json.dumps(datasette_args(ServedDatabase(Path(sys.argv[1]), None), Path(sys.argv[2]), '127.0.0.1', "
+    "int(sys.argv[3]))))"
+)
 
 
 def main() -> None:
@@ -52,6 +61,8 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--keep", type=Path, help="keep the corpus and database here (reused if present)")
+    parser.add_argument("--before", default="2b440b6", help="revisions to serve beside this checkout, or 'none'")
+    parser.add_argument("--rounds", type=int, default=2, help="times each side is loaded, taking turns")
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()
     workdir = args.keep or Path(tempfile.mkdtemp(prefix="serve-scale-"))
@@ -74,17 +85,28 @@ def main() -> None:
         paths[f"canned query: {name}"] = f"/alliance/{name}.json" + ("?" + "&".join(needed) if needed else "")
         if ":page" in QUERIES[name]["sql"]:
             paths[f"canned query: {name}, page 5"] = f"/alliance/{name}.json?" + "&".join([*needed, "page=5"])
-    port = 8790
-    config = workdir / "config"
-    config.mkdir(exist_ok=True)
-    argv = datasette_args(ServedDatabase(database, None), config, "127.0.0.1", port)
-    # Datasette's command line with this package's plugins, as `alliance-data serve` runs it.
-    command = [sys.executable, "-c", SERVE, *argv]
-    result = load_served(command, port, args.requests, paths)
-    result["size"] = args.size
+    before = [] if args.before == "none" else args.before.split(",")
+
+    def command_for(side, port):
+        config = workdir / f"config-{side.label.replace(' ', '-')}"
+        config.mkdir(exist_ok=True)
+        env = side.env()
+        made = subprocess.run(
+            [sys.executable, "-c", ARGS, str(database), str(config), str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        # Datasette's command line with the side's plugins, as `alliance-data serve` runs it.
+        return [sys.executable, "-c", SERVE, *json.loads(made.stdout)], env
+
+    results = load_sides(command_for, [*before, THIS], args.rounds, args.requests, paths)
+    this = [r for r in results if r["side"] == THIS]
+    summary = {**this[-1], "size": args.size, "sides": results}
     if args.json:
-        args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
-    print_results(result)
+        args.json.write_text(json.dumps(summary, indent=2), encoding="utf-8")
+    print_sides(results)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from ..codebook.registry import CHECKED_TABLES, TABLES_BY_NAME, Table
 from ..problems import MAX_PROBLEMS, ProblemList
 from ..rules import inputs
 from ..rules.catalog import RELATIONS, RULES
-from ..rules.columns import NOT_NULLABLE, UNIQUE_KEY, column_fix, column_message, constraints, sql_fails
+from ..rules.columns import UNIQUE_KEY, column_fix, column_message, column_query
 from ..rules.report import record_key, report_rule, report_unchecked
 from ..rules.rule import Rule
 from ..rules.sql import TEXT_TABLES
@@ -88,38 +88,6 @@ def _ddl(table: Any) -> str:
 
     kinds = {field.name: "integer" if pa.types.is_integer(field.type) else "string" for field in table.schema}
     return ", ".join(f"`{name}` {spark_type(kind)}" for name, kind in kinds.items())
-
-
-def column_query(table: Table) -> str:
-    """One query for every column constraint of a table: its failing values, by check and
-    field. The table is scanned once: each row lists the checks it fails, then one row per
-    failure."""
-    keys = ", ".join(table.primary_key)
-    failed = []
-    for column in table.columns:
-        name = column.name
-        if not column.nullable:
-            failed.append(f"CASE WHEN {name} IS NULL THEN '{NOT_NULLABLE}:{name}' END")
-        for check, parameter in constraints(column):
-            failed.append(
-                f"CASE WHEN {name} IS NOT NULL AND {sql_fails(check, parameter, name)} THEN '{check}:{name}' END"
-            )
-    values = " ".join(f"WHEN '{column.name}' THEN CAST({column.name} AS VARCHAR)" for column in table.columns)
-    key_match = " AND ".join(f"t.{name} IS NOT DISTINCT FROM d.{name}" for name in table.primary_key)
-    return f"""
-        SELECT {keys}, split_part(item, ':', 1) AS check, split_part(item, ':', 2) AS field,
-               CASE split_part(item, ':', 2) {values} END AS value
-        FROM (
-            SELECT *, unnest(string_split(_failed, ',')) AS item
-            FROM (SELECT *, concat_ws(',', {", ".join(failed)}) AS _failed FROM {table.name})
-            WHERE _failed <> ''
-        )
-        UNION ALL
-        SELECT {", ".join("t." + name for name in table.primary_key)}, '{UNIQUE_KEY}' AS check,
-               CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS value
-        FROM {table.name} t JOIN (SELECT {keys} FROM {table.name} GROUP BY {keys} HAVING count(*) > 1) d
-            ON {key_match}
-    """
 
 
 def _structure_problems(corpus: Corpus, table: Table, problems: ProblemList) -> bool:

@@ -233,12 +233,32 @@ def merge_parts(path: Path, parts: list[Path]) -> None:
             db.execute(f"DETACH DATABASE {alias}")
             part.unlink()
         with db.conn:
+            write_pair_counts(db.execute)
             write_codebook(db.execute)
         # No VACUUM: a fresh file loaded in key order has no free pages to reclaim, and VACUUM
         # gained little space for much time (benchmarks/results/sqlite.md).
         db.execute("PRAGMA journal_mode = DELETE")
     finally:
         db.close()
+
+
+# The claims each pair of actors shares, counted once here: the canned query `actor_pair_counts`
+# (serving/metadata.py) would otherwise count every row of actor_pairs on every request (see
+# benchmarks/NOTES.md). Not a table of the models: it is actor_pairs grouped, nothing more.
+PAIR_COUNTS_TABLE = "dyad_counts"
+
+
+def write_pair_counts(execute) -> None:
+    """The dyad_counts table from the actor_pairs table, with an index in the order it is read."""
+    execute(
+        f"CREATE TABLE [{PAIR_COUNTS_TABLE}] ([dyad] TEXT PRIMARY KEY, [actor_a] TEXT NOT NULL, "
+        "[actor_b] TEXT NOT NULL, [claims] INTEGER NOT NULL)"
+    )
+    execute(
+        f"INSERT INTO [{PAIR_COUNTS_TABLE}] SELECT dyad, min(actor_a), min(actor_b), count(*) "
+        "FROM actor_pairs GROUP BY dyad ORDER BY dyad"
+    )
+    execute(f"CREATE INDEX [{PAIR_COUNTS_TABLE}_by_claims] ON [{PAIR_COUNTS_TABLE}] ([claims] DESC, [dyad])")
 
 
 def part_paths(path: Path) -> list[Path]:

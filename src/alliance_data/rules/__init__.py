@@ -11,7 +11,6 @@ from .catalog import RELATIONS, RULES
 from .curation import id_tables
 from .links import CAUSAL_RELATIONS, causal_cycle_edges
 from .local import check_tables
-from .schema import table_schema
 from .sections import TITLE_BLOCK_LINES
 
 __all__ = [
@@ -24,3 +23,12 @@ __all__ = [
     "id_tables",
     "table_schema",
 ]
+
+
+def __getattr__(name: str):
+    # pandera is imported only when its schema is asked for: valid data never needs it (local.py).
+    if name == "table_schema":
+        from .schema import table_schema
+
+        return table_schema
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

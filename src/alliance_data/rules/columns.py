@@ -68,6 +68,39 @@ def sql_fails(check: str, parameter: Any, value: str) -> str:
     return f"{value} > {parameter}"
 
 
+def column_query(table: Table) -> str:
+    """One query for every column constraint of a table: its failing values, by check and
+    field. The table is scanned once: each row lists the checks it fails, then one row per
+    failure."""
+    # Names quoted: a column may be called by a keyword (retired_ids.table).
+    keys = ", ".join(f'"{name}"' for name in table.primary_key)
+    failed = []
+    for column in table.columns:
+        name, quoted = column.name, f'"{column.name}"'
+        if not column.nullable:
+            failed.append(f"CASE WHEN {quoted} IS NULL THEN '{NOT_NULLABLE}:{name}' END")
+        for check, parameter in constraints(column):
+            failed.append(
+                f"CASE WHEN {quoted} IS NOT NULL AND {sql_fails(check, parameter, quoted)} THEN '{check}:{name}' END"
+            )
+    values = " ".join(f"WHEN '{column.name}' THEN CAST(\"{column.name}\" AS VARCHAR)" for column in table.columns)
+    key_match = " AND ".join(f't."{name}" IS NOT DISTINCT FROM d."{name}"' for name in table.primary_key)
+    return f"""
+        SELECT {keys}, split_part(item, ':', 1) AS check, split_part(item, ':', 2) AS field,
+               CASE split_part(item, ':', 2) {values} END AS value
+        FROM (
+            SELECT *, unnest(string_split(_failed, ',')) AS item
+            FROM (SELECT *, concat_ws(',', {", ".join(failed)}) AS _failed FROM {table.name})
+            WHERE _failed <> ''
+        )
+        UNION ALL
+        SELECT {", ".join(f't."{name}"' for name in table.primary_key)}, '{UNIQUE_KEY}' AS check,
+               CAST(NULL AS VARCHAR) AS field, CAST(NULL AS VARCHAR) AS value
+        FROM {table.name} t JOIN (SELECT {keys} FROM {table.name} GROUP BY {keys} HAVING count(*) > 1) d
+            ON {key_match}
+    """
+
+
 def _anchored(pattern: str) -> str:
     """pandera's str_matches matches at the start of the value, as `re.match` does."""
     return (pattern if pattern.startswith("^") else "^" + pattern).replace("'", "''")

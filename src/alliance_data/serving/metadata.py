@@ -137,6 +137,8 @@ QUERIES = {
         ),
     },
     "actor_pair_counts": {
+        # The form for a database without the precomputed counts (releases before 3.0.0); see
+        # queries_for.
         "title": "Actors that appear together",
         "description": "Pairs of actors by the number of claims they share (from the actor_pairs table).",
         "sql": (
@@ -234,6 +236,23 @@ def columns_html(table: Table) -> str:
     return f"<details><summary>What each column means</summary><dl>{items}</dl></details>"
 
 
+# actor_pair_counts read from the counts the build precomputes (exports/sqlite.py), where they are.
+PRECOMPUTED_PAIR_COUNTS_SQL = (
+    "select p.dyad, a.name as actor_a, b.name as actor_b, p.claims\n"
+    "from dyad_counts p\n"
+    "join actors a on a.actor_id = p.actor_a join actors b on b.actor_id = p.actor_b\n"
+    "order by p.claims desc, p.dyad"
+)
+
+
+def queries_for(tables: set[str]) -> dict:
+    """The canned queries for a database holding `tables`: the pair counts read precomputed
+    where the database has them."""
+    if "dyad_counts" not in tables:
+        return QUERIES
+    return {**QUERIES, "actor_pair_counts": {**QUERIES["actor_pair_counts"], "sql": PRECOMPUTED_PAIR_COUNTS_SQL}}
+
+
 def metadata(
     release: str | None = None, available_files: set[str] | None = None, row_counts: dict[str, int] | None = None
 ) -> dict:
@@ -267,5 +286,5 @@ def metadata(
         "source_url": f"/{DATABASE_NAME}/sources",
         "about": "alliance-data",
         **({"about_url": about.PUBLIC_BASE_URL} if about.PUBLIC_BASE_URL else {}),
-        "databases": {DATABASE_NAME: {"tables": tables, "queries": QUERIES}},
+        "databases": {DATABASE_NAME: {"tables": tables, "queries": queries_for(set(counts))}},
     }

@@ -59,6 +59,12 @@ def nav() -> list[tuple[str, str]]:
 # --- the source text and the article ---------------------------------------------------------
 
 
+def _dicts(conn, sql: str, params=()) -> list[dict]:
+    cursor = conn.execute(sql, params)
+    names = [column[0] for column in cursor.description]
+    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+
 async def _rows(db, sql: str, params=()) -> list[dict]:
     return [dict(row) for row in (await db.execute(sql, params)).rows]
 
@@ -86,22 +92,27 @@ async def source_bytes(datasette, source_id: str) -> bytes | None:
     return data if hashlib.sha256(data).hexdigest() == expected else None
 
 
-async def article_tables(datasette, source_id: str) -> dict[str, list[dict]]:
-    db = datasette.get_database(DATABASE)
+def _article_rows(conn, source_id: str) -> dict[str, list[dict]]:
     in_source = "select claim_id from claims where source_id = ?"
     return {
-        "sources": await _rows(db, "select * from sources where source_id = ?", [source_id]),
-        "sections": await _rows(db, "select * from sections where source_id = ?", [source_id]),
-        "claims": await _rows(db, "select * from claims where source_id = ?", [source_id]),
-        "claim_actors": await _rows(db, f"select * from claim_actors where claim_id in ({in_source})", [source_id]),
-        "actors": await _rows(db, "select * from actors"),
-        "topics": await _rows(db, "select * from topics"),
-        "claim_links": await _rows(
-            db,
+        "sources": _dicts(conn, "select * from sources where source_id = ?", [source_id]),
+        "sections": _dicts(conn, "select * from sections where source_id = ?", [source_id]),
+        "claims": _dicts(conn, "select * from claims where source_id = ?", [source_id]),
+        "claim_actors": _dicts(conn, f"select * from claim_actors where claim_id in ({in_source})", [source_id]),
+        "actors": _dicts(conn, "select * from actors"),
+        "topics": _dicts(conn, "select * from topics"),
+        "claim_links": _dicts(
+            conn,
             f"select * from claim_links where from_claim in ({in_source}) or to_claim in ({in_source})",
             [source_id, source_id],
         ),
     }
+
+
+async def article_tables(datasette, source_id: str) -> dict[str, list[dict]]:
+    """The rows an article page shows, read in one call to the SQL thread (see `_claim_row`)."""
+    db = datasette.get_database(DATABASE)
+    return await db.execute_fn(lambda conn: _article_rows(conn, source_id))
 
 
 def _page(status: int, title: str, message: str) -> Response:
@@ -281,28 +292,28 @@ def prepare_connection(conn, database):
         conn.create_function("fts_terms", 1, lambda text: escape_fts(text or "") or '""', deterministic=True)
 
 
+_ACTORS_SQL = (
+    "select ca.claim_id, ca.actor_id, ca.role, a.name from claim_actors ca "
+    "join actors a on a.actor_id = ca.actor_id where ca.claim_id in ({marks}) order by ca.claim_id, a.name"
+)
+
+
 async def _actors_by_claim(datasette, claim_ids: list[str]) -> dict[str, list[dict]]:
     if not claim_ids:
         return {}
     db = datasette.get_database(DATABASE)
-    marks = ",".join("?" * len(claim_ids))
-    rows = await _rows(
-        db,
-        f"select ca.claim_id, ca.actor_id, ca.role, a.name from claim_actors ca "
-        f"join actors a on a.actor_id = ca.actor_id where ca.claim_id in ({marks}) order by ca.claim_id, a.name",
-        claim_ids,
-    )
+    rows = await _rows(db, _ACTORS_SQL.format(marks=",".join("?" * len(claim_ids))), claim_ids)
     found: dict[str, list[dict]] = {claim_id: [] for claim_id in claim_ids}
     for row in rows:
         found[row["claim_id"]].append(row)
     return found
 
 
-async def claim_view(datasette, claim_id: str) -> dict | None:
-    """A claim for its row page: labels, actors by name and role, links with statements."""
-    db = datasette.get_database(DATABASE)
-    found = await _rows(
-        db,
+def _claim_row(conn, claim_id: str) -> dict | None:
+    """Every query of a claim's row page, run in one worker call: each call is a hop to a SQL
+    thread and back, which cost more than these keyed lookups themselves."""
+    found = _dicts(
+        conn,
         "select c.*, t.label as topic_label, s.heading as section_heading, s.short_name as section_name "
         "from claims c join topics t on t.topic_id = c.topic_id join sections s on s.section_id = c.section_id "
         "where c.claim_id = ?",
@@ -311,23 +322,26 @@ async def claim_view(datasette, claim_id: str) -> dict | None:
     if not found:
         return None
     claim = found[0]
-    links_columns = {row["name"] for row in await _rows(db, "select name from pragma_table_info('claim_links')")}
+    links_columns = {row["name"] for row in _dicts(conn, "select name from pragma_table_info('claim_links')")}
     extra = ", ".join(f"l.{name}" for name in ("basis", "signal_quote") if name in links_columns)
     extra = f", {extra}" if extra else ""
-    claim["outgoing"] = await _rows(
-        db,
-        f"select l.relation, l.justification{extra}, o.claim_id as other, o.statement from claim_links l "
-        "join claims o on o.claim_id = l.to_claim where l.from_claim = ? order by o.source_id, o.char_start",
-        [claim_id],
-    )
-    claim["incoming"] = await _rows(
-        db,
-        f"select l.relation, l.justification{extra}, o.claim_id as other, o.statement from claim_links l "
-        "join claims o on o.claim_id = l.from_claim where l.to_claim = ? order by o.source_id, o.char_start",
-        [claim_id],
-    )
-    claim["actors"] = (await _actors_by_claim(datasette, [claim_id]))[claim_id]
-    claim["article_url"] = article_url(claim_id)
+    directions = (("outgoing", "from_claim", "to_claim"), ("incoming", "to_claim", "from_claim"))
+    for direction, this_end, other_end in directions:
+        claim[direction] = _dicts(
+            conn,
+            f"select l.relation, l.justification{extra}, o.claim_id as other, o.statement from claim_links l "
+            f"join claims o on o.claim_id = l.{other_end} where l.{this_end} = ? order by o.source_id, o.char_start",
+            [claim_id],
+        )
+    claim["actors"] = _dicts(conn, _ACTORS_SQL.format(marks="?"), [claim_id])
+    return claim
+
+
+async def claim_view(datasette, claim_id: str) -> dict | None:
+    """A claim for its row page: labels, actors by name and role, links with statements."""
+    claim = await datasette.get_database(DATABASE).execute_fn(lambda conn: _claim_row(conn, claim_id))
+    if claim is not None:
+        claim["article_url"] = article_url(claim_id)
     return claim
 
 
