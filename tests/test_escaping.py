@@ -103,3 +103,13 @@ def test_html_and_csv_cells():
 @pytest.mark.parametrize("value", ["plain", "Iran & Russia", "a < b"])
 def test_ordinary_text_reads_the_same_on_a_terminal(value):
     assert for_terminal(value) == value
+
+
+def test_markdown_escapes_what_opens_a_block_and_leaves_a_version_alone():
+    from alliance_data.escaping import for_markdown
+
+    assert for_markdown("1.0.0") == "1.0.0"  # a version in a heading, not a list item
+    assert for_markdown("1. item") == "\\1. item"
+    assert for_markdown("# heading") == "\\# heading"
+    assert for_markdown("- bullet") == "\\- bullet"
+    assert for_markdown("-1 degrees") == "-1 degrees"

@@ -93,3 +93,11 @@ def test_import_and_load_stay_light():
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("call", ["load", "describe"])
+def test_a_name_that_is_not_text_is_an_unknown_table_error_listing_the_tables(call):
+    import alliance_data
+
+    with pytest.raises(alliance_data.UnknownTableError, match="the tables are: sources"):
+        getattr(alliance_data, call)(None)

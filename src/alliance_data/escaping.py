@@ -62,7 +62,9 @@ def json_for_terminal(value: Any, **options: Any) -> str:
 # What Markdown (CommonMark and Python-Markdown, as mkdocs runs it) reads as syntax anywhere in a
 # line, and what it reads as a block marker at the start of one (a heading, a list, a quote).
 _MARKDOWN_INLINE = re.compile(r"([\\`*_{}\[\]|~!])")
-_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([#>+\-=]|\d+[.)])")
+# What opens a Markdown block at the start of a line: a quote or setext mark at once; a heading,
+# a bullet or a number only before a space or the end (CommonMark), so "1.0.0" stays as it is.
+_MARKDOWN_BLOCK_START = re.compile(r"^(\s*)([>=]|#+(?=\s|$)|[+\-](?=\s|$)|\d+[.)](?=\s|$))")
 _LINE_BREAKS = re.compile(r"\r\n|[\r\n\u2028\u2029\x85]")
 
 

@@ -76,7 +76,7 @@ def unknown_name_message(what: str, name: str, known: list[str]) -> str:
     """`unknown table 'x'`, with the nearest known name when one is close, then every name."""
     import difflib
 
-    near = difflib.get_close_matches(name, known, n=1)
+    near = difflib.get_close_matches(name, known, n=1) if isinstance(name, str) else []
     hint = f" (did you mean {near[0]!r}?)" if near else ""
     return f"unknown {what} {name!r}{hint}; the {what}s are: {', '.join(known)}"
 
