@@ -32,3 +32,12 @@ def test_no_file_of_the_package_is_ignored_or_untracked():
     tracked = set(subprocess.run(["git", "ls-files", "src"], capture_output=True, text=True, cwd=ROOT).stdout.split())
     untracked = [f for f in files if f not in tracked]
     assert not untracked, f"files of the package that git does not track: {untracked}"
+
+
+def test_nothing_the_repository_ignores_is_committed():
+    """A local environment or cache committed by mistake (a venv made before its ignore rule)
+    would ship to every clone and shadow what scripts/test installs."""
+    committed = subprocess.run(
+        ["git", "ls-files", "--cached", "--ignored", "--exclude-standard"], capture_output=True, text=True, cwd=ROOT
+    ).stdout.split()
+    assert not committed, f"committed although .gitignore ignores them: {committed[:10]}"
