@@ -112,9 +112,11 @@ def markdown(result: dict) -> str:
     ]
     for extra, figures in result["extras"].items():
         added = len(figures["packages"]) - len(base["packages"])
+        # A stored result may name an extra the package has dropped since it was measured.
+        gone = "" if extra in EXTRAS or extra == "all" else " (measured when it was an extra; gone since)"
         lines.append(
-            f"| `alliance-data[{extra}]`: more than the base | +{added} | +{figures['mib'] - base['mib']:.0f} | "
-            f"{figures['seconds']:.1f} (all of it) |"
+            f"| `alliance-data[{extra}]`: more than the base{gone} | +{added} | "
+            f"+{figures['mib'] - base['mib']:.0f} | {figures['seconds']:.1f} (all of it) |"
         )
     ms = cold["median_ms"]
     verdict = "met" if cold["ratio"] <= cold["target"] else "missed"
