@@ -11,23 +11,23 @@ def _source_text(source_file: Path) -> str:
     """The text of SOURCE_FILE, read as the build reads a source text: a regular file, bounded,
     strict UTF-8 (offsets index the text exactly as stored)."""
     from ..curation.reading import MAX_SOURCE_BYTES
-    from ..filesystem.bounded_read import read_inside
+    from ..filesystem.bounded_read import read_utf8_inside
     from ..problems import ProblemList
 
     problems = ProblemList()
-    raw = read_inside(source_file, None, MAX_SOURCE_BYTES, problems, str(source_file), "a source text")
-    if raw is not None:
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            before = raw[: error.start]
-            problems.add(
-                str(source_file),
-                f"source text is not UTF-8 (byte 0x{raw[error.start]:02x} at byte offset {error.start})",
-                "store the text as UTF-8 (a UTF-16 file must be converted: iconv -f UTF-16 -t UTF-8)",
-                line=before.count(b"\n") + 1,
-                check="source_text_not_utf8",
-            )
+    text = read_utf8_inside(
+        source_file,
+        None,
+        MAX_SOURCE_BYTES,
+        problems,
+        str(source_file),
+        "a source text",
+        named="source text",
+        fix="store the text as UTF-8 (a UTF-16 file must be converted: iconv -f UTF-16 -t UTF-8)",
+        check="source_text_not_utf8",
+    )
+    if text is not None:
+        return text
     problems.raise_if_any()
     raise AssertionError("unreachable: a problem was added")
 

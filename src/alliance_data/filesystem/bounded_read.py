@@ -125,6 +125,37 @@ def read_inside(
     return b"".join(chunks)
 
 
+def read_utf8_inside(
+    path: Path,
+    root: Path | None,
+    limit: int,
+    problems: ProblemList,
+    display: str,
+    what: str,
+    *,
+    named: str,
+    fix: str,
+    check: str,
+) -> str | None:
+    """The text of the regular file `path` read as `read_inside` reads it, decoded as strict UTF-8
+    (no BOM stripping, no newline folding: offsets index the text as stored), or None after adding
+    a problem. `named` starts the message ("source text"), `fix` mends it, `check` is its code."""
+    raw = read_inside(path, root, limit, problems, display, what)
+    if raw is None:
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.add(
+            display,
+            f"{named} is not UTF-8 (byte 0x{raw[error.start]:02x} at byte offset {error.start})",
+            fix,
+            line=raw[: error.start].count(b"\n") + 1,
+            check=check,
+        )
+        return None
+
+
 def _too_big_fix(what: str) -> str:
     return "split the records over several files" if what == "an authored file" else "check that it is the right file"
 

@@ -223,7 +223,7 @@ def curators_notes(version: str, releases_dir: Path) -> str | None:
     """The text of releases/notes/vVERSION.md, None when there is none. Read as every input is
     (`bounded_read.read_inside`): a regular file inside releases/notes/, at most MAX_NOTES_BYTES,
     UTF-8; a link out of the folder, a FIFO, a device or a huge file is an error, never published."""
-    from ..filesystem.bounded_read import read_inside
+    from ..filesystem.bounded_read import read_utf8_inside
     from ..problems import ProblemList
 
     folder = Path(releases_dir) / NOTES_DIR
@@ -231,17 +231,16 @@ def curators_notes(version: str, releases_dir: Path) -> str | None:
     if not os.path.lexists(path):
         return None
     problems = ProblemList()
-    raw = read_inside(path, folder, MAX_NOTES_BYTES, problems, str(path), "release notes")
-    if raw is not None:
-        try:
-            return raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            problems.add(
-                str(path),
-                f"release notes are not UTF-8 (byte 0x{raw[error.start]:02x} at byte offset {error.start})",
-                "save the notes as UTF-8",
-                line=raw[: error.start].count(b"\n") + 1,
-                check="notes_not_utf8",
-            )
+    text = read_utf8_inside(
+        path,
+        folder,
+        MAX_NOTES_BYTES,
+        problems,
+        str(path),
+        "release notes",
+        named="release notes",
+        fix="save the notes as UTF-8",
+        check="notes_not_utf8",
+    )
     problems.raise_if_any()
-    return None
+    return text
