@@ -113,17 +113,6 @@ def _lock_path(target: Path) -> Path:
     return target.with_name(f".{target.name}.lock")
 
 
-# Unix holds the lock with flock on the file, which stays when released (so it is removed by
-# hand); Windows locks the file natively and removes it; elsewhere filelock's soft lock is the
-# file's existence, with the holder's pid on its first line.
-def _native_lock() -> tuple[bool, bool]:
-    """(flock, native): imported when a lock is taken, so that reading commands which only use
-    the atomic file write (`releases`) need no filelock, which comes with the curate extra."""
-    import filelock
-
-    return filelock.has_fcntl, filelock.has_fcntl or sys.platform == "win32"
-
-
 def _holder(path: Path) -> str:
     try:
         return path.read_text(encoding="ascii").partition("\n")[0].strip() or "unknown"
@@ -148,9 +137,15 @@ def exclusive_lock(target: Path, on_wait: Callable[[str], None] = _tell) -> Iter
     """Hold the lock of `target` (waiting for another run that holds it, after `on_wait`
     hears whose it is). The lock file is removed before it is released, so a run that was
     waiting on it finds it gone and locks the new one instead (`filelock` sees to that)."""
+    # Imported when a lock is taken: reading commands that only write a file atomically
+    # (`releases`) need no filelock, which comes with the curate extra.
     import filelock
 
-    flock, native = _native_lock()
+    # Unix holds the lock with flock on the file, which stays when released (so it is removed by
+    # hand); Windows locks the file natively and removes it; elsewhere filelock's soft lock is the
+    # file's existence, with the holder's pid on its first line.
+    flock = filelock.has_fcntl
+    native = flock or sys.platform == "win32"
     target = Path(target)
     path = _lock_path(target)
     lock = filelock.FileLock(path, on_acquired=_write_pid) if native else filelock.FileLock(path)
