@@ -99,9 +99,9 @@ _SCRIPT_UNSAFE = str.maketrans(
 )
 
 
-def for_inline_script(value: Any) -> str:
-    """`value` as a JSON literal to put inside an inline `<script>`."""
-    return json.dumps(value, ensure_ascii=False, sort_keys=False).translate(_SCRIPT_UNSAFE)
+def for_inline_script(value: Any, indent: int | None = None) -> str:
+    """`value` as a JSON literal to put inside an inline `<script>` (`indent` as json.dumps's)."""
+    return json.dumps(value, ensure_ascii=False, sort_keys=False, indent=indent).translate(_SCRIPT_UNSAFE)
 
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")

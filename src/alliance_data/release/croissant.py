@@ -293,7 +293,9 @@ JSONLD_END = "<!-- dataset-jsonld:end -->"
 
 def dataset_jsonld_block() -> str:
     """The schema.org Dataset as a script element, for a web page."""
-    body = json.dumps(dataset_jsonld(), indent=1, ensure_ascii=False).replace("</", "<\\/")
+    from ..escaping import for_inline_script
+
+    body = for_inline_script(dataset_jsonld(), indent=1)
     return f'<script type="application/ld+json">\n{body}\n</script>'
 
 
