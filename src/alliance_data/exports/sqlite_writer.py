@@ -1,12 +1,16 @@
 """The SQLite database written beside the rest of a build: a writer told when each table is
-final, which writes every part of the database (`sqlite.PARTS`) in a process of its own as
-soon as all the part's tables are, then merges the parts (`finish`).
+final, which writes the parts of the database (`sqlite.PARTS`) in another process as soon as
+all their tables are (the parts that become ready together, in one process), and merges them
+there (`sqlite.merge_parts`): the process writing the first part, into which the others are
+merged, is started last and merges as soon as the others report done.
 
-The load is the slowest export, so it starts while the caller goes on validating and writing
-the other formats. The processes are forked: the tables are shared with them, not copied;
-where fork is not available each part is written in this process when it can start. A
-process that fails reports why through a pipe instead of printing a traceback, and `finish`
-raises it here: an OSError (a full disk) as itself.
+The load is the slowest export, so it runs while the caller goes on validating and writing the
+other formats; on a build's way that is two processes, one for the tables final before derive
+and one for the rest. The processes are forked: the tables are shared with them, not copied;
+where fork is not available each part is written in this process when it can start, and
+`finish` merges them. A process that fails reports why through a pipe instead of printing a
+traceback (the merging process passes on another's failure), and `finish` raises it here: an
+OSError (a full disk) as itself.
 """
 
 from __future__ import annotations
@@ -19,17 +23,15 @@ from pathlib import Path
 
 import pyarrow as pa
 
-from ..codebook.registry import TABLES, TABLES_BY_NAME
+from ..codebook.registry import TABLES
 from ..problems import AllianceDataError
-from .arrow import in_key_order
-from .csv import plain
 from .sqlite import PARTS, merge_parts, part_paths, write_part
 
 
 class SqliteWriter:
     """Writes the database at `path` from tables announced final one by one (`table_final`);
-    `finish` waits for every part and merges them, `abort` stops them. As a context manager it
-    aborts whatever is still running when the block is left without `finish`."""
+    `finish` waits for it, `abort` stops its processes. As a context manager it aborts
+    whatever is still running when the block is left without `finish`."""
 
     def __init__(self, path: Path):
         self.path = path
@@ -37,38 +39,51 @@ class SqliteWriter:
         self.tables: dict[str, pa.Table] = {}
         self.processes: list[multiprocessing.Process] = []
         self.reports: list[Connection] = []  # the reading end of each process's pipe
+        self.groups: list[list[int]] = []  # the parts each process writes
         self.started: set[int] = set()
         self.finished = False
 
     def table_final(self, name: str, table: pa.Table) -> None:
         """`table` will not change any more (its rows in any order: they are written in key
-        order). Starts every part whose tables are now all final."""
+        order). Starts the parts whose tables are now all final, in one process; the merging
+        part 0 only with or after every other part."""
         self.tables[name] = table
-        for number, names in enumerate(PARTS):
-            if number not in self.started and all(part in self.tables for part in names):
-                self._start(number)
+        ready = [
+            number
+            for number, names in enumerate(PARTS)
+            if number not in self.started and all(part in self.tables for part in names)
+        ]
+        if 0 in ready:
+            ready.remove(0)
+            if len(self.started) + len(ready) == len(PARTS) - 1:
+                ready.append(0)  # last in its process: it merges what every process wrote
+        if ready:
+            self._start(ready)
 
     def finish(self) -> None:
-        """Wait for every part and merge them into the database; every table must be final."""
+        """Wait for the database: every part written and merged; every table must be final."""
         missing = [table.name for table in TABLES if table.name not in self.tables]
         if missing:
             raise ValueError(f"the SQLite database cannot be finished: {', '.join(missing)} not final")
-        outcomes = []
+        if not self.processes:  # written in this process (no fork)
+            merge_parts(self.path, self.parts)
+            self.finished = True
+            return
+        merging = next(index for index, group in enumerate(self.groups) if 0 in group)
+        outcome = _receive(self.reports[merging])
         for process, receiver in zip(self.processes, self.reports, strict=True):
-            try:
-                outcomes.append(receiver.recv())
-            except EOFError:
-                outcomes.append(None)  # it died before reporting
             receiver.close()
             process.join()
-        for process, outcome in zip(self.processes, outcomes, strict=True):
-            _raise_failure(process, outcome)
-        merge_parts(self.path, self.parts)
+        failed = merging
+        if outcome is not None and outcome[0] == "other-failed":
+            # Another process failed before the merge: its own report, or its exit code if it died.
+            failed, outcome = outcome[1], outcome[2]
+        _raise_failure(self.processes[failed], outcome)
         self.finished = True
 
     def abort(self) -> None:
-        """Stop every part still being written (nothing keeps writing into a directory about
-        to be discarded)."""
+        """Stop every process still writing (nothing keeps writing into a directory about to
+        be discarded)."""
         for process, receiver in zip(self.processes, self.reports, strict=True):
             if process.is_alive():
                 process.terminate()
@@ -82,25 +97,36 @@ class SqliteWriter:
         if not self.finished:
             self.abort()
 
-    def _start(self, number: int) -> None:
-        self.started.add(number)
-        tables = {name: self.tables[name] for name in PARTS[number]}
+    def _start(self, numbers: list[int]) -> None:
+        self.started.update(numbers)
+        tables = {name: self.tables[name] for number in numbers for name in PARTS[number]}
+        parts = [(self.parts[number], PARTS[number]) for number in numbers]
         if "fork" not in multiprocessing.get_all_start_methods():
-            _write_part(tables, self.parts[number], PARTS[number])
+            for part, names in parts:
+                _write_part(tables, part, names)
             return
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(
-            target=_write_part_reporting, args=(sender, tables, self.parts[number], PARTS[number])
-        )
+        # The merging process is started last: it inherits every other process's pipe.
+        merge = (self.path, self.parts, list(enumerate(self.reports))) if 0 in numbers else None
+        process = context.Process(target=_write_parts_reporting, args=(sender, tables, parts, merge))
         process.start()
         sender.close()  # the child holds the only writing end: its exit ends the pipe
         self.processes.append(process)
         self.reports.append(receiver)
+        self.groups.append(numbers)
+
+
+def _receive(receiver: Connection) -> tuple | None:
+    """A process's report; None if it ended without one."""
+    try:
+        return receiver.recv()
+    except EOFError:
+        return None
 
 
 def _raise_failure(process: multiprocessing.Process, outcome: tuple | None) -> None:
-    """Raise what a part's process reported, if it failed."""
+    """Raise what a process reported, if it failed."""
     if outcome is not None and outcome[0] == "done" and process.exitcode == 0:
         return
     if outcome is not None and outcome[0] == "os-error":
@@ -114,27 +140,40 @@ def _raise_failure(process: multiprocessing.Process, outcome: tuple | None) -> N
 
 
 def _write_part(tables: dict[str, pa.Table], part: Path, names: tuple[str, ...]) -> None:
-    write_part(part, {name: _in_key_order(name, tables[name]) for name in names}, names)
+    write_part(part, {name: tables[name] for name in names}, names)
 
 
-def _in_key_order(name: str, table: pa.Table) -> pa.Table:
-    """The rows in key order, a key of levels sorted by its text as in the published tables."""
-    if any(pa.types.is_dictionary(field.type) for field in table.schema):
-        table = plain(table)
-    return in_key_order(TABLES_BY_NAME[name], table)
+def _write_parts_reporting(
+    sender: Connection,
+    tables: dict[str, pa.Table],
+    parts: list[tuple[Path, tuple[str, ...]]],
+    merge: tuple[Path, list[Path], list[tuple[int, Connection]]] | None,
+) -> None:
+    """In a child process: write the parts, then, for the merging process (`merge`: the
+    database, every part, the other processes' pipes), once every other process reports done,
+    merge them all. The outcome goes to the parent, never a traceback to the terminal; another
+    process's failure is passed on as ("other-failed", its index, its outcome)."""
 
+    def work() -> tuple | None:
+        for part, names in parts:
+            _write_part(tables, part, names)
+        if merge is None:
+            return None
+        path, every_part, others = merge
+        for index, receiver in others:
+            outcome = _receive(receiver)
+            if outcome != ("done",):
+                return ("other-failed", index, outcome)
+        merge_parts(path, every_part)
+        return None
 
-def _write_part_reporting(sender: Connection, tables: dict[str, pa.Table], part: Path, names: tuple[str, ...]) -> None:
-    """`_write_part` in a child process: the outcome goes to the parent, never a traceback to
-    the terminal."""
     try:
-        _write_part(tables, part, names)
+        outcome = work() or ("done",)
     except OSError as error:
-        sender.send(("os-error", error.errno, error.strerror or str(error), error.filename))
-        sys.exit(1)
+        outcome = ("os-error", error.errno, error.strerror or str(error), error.filename)
     except KeyboardInterrupt:
         sys.exit(1)  # the parent heard Ctrl-C too and reports it
     except BaseException:
-        sender.send(("error", traceback.format_exc()))
-        sys.exit(1)
-    sender.send(("done",))
+        outcome = ("error", traceback.format_exc())
+    sender.send(outcome)
+    sys.exit(0 if outcome == ("done",) else 1)
