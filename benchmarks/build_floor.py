@@ -5,7 +5,7 @@
 A synthetic corpus is generated, derived and published (typed Arrow tables sorted by key), which
 is not timed. Then the same formats the build writes (Parquet, CSV, SQLite with its indexes and
 full-text index, its codebook and pair counts) are written twice, each into a fresh directory:
-by `build.pipeline.write_outputs` (the database's parts loaded in forked processes while this
+by `build.pipeline.write_outputs` (the database loaded and merged in a forked process while this
 one writes Parquet and CSV, as the build does), and by one process, one format after another.
 The faster of the two is the floor: what no validation, however fast, can take away.
 """
@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     del dataset
     seconds = {}
     for label, write in (
-        ("write_outputs (SQLite parts in forked processes, Parquet and CSV meanwhile)", write_outputs),
+        ("write_outputs (SQLite in a forked process, Parquet and CSV meanwhile)", write_outputs),
         ("one process, one format after another", one_process),
     ):
         with tempfile.TemporaryDirectory(prefix="build-floor-") as directory:

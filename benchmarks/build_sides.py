@@ -1,6 +1,6 @@
 """The build of a synthetic corpus by older code beside this checkout's, in the same run.
 
-    python -m benchmarks.build_sides [--size 1000000] [--rounds 2] [--before fa23be2,2b440b6] [--json FILE]
+    python -m benchmarks.build_sides [--size 1000000] [--rounds 2] [--before fa23be2,5aad66b] [--json FILE]
 
 Each side runs its own `python -m benchmarks.pipeline --sizes SIZE --yaml-size 0` (its own
 code, on its own synthetic corpus, in a fresh process tree), the sides taking turns for

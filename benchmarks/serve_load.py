@@ -14,6 +14,8 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 
+from .sides import MAIN_BEFORE
+
 PATHS = {
     "table page (claims, default facets)": "/alliance/claims",
     "row page": "/alliance/claims/irda-s3-004",
@@ -141,7 +143,7 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200, help="requests per path")
-    parser.add_argument("--before", default="2b440b6", help="revisions to serve beside this checkout, or 'none'")
+    parser.add_argument("--before", default=MAIN_BEFORE, help="revisions to serve beside this checkout, or 'none'")
     parser.add_argument("--rounds", type=int, default=2, help="times each side is loaded, taking turns")
     parser.add_argument("--json", type=Path, help="also write the result here")
     arguments = parser.parse_args()

@@ -1,7 +1,7 @@
 """Datasette over a million synthetic claims: build the SQLite file as the build does, serve it
 exactly as `alliance-data serve` does, and run the bounded load test against it.
 
-    python -m benchmarks.serve_scale --size 1000000 [--keep DIR] [--before 2b440b6] [--rounds 2]
+    python -m benchmarks.serve_scale --size 1000000 [--keep DIR] [--before 5aad66b] [--rounds 2]
 
 With --keep, the corpus and database are kept in DIR (and reused when already there). The
 database is built once, by this checkout; each side (benchmarks.sides) serves it with its own
@@ -24,7 +24,7 @@ from alliance_data.serving.metadata import QUERIES
 
 from .pipeline import ROOT, read_corpus
 from .serve_load import load_sides, print_sides
-from .sides import THIS
+from .sides import MAIN_BEFORE, THIS
 
 
 def _database(size: int, workdir: Path) -> tuple[Path, dict]:
@@ -61,7 +61,7 @@ def main() -> None:
     parser.add_argument("--size", type=int, default=1_000_000)
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--keep", type=Path, help="keep the corpus and database here (reused if present)")
-    parser.add_argument("--before", default="2b440b6", help="revisions to serve beside this checkout, or 'none'")
+    parser.add_argument("--before", default=MAIN_BEFORE, help="revisions to serve beside this checkout, or 'none'")
     parser.add_argument("--rounds", type=int, default=2, help="times each side is loaded, taking turns")
     parser.add_argument("--json", type=Path, help="also write the result here")
     args = parser.parse_args()

@@ -2,7 +2,7 @@
 checkout beside older code in the same run.
 
     python -m benchmarks.validate_curated [--runs 7] [--python PATH | --plain-venv DIR]
-                                          [--before fa23be2,2b440b6] [--json FILE]
+                                          [--before fa23be2,5aad66b] [--json FILE]
 
 Each run is a fresh process (`alliance-data validate data`), as a curator runs it; the sides
 take turns, round after round, so a change in the machine's load falls on all of them. Each
