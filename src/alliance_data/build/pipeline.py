@@ -238,7 +238,7 @@ def validate_telling(dataset: Dataset, problems: ProblemList, sqlite: SqliteWrit
     def final(names) -> None:
         if sqlite is not None:
             # The writer forks: memory Arrow's allocator keeps after freeing it would be held
-            # by every fork's snapshot too (at 1M claims about 270 MiB after derive).
+            # by every fork's snapshot too (benchmarks/NOTES.md, the build's peak memory).
             pa.default_memory_pool().release_unused()
             for name in names:
                 sqlite.table_final(name, dataset.table(name))

@@ -112,8 +112,8 @@ def index_columns(table: Table, column: str) -> list[str]:
 def _insert_rows(cursor: apsw.Cursor, table: Table, data: pa.Table) -> None:
     """Insert the Arrow table's rows in key order (the published order: a key of levels sorted
     by its text), in its column order, one batch of rows at a time: the rows are taken in key
-    order batch by batch, so no sorted copy of the whole table is ever made (at 1M claims that
-    copy was about 500 MiB of a build's peak).
+    order batch by batch, so no sorted copy of the whole table is ever made (a large share of a
+    build's peak memory: benchmarks/NOTES.md).
 
     Column-wise `executemany` rather than sqlite-utils' `insert_all`, whose per-row dict
     handling cost more than SQLite itself; and through apsw rather than the standard library's

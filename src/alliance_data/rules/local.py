@@ -115,7 +115,7 @@ def rule_connection(dataset: Dataset) -> Iterator[tuple[Any, _Context]]:
     with duckdb.connect() as connection:
         for name, table in rule_inputs(dataset).items():
             connection.register(name, table)
-        # Building the texts' column leaves Arrow's allocator holding about four times their
+        # Building the texts' column leaves Arrow's allocator holding several times their
         # size; return it before the checks, which run beside the forked SQLite load.
         pyarrow.default_memory_pool().release_unused()
         for name, query in TEXT_TABLES:
