@@ -55,9 +55,11 @@ def built(tmp_path_factory) -> Path:
 _READ_FILES: dict[tuple, dict] = {}
 # The problems the column checks of one table found, by the table's content and origins.
 _CHECKED_COLUMNS: dict[tuple, list] = {}
-# The problems the rules found, by the content of every table they read and every origin: tests
-# that break one record the same way (it is dropped) give the rules the same tables.
-_RULES_RUN: dict[str, list] = {}
+# Whether the one DuckDB scan of a table's columns found nothing, by the table's name and content.
+_COLUMNS_PASS: dict[tuple, bool] = {}
+# The problems the table checks (columns and rules) found, by the content of every table they read
+# and every origin: tests that break one record the same way (it is dropped) give them the same tables.
+_TABLES_CHECKED: dict[str, list] = {}
 
 
 def _arrow_bytes(table) -> bytes:
@@ -77,14 +79,16 @@ def unchanged_parts_checked_once(request, monkeypatch):
 
     For the tests that edit a record or two and check what validation says about them: the
     edited file is read, its table's columns checked and every rule run as they always are.
-    The rules are replayed too when every table they read and every origin is as in an earlier
-    run. A test marked `reads_for_real` (it patches `os` to deny a read, which the replay's own
+    The scan of a table's columns is replayed by the table's content alone; every table check
+    (columns and rules) is replayed when every table they read and every origin is as in an
+    earlier run. A test marked `reads_for_real` (it patches `os` to deny a read, which the replay's own
     read of the bytes would not see) reads everything for real.
     """
     if request.node.get_closest_marker("reads_for_real"):
         return
     from types import SimpleNamespace
 
+    from alliance_data import rules
     from alliance_data.curation import authoring, reading
     from alliance_data.rules import local
 
@@ -104,22 +108,37 @@ def unchanged_parts_checked_once(request, monkeypatch):
 
     monkeypatch.setattr(local, "check_columns", columns_checked_once)
 
-    run_rules_for_real = local.run_rules
+    columns_pass_for_real = local.columns_pass
 
-    def rules_run_once(dataset, problems) -> None:
-        # What a rule's message or location can read: its input tables (the texts among them),
+    def columns_pass_once(connection, table, arrow) -> bool:
+        # A pure function of the table's rows and schema (its failures are reported by
+        # check_columns, above, with the origins).
+        key = (table.name, hashlib.sha256(_arrow_bytes(arrow)).hexdigest())
+        if key not in _COLUMNS_PASS:
+            _COLUMNS_PASS[key] = columns_pass_for_real(connection, table, arrow)
+        return _COLUMNS_PASS[key]
+
+    monkeypatch.setattr(local, "columns_pass", columns_pass_once)
+
+    check_tables_for_real = rules.check_tables
+
+    def tables_checked_once(dataset, problems) -> None:
+        # What a check's message or location can read: its input tables (the texts among them),
         # the origins, and which tables are reported at the rows of another.
         content = hashlib.sha256()
         for name, table in sorted(local.rule_inputs(dataset).items()):
             content.update(name.encode() + b"\0" + _arrow_bytes(table))
         content.update(repr(sorted(dataset.origins.items())).encode() + repr(dataset.reported_at).encode())
         key = content.hexdigest()
-        if key not in _RULES_RUN:
-            run_rules_for_real(dataset, recorder(_RULES_RUN.setdefault(key, [])))
-        for args, kwargs in _RULES_RUN[key]:
+        if key not in _TABLES_CHECKED:
+            found: list = []
+            check_tables_for_real(dataset, recorder(found))
+            _TABLES_CHECKED[key] = found
+        for args, kwargs in _TABLES_CHECKED[key]:
             problems.add(*args, **kwargs)
 
-    monkeypatch.setattr(local, "run_rules", rules_run_once)
+    # validate looks check_tables up in alliance_data.rules when it runs.
+    monkeypatch.setattr(rules, "check_tables", tables_checked_once)
 
     read_for_real = reading._read_table_file
 
