@@ -32,22 +32,40 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """`make(folder)`'s result (a path), made once for the whole run: in a run on several workers
+    (pytest-xdist), by the first worker that asks, under a lock, in the folder the workers' own
+    temporary folders share; the others wait for it and read the same."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make(tmp_path_factory.mktemp(name))
+    shared = base.parent / name
+    made = base.parent / f"{name}.made"
+    with FileLock(base.parent / f"{name}.lock"):
+        if not made.exists():
+            shared.mkdir(exist_ok=True)  # a worker whose make failed may have left it
+            made.write_text(str(make(shared)), encoding="utf-8")
+    return Path(made.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> Path:
-    """A release of data/ at the package's version, made once for the session's tests. They only
+    """A release of data/ at the package's version, made once for the run's tests. They only
     read it; a test that damages a release damages a copy."""
     from alliance_data import about
     from alliance_data.release.cut import release
 
-    return release(about.__version__, DATA, tmp_path_factory.mktemp("releases")).directory
+    return made_once(tmp_path_factory, "releases", lambda folder: release(about.__version__, DATA, folder).directory)
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A build of data/, made once for the session's tests, which only read it (or copy it)."""
+    """A build of data/, made once for the run's tests, which only read it (or copy it)."""
     from alliance_data.build.pipeline import build
 
-    return build(DATA, tmp_path_factory.mktemp("b") / "build").directory
+    return made_once(tmp_path_factory, "built", lambda folder: build(DATA, folder / "build").directory)
 
 
 # What reading one authored file gave, by its name and bytes: the rows, problems, unread names and
