@@ -80,7 +80,7 @@ _COLUMNS_PASS: dict[tuple, bool] = {}
 _TABLES_CHECKED: dict[str, list] = {}
 
 
-def _arrow_bytes(table) -> bytes:
+def arrow_bytes(table) -> bytes:
     import pyarrow
 
     sink = pyarrow.BufferOutputStream()
@@ -117,7 +117,7 @@ def unchanged_parts_checked_once(request, monkeypatch):
 
     def columns_checked_once(dataset, table, problems) -> None:
         arrow = dataset.table(table.name)
-        content = hashlib.sha256(_arrow_bytes(arrow) + repr(dataset.origins.get(table.name)).encode())
+        content = hashlib.sha256(arrow_bytes(arrow) + repr(dataset.origins.get(table.name)).encode())
         key = (table.name, content.hexdigest())
         if key not in _CHECKED_COLUMNS:
             check_columns_for_real(dataset, table, recorder(_CHECKED_COLUMNS.setdefault(key, [])))
@@ -131,7 +131,7 @@ def unchanged_parts_checked_once(request, monkeypatch):
     def columns_pass_once(connection, table, arrow) -> bool:
         # A pure function of the table's rows and schema (its failures are reported by
         # check_columns, above, with the origins).
-        key = (table.name, hashlib.sha256(_arrow_bytes(arrow)).hexdigest())
+        key = (table.name, hashlib.sha256(arrow_bytes(arrow)).hexdigest())
         if key not in _COLUMNS_PASS:
             _COLUMNS_PASS[key] = columns_pass_for_real(connection, table, arrow)
         return _COLUMNS_PASS[key]
@@ -145,7 +145,7 @@ def unchanged_parts_checked_once(request, monkeypatch):
         # the origins, and which tables are reported at the rows of another.
         content = hashlib.sha256()
         for name, table in sorted(local.rule_inputs(dataset).items()):
-            content.update(name.encode() + b"\0" + _arrow_bytes(table))
+            content.update(name.encode() + b"\0" + arrow_bytes(table))
         content.update(repr(sorted(dataset.origins.items())).encode() + repr(dataset.reported_at).encode())
         key = content.hexdigest()
         if key not in _TABLES_CHECKED:
