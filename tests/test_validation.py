@@ -42,6 +42,32 @@ def test_the_curated_data_is_valid():
     assert dataset.table("claims").num_rows > 100
 
 
+def test_a_second_validation_of_the_same_copy_checks_no_table_again(data_copy, monkeypatch):
+    # The replay these tests rely on (tests/conftest.py) is on validate's path: should validation
+    # stop going through what it patches, this fails, instead of the tier silently taking longer.
+    import uuid
+    from contextlib import contextmanager
+
+    from alliance_data.rules import local
+
+    connections = []
+    real = local.rule_connection
+
+    @contextmanager
+    def counted(dataset):
+        connections.append(dataset)
+        with real(dataset) as opened:
+            yield opened
+
+    monkeypatch.setattr(local, "rule_connection", counted)
+    label = f"  label: Cold War divide {uuid.uuid4().hex}\n"  # tables no earlier test has checked
+    replace_in(data_copy / "topics.yaml", "  label: Cold War divide\n", label)
+    validate(data_copy)
+    assert len(connections) == 1
+    validate(data_copy)
+    assert len(connections) == 1
+
+
 def test_wrong_type_names_file_line_record_field(data_copy):
     path = data_copy / S3
     replace_in(path, "  char_start: 5878\n", "  char_start: '5878'\n")
