@@ -32,22 +32,40 @@ def data_copy(tmp_path: Path) -> Path:
     return target
 
 
+def made_once(tmp_path_factory, name: str, make) -> Path:
+    """`make(folder)`'s result (a path), made once for the whole run: in a run on several workers
+    (pytest-xdist), by the first worker that asks, under a lock, in the folder the workers' own
+    temporary folders share; the others wait for it and read the same."""
+    from filelock import FileLock
+
+    base = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER") is None:
+        return make(tmp_path_factory.mktemp(name))
+    shared = base.parent / name
+    made = base.parent / f"{name}.made"
+    with FileLock(base.parent / f"{name}.lock"):
+        if not made.exists():
+            shared.mkdir(exist_ok=True)  # a worker whose make failed may have left it
+            made.write_text(str(make(shared)), encoding="utf-8")
+    return Path(made.read_text(encoding="utf-8"))
+
+
 @pytest.fixture(scope="session")
 def published(tmp_path_factory) -> Path:
-    """A release of data/ at the package's version, made once for the session's tests. They only
+    """A release of data/ at the package's version, made once for the run's tests. They only
     read it; a test that damages a release damages a copy."""
     from alliance_data import about
     from alliance_data.release.cut import release
 
-    return release(about.__version__, DATA, tmp_path_factory.mktemp("releases")).directory
+    return made_once(tmp_path_factory, "releases", lambda folder: release(about.__version__, DATA, folder).directory)
 
 
 @pytest.fixture(scope="session")
 def built(tmp_path_factory) -> Path:
-    """A build of data/, made once for the session's tests, which only read it (or copy it)."""
+    """A build of data/, made once for the run's tests, which only read it (or copy it)."""
     from alliance_data.build.pipeline import build
 
-    return build(DATA, tmp_path_factory.mktemp("b") / "build").directory
+    return made_once(tmp_path_factory, "built", lambda folder: build(DATA, folder / "build").directory)
 
 
 # What reading one authored file gave, by its name and bytes: the rows, problems, unread names and
@@ -55,12 +73,14 @@ def built(tmp_path_factory) -> Path:
 _READ_FILES: dict[tuple, dict] = {}
 # The problems the column checks of one table found, by the table's content and origins.
 _CHECKED_COLUMNS: dict[tuple, list] = {}
-# The problems the rules found, by the content of every table they read and every origin: tests
-# that break one record the same way (it is dropped) give the rules the same tables.
-_RULES_RUN: dict[str, list] = {}
+# Whether the one DuckDB scan of a table's columns found nothing, by the table's name and content.
+_COLUMNS_PASS: dict[tuple, bool] = {}
+# The problems the table checks (columns and rules) found, by the content of every table they read
+# and every origin: tests that break one record the same way (it is dropped) give them the same tables.
+_TABLES_CHECKED: dict[str, list] = {}
 
 
-def _arrow_bytes(table) -> bytes:
+def arrow_bytes(table) -> bytes:
     import pyarrow
 
     sink = pyarrow.BufferOutputStream()
@@ -77,14 +97,16 @@ def unchanged_parts_checked_once(request, monkeypatch):
 
     For the tests that edit a record or two and check what validation says about them: the
     edited file is read, its table's columns checked and every rule run as they always are.
-    The rules are replayed too when every table they read and every origin is as in an earlier
-    run. A test marked `reads_for_real` (it patches `os` to deny a read, which the replay's own
+    The scan of a table's columns is replayed by the table's content alone; every table check
+    (columns and rules) is replayed when every table they read and every origin is as in an
+    earlier run. A test marked `reads_for_real` (it patches `os` to deny a read, which the replay's own
     read of the bytes would not see) reads everything for real.
     """
     if request.node.get_closest_marker("reads_for_real"):
         return
     from types import SimpleNamespace
 
+    from alliance_data import rules
     from alliance_data.curation import authoring, reading
     from alliance_data.rules import local
 
@@ -95,7 +117,7 @@ def unchanged_parts_checked_once(request, monkeypatch):
 
     def columns_checked_once(dataset, table, problems) -> None:
         arrow = dataset.table(table.name)
-        content = hashlib.sha256(_arrow_bytes(arrow) + repr(dataset.origins.get(table.name)).encode())
+        content = hashlib.sha256(arrow_bytes(arrow) + repr(dataset.origins.get(table.name)).encode())
         key = (table.name, content.hexdigest())
         if key not in _CHECKED_COLUMNS:
             check_columns_for_real(dataset, table, recorder(_CHECKED_COLUMNS.setdefault(key, [])))
@@ -104,22 +126,37 @@ def unchanged_parts_checked_once(request, monkeypatch):
 
     monkeypatch.setattr(local, "check_columns", columns_checked_once)
 
-    run_rules_for_real = local.run_rules
+    columns_pass_for_real = local.columns_pass
 
-    def rules_run_once(dataset, problems) -> None:
-        # What a rule's message or location can read: its input tables (the texts among them),
+    def columns_pass_once(connection, table, arrow) -> bool:
+        # A pure function of the table's rows and schema (its failures are reported by
+        # check_columns, above, with the origins).
+        key = (table.name, hashlib.sha256(arrow_bytes(arrow)).hexdigest())
+        if key not in _COLUMNS_PASS:
+            _COLUMNS_PASS[key] = columns_pass_for_real(connection, table, arrow)
+        return _COLUMNS_PASS[key]
+
+    monkeypatch.setattr(local, "columns_pass", columns_pass_once)
+
+    check_tables_for_real = rules.check_tables
+
+    def tables_checked_once(dataset, problems) -> None:
+        # What a check's message or location can read: its input tables (the texts among them),
         # the origins, and which tables are reported at the rows of another.
         content = hashlib.sha256()
         for name, table in sorted(local.rule_inputs(dataset).items()):
-            content.update(name.encode() + b"\0" + _arrow_bytes(table))
+            content.update(name.encode() + b"\0" + arrow_bytes(table))
         content.update(repr(sorted(dataset.origins.items())).encode() + repr(dataset.reported_at).encode())
         key = content.hexdigest()
-        if key not in _RULES_RUN:
-            run_rules_for_real(dataset, recorder(_RULES_RUN.setdefault(key, [])))
-        for args, kwargs in _RULES_RUN[key]:
+        if key not in _TABLES_CHECKED:
+            found: list = []
+            check_tables_for_real(dataset, recorder(found))
+            _TABLES_CHECKED[key] = found
+        for args, kwargs in _TABLES_CHECKED[key]:
             problems.add(*args, **kwargs)
 
-    monkeypatch.setattr(local, "run_rules", rules_run_once)
+    # validate looks check_tables up in alliance_data.rules when it runs.
+    monkeypatch.setattr(rules, "check_tables", tables_checked_once)
 
     read_for_real = reading._read_table_file
 
@@ -199,7 +236,7 @@ def running_server(stderr=None, preexec_fn=None):
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 raise RuntimeError("alliance-data serve did not start") from None
-            time.sleep(0.2)
+            time.sleep(0.05)  # a refused connection costs nothing: answered as soon as it listens
     try:
         yield base, process
     finally:

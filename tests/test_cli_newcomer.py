@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -193,6 +195,11 @@ def test_the_readme_test_command_is_scripts_test_and_ci_runs_it():
     assert "bash scripts/test" in (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
 
 
+# What scripts/test runs once everything is installed, as its stand-in python logs it: the default
+# tier, then the marked tiers one test at a time.
+EVERY_TIER = ["python -m pytest", "python -m pytest -m browser or spark or r or slow -n 0"]
+
+
 def _stub(directory: Path, name: str, body: str) -> None:
     path = directory / name
     path.write_text(f"#!/bin/bash\n{body}\n", encoding="utf-8")
@@ -268,7 +275,8 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
     assert f"{sudo}apt-get update -q" in steps
     assert ("sudo apt-get install" in " ".join(steps)) == (user != "root")
     ordered = [s for s in steps if not s.startswith("sudo")]
-    # Everything a test needs is installed before pytest starts; then every tier runs (-m "").
+    # Everything a test needs is installed before pytest starts; then every tier of the tests asked
+    # for runs (-m ""), in one process.
     assert ordered[-15:] == [
         "python3 -m venv .venv",
         "pip install -q -r requirements.lock",
@@ -285,7 +293,7 @@ def test_scripts_test_sets_up_a_fresh_machine_then_runs_pytest(tmp_path, user):
         "pip install -q -r requirements-cffconvert.lock",
         "python3 -m venv .venv-base",
         "pip install -q -c requirements.lock -e .",
-        "python -m pytest -m  -x tests/test_cli.py",
+        "python -m pytest -m  -n 0 -x tests/test_cli.py",
     ]
     assert ordered.index("apt-get update -q") < ordered.index("python3 -m venv .venv")
 
@@ -314,7 +322,16 @@ def test_scripts_test_installs_nothing_already_there(tmp_path):
     assert result.returncode == 0, result.stderr
     steps = log.read_text(encoding="utf-8").splitlines()
     assert not [s for s in steps if s.startswith(("apt-get", "npm"))]
-    assert steps[-1] == "python -m pytest -m "
+    assert steps[-2:] == EVERY_TIER
+
+
+def test_scripts_test_runs_the_default_tier_then_every_marked_tier():
+    # The default tier as pyproject.toml selects it (on every core), then exactly the tests it leaves out.
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    addopts = pyproject["tool"]["pytest"]["ini_options"]["addopts"]
+    left_out = re.search(r'-m "not \((.+?)\)"', addopts).group(1)
+    assert EVERY_TIER[0] == "python -m pytest" and " -n auto" in addopts
+    assert EVERY_TIER[1] == f"python -m pytest -m {left_out} -n 0"
 
 
 @pytest.mark.parametrize("held_for", [2, "ever"])
@@ -354,7 +371,7 @@ def test_scripts_test_waits_for_the_apt_lock_another_apt_get_holds(tmp_path, hel
     assert "another apt-get or dpkg holds the lock; waiting (0 s of 600 s)" in stderr
     if held_for == "ever":
         assert result.returncode != 0 and len(waits) == 20  # 10 minutes, then it gives up
-        assert "python -m pytest -m " not in steps
+        assert not [step for step in steps if "pytest" in step]
     else:
         assert result.returncode == 0, stderr
-        assert len(waits) == held_for and steps[-1] == "python -m pytest -m "
+        assert len(waits) == held_for and steps[-2:] == EVERY_TIER

@@ -20,6 +20,9 @@ from alliance_data.problems import ValidationFailed
 ROOT = Path(__file__).resolve().parents[1]
 TEXT = (ROOT / "data" / "sources" / "irda.txt").read_text(encoding="utf-8")
 BINDING, NEAR = "signal_follows_codebook", "signal_near_claims"
+# What a copy leaves unchanged is read and checked once in the session (tests/conftest.py): each
+# test edits a record or two and checks what validation says about them.
+pytestmark = pytest.mark.usefixtures("unchanged_parts_checked_once")
 
 
 def problems_of(data_dir: Path) -> list:

@@ -15,6 +15,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from functools import cache
 from importlib.metadata import packages_distributions
 from pathlib import Path
 
@@ -78,12 +79,20 @@ def included(extra: str) -> set[str]:
     return {e for r in requirements(extra) if normalised(r.name) == "alliance-data" for e in r.extras}
 
 
+@cache
+def installed_distributions() -> dict[str, list[str]]:
+    """Each importable top-level module's distributions in the test environment (one scan of
+    every installed distribution's files: the environment does not change during a run)."""
+    return packages_distributions()
+
+
 def distribution_of(module: str) -> str:
-    found = packages_distributions().get(module)
+    found = installed_distributions().get(module)
     assert found, f"{module} is not installed in the test environment, so its distribution is unknown"
     return normalised(found[0])
 
 
+@cache
 def third_party_imports() -> dict[str, set[str]]:
     """Every top-level third-party module imported anywhere in src/, with the files importing it."""
     found: dict[str, set[str]] = {}

@@ -91,7 +91,8 @@ def test_import_and_load_stay_light():
         "alliance_data.load('claims');"
         "print(sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'pandera', 'datasette', 'yaml'}))"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, (result.returncode, result.stderr[-3000:])  # what went wrong, if it did
     assert result.stdout.strip() == "[]"
 
 

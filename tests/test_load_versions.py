@@ -90,7 +90,7 @@ def mirror(tmp_path, monkeypatch):
     shutil.copytree(ROOT / "releases" / f"v{OLD}", folder / f"v{OLD}")
     handler = functools.partial(CountingHandler, directory=str(folder))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     CountingHandler.requests = []
     monkeypatch.setenv(CACHE_VARIABLE, str(tmp_path / "cache"))

@@ -90,7 +90,7 @@ def datasette_on_loopback(python: Path, options: list[str], cwd: Path):
             except OSError:
                 if process.poll() is not None or time.monotonic() > deadline:
                     raise RuntimeError(f"{python} -m datasette serve {' '.join(options)} did not start") from None
-                time.sleep(0.2)
+                time.sleep(0.05)
         yield port
     finally:
         process.terminate()

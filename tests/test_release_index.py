@@ -18,17 +18,15 @@ from click.testing import CliRunner
 from alliance_data import about
 from alliance_data.cli import main
 from alliance_data.release.cut import ReleaseError, release
-from conftest import DATA, replace_in
+from conftest import replace_in
 
 PATCH = ".".join([*about.__version__.split(".")[:2], str(int(about.__version__.split(".")[2]) + 1)])
 
 
 @pytest.fixture(scope="module")
-def first(tmp_path_factory) -> Path:
-    """A releases directory holding one release of the data, cut here."""
-    releases = tmp_path_factory.mktemp("first") / "releases"
-    release(about.__version__, DATA, releases)
-    return releases
+def first(published: Path) -> Path:
+    """A releases directory holding one release of the data: the session's, read only (copied below)."""
+    return published.parent
 
 
 @pytest.fixture

@@ -282,6 +282,61 @@ def test_a_request_past_its_deadline_gets_a_503(monkeypatch):
     assert sent[0]["status"] == 503 and b"took longer" in sent[1]["body"]
 
 
+def test_requests_beyond_those_running_and_waiting_get_a_clear_503(monkeypatch):
+    # The guard's admission with a wait of 0.2 s instead of seconds (the real server's flood of
+    # runaway queries is test_serve_hostile's, in the slow tier): of more visitor's SQL requests at
+    # once than may run and wait, those that run are answered, those beyond the waiting room are
+    # refused at once and those still waiting after the wait are refused then, each a 503 saying
+    # the server is busy, with Retry-After.
+    from alliance_data.serving import admission
+    from alliance_data.serving import guard as guard_module
+    from alliance_data.serving.bounds import MAX_HEAVY_REQUESTS, MAX_HEAVY_WAITING
+
+    wait = 0.2
+    monkeypatch.setattr(admission, "ADMISSION_WAIT_SECONDS", wait)
+
+    class Datasette:
+        static_mounts = ()
+
+    async def runaway(scope, receive, send):  # holds its turn past the wait
+        await asyncio.sleep(3 * wait)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"[]"})
+
+    async def requests(count: int) -> list[tuple[float, list[dict]]]:
+        """(seconds to its answer, what was sent) of each request, one arriving every 5 ms."""
+        app = guard_module.guard(Datasette(), runaway)
+        loop = asyncio.get_running_loop()
+
+        async def one() -> tuple[float, list[dict]]:
+            sent: list[dict] = []
+
+            async def send(message):
+                sent.append(message)
+
+            started = loop.time()
+            scope = {"type": "http", "method": "GET", "path": "/alliance.json", "query_string": b"sql=select+1"}
+            await asyncio.wait_for(app(scope, None, send), 5)
+            return loop.time() - started, sent
+
+        arriving = []
+        for _ in range(count):
+            arriving.append(asyncio.ensure_future(one()))
+            await asyncio.sleep(0.005)
+        return await asyncio.gather(*arriving)
+
+    answers = asyncio.run(requests(MAX_HEAVY_REQUESTS + MAX_HEAVY_WAITING + 4))
+    answered = [seconds for seconds, sent in answers if sent[0]["status"] == 200]
+    refused = [(seconds, sent) for seconds, sent in answers if sent[0]["status"] == 503]
+    assert len(answered) == MAX_HEAVY_REQUESTS and len(refused) == MAX_HEAVY_WAITING + 4
+    at_once = [seconds for seconds, _ in refused if seconds < wait / 2]
+    after_the_wait = [seconds for seconds, _ in refused if seconds >= wait]
+    assert len(at_once) == 4 and len(after_the_wait) == MAX_HEAVY_WAITING, refused
+    for _, (start, body) in refused:
+        assert dict(start["headers"]).get(b"retry-after") == b"2"
+        assert "busy" in json.loads(body["body"])["error"]
+
+
 def test_a_response_that_started_in_time_is_sent_whole(monkeypatch):
     # The deadline bounds the work; a response already started (bytes bounded) may take longer to send.
     from alliance_data.serving import guard as guard_module

@@ -132,6 +132,10 @@ def test_memory_stays_bounded_through_a_flood_of_the_worst_queries(hostile):
     assert peak_rss(process) < 1024**3, f"peak RSS {peak_rss(process) / 2**20:.0f} MiB"
 
 
+# Seconds of waits: the runaway queries run one at a time, the time limit each, and those left
+# waiting are refused after the wait. The default tier tests the admission in-process with a short
+# wait (test_serve_budget.py).
+@pytest.mark.slow
 def test_heavy_requests_beyond_the_limit_wait_then_get_a_clear_503(base):
     # More runaway queries at once than may run and wait: the rest are refused at once, with Retry-After.
     clients = bounds.MAX_HEAVY_REQUESTS + bounds.MAX_HEAVY_WAITING + 4

@@ -17,15 +17,9 @@ import alliance_data
 from alliance_data import about
 from alliance_data.build.pipeline import build
 from alliance_data.reader import loading
-from alliance_data.release.cut import release
 from conftest import DATA
 
 TEXT = (DATA / "sources" / "irda.txt").read_bytes()
-
-
-@pytest.fixture(scope="module")
-def published(tmp_path_factory) -> Path:
-    return release(about.__version__, DATA, tmp_path_factory.mktemp("releases")).directory
 
 
 def test_every_quote_checks_against_the_packaged_text():

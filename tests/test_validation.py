@@ -42,6 +42,32 @@ def test_the_curated_data_is_valid():
     assert dataset.table("claims").num_rows > 100
 
 
+def test_a_second_validation_of_the_same_copy_checks_no_table_again(data_copy, monkeypatch):
+    # The replay these tests rely on (tests/conftest.py) is on validate's path: should validation
+    # stop going through what it patches, this fails, instead of the tier silently taking longer.
+    import uuid
+    from contextlib import contextmanager
+
+    from alliance_data.rules import local
+
+    connections = []
+    real = local.rule_connection
+
+    @contextmanager
+    def counted(dataset):
+        connections.append(dataset)
+        with real(dataset) as opened:
+            yield opened
+
+    monkeypatch.setattr(local, "rule_connection", counted)
+    label = f"  label: Cold War divide {uuid.uuid4().hex}\n"  # tables no earlier test has checked
+    replace_in(data_copy / "topics.yaml", "  label: Cold War divide\n", label)
+    validate(data_copy)
+    assert len(connections) == 1
+    validate(data_copy)
+    assert len(connections) == 1
+
+
 def test_wrong_type_names_file_line_record_field(data_copy):
     path = data_copy / S3
     replace_in(path, "  char_start: 5878\n", "  char_start: '5878'\n")
@@ -283,16 +309,17 @@ def test_every_problem_names_its_check_in_the_json_report(data_copy):
     """--json gives each problem the stable code of the check that found it, record and table
     checks alike, so scripts can select problems without reading the words."""
     import json
-    import subprocess
-    import sys
+
+    from click.testing import CliRunner
+
+    from alliance_data.cli import main
 
     replace_in(data_copy / S3, "  certainty: asserted\n", "  certainty: sure\n")  # a record check
     replace_in(data_copy / S3, "claim_id: irda-s3-002\n", "claim_id: irda-s3-001\n")  # the key
     replace_in(data_copy / "claims/irda-s5.yaml", "  - actor_id: IRN\n", "  - actor_id: NOPE\n")  # a foreign key
-    command = [sys.executable, "-m", "alliance_data.cli", "validate", str(data_copy), "--json"]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert result.returncode == 1, result.stderr
-    problems = json.loads(result.stdout)["problems"]
+    result = CliRunner().invoke(main, ["validate", str(data_copy), "--json"])
+    assert result.exit_code == 1, result.output
+    problems = json.loads(result.stdout)["problems"]  # stdout alone: only the JSON
     assert all(problem["check"] for problem in problems), problems
     checks = {problem["check"] for problem in problems}
     assert {"enum", "multiple_fields_uniqueness", "foreign_key"} <= checks, checks

@@ -14,6 +14,9 @@ from alliance_data.problems import ProblemList, ValidationFailed
 from conftest import replace_in
 
 S0 = "claims/irda-s0.yaml"
+# What a copy leaves unchanged is read and checked once in the session (tests/conftest.py): each
+# test edits a record or two and checks what validation says about them.
+pytestmark = pytest.mark.usefixtures("unchanged_parts_checked_once")
 
 
 def records_of(tmp_path, text: str) -> list[dict]:
