@@ -1,5 +1,5 @@
-"""The SQLite writer: each part of the database starts once its tables are final (the merging
-part last), the merge happens in a child before `finish` is called, a part's failure reaches the
+"""The SQLite writer: each part of the database starts once its tables are final, the process
+started last merges them in a child before `finish` is called, a part's failure reaches the
 caller as its own, and the file it writes is the one written part after part in one process,
 byte for byte."""
 
@@ -26,10 +26,9 @@ def tables():
 
 def _ready(order: list[str], announced: int) -> set[int]:
     """The parts a writer has started once the first `announced` tables of `order` are final:
-    every part whose tables are, the merging part 0 only after all the others."""
+    every part whose tables are."""
     final = set(order[:announced])
-    ready = {number for number, part in enumerate(PARTS) if set(part) <= final}
-    return ready if ready >= set(range(len(PARTS))) else ready - {0}
+    return {number for number, part in enumerate(PARTS) if set(part) <= final}
 
 
 @pytest.mark.parametrize("last_part_first", [True, False])

@@ -35,7 +35,7 @@ certainty.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from .vocabulary import Certainty
 
@@ -87,6 +87,8 @@ def _booster_pattern() -> re.Pattern[str]:
     return re.compile(word_pattern(BOOSTER_CUES), re.IGNORECASE)
 
 
+# Cached: a corpus repeats the same few cue forms over and over (a third of deriving its cues).
+@lru_cache(maxsize=4096)
 def normalized_cue(words: str) -> str:
     """A cue as the table writes it: lower case, single spaces."""
     return " ".join(words.lower().split())

@@ -87,16 +87,25 @@ def certainty_cues_table(claims: pa.Table, governing: pa.Table, cues: QuoteCues 
     rows = {name: governing[name].to_pylist() for name in columns}
     rows["scope"] = ["governing"] * governing.num_rows
     rows["effect"] = [HEDGE_CUES[cue].value if cue in HEDGE_CUES else None for cue in rows["cue"]]
-    ids, starts = claims["claim_id"], claims["char_start"]
-    for position, spans in quote_cues(claims["quote"]) if cues is None else cues:
-        claim_id, offset = ids[position].as_py(), starts[position].as_py()
-        if offset is None:
-            continue
-        for cue, start, end in spans:
-            found = {"claim_id": claim_id, "cue": cue, "char_start": offset + start, "char_end": offset + end}
-            found |= {"scope": "quote", "effect": HEDGE_CUES[cue].value, "reason": None}
-            for name in columns:
-                rows[name].append(found[name])
+    found = quote_cues(claims["quote"]) if cues is None else cues
+    # The claims' ids and offsets of the quotes with cues, taken once (not looked up one by one).
+    positions = pa.array([position for position, _ in found], pa.int64())
+    ids = pc.take(claims["claim_id"], positions).to_pylist()
+    offsets = pc.take(claims["char_start"], positions).to_pylist()
+    quoted = [
+        (claim_id, offset, cue, start, end)
+        for claim_id, offset, (_, spans) in zip(ids, offsets, found, strict=True)
+        if offset is not None
+        for cue, start, end in spans
+    ]
+    effects = {cue: level.value for cue, level in HEDGE_CUES.items()}
+    rows["claim_id"] += [claim_id for claim_id, _, _, _, _ in quoted]
+    rows["cue"] += [cue for _, _, cue, _, _ in quoted]
+    rows["char_start"] += [offset + start for _, offset, _, start, _ in quoted]
+    rows["char_end"] += [offset + end for _, offset, _, _, end in quoted]
+    rows["scope"] += ["quote"] * len(quoted)
+    rows["effect"] += [effects[cue] for _, _, cue, _, _ in quoted]
+    rows["reason"] += [None] * len(quoted)
     schema = pa.schema([(name, pa.int64() if name in ("char_start", "char_end") else pa.string()) for name in columns])
     return pa.table(rows, schema=schema)
 

@@ -1,16 +1,16 @@
 """The SQLite database written beside the rest of a build: a writer told when each table is
 final, which writes the parts of the database (`sqlite.PARTS`) in another process as soon as
-all their tables are (the parts that become ready together, in one process), and merges them
-there (`sqlite.merge_parts`): the process writing the first part, into which the others are
-merged, is started last and merges as soon as the others report done.
+all their tables are (the parts that become ready together, in one process); the process
+started last, once it has written its parts, waits for the others to report done and merges
+every part (`sqlite.merge_parts`).
 
 The load is the slowest export, so it runs while the caller goes on validating and writing the
-other formats; on a build's way that is two processes, one for the tables final before derive
-and one for the rest. The processes are forked: the tables are shared with them, not copied;
-where fork is not available each part is written in this process when it can start, and
-`finish` merges them. A process that fails reports why through a pipe instead of printing a
-traceback (the merging process passes on another's failure), and `finish` raises it here: an
-OSError (a full disk) as itself.
+other formats; on a build's way there are two processes: one for the tables final before derive,
+then one for the rest, which merges (more buy nothing on two cores: benchmarks/NOTES.md). The
+processes are forked: the tables are shared with them, not copied; where fork is not available
+each part is written in this process when it can start, and `finish` merges them. A process that
+fails reports why through a pipe instead of printing a traceback (the merging process passes on
+another's failure), and `finish` raises it here: an OSError (a full disk) as itself.
 """
 
 from __future__ import annotations
@@ -39,24 +39,19 @@ class SqliteWriter:
         self.tables: dict[str, pa.Table] = {}
         self.processes: list[multiprocessing.Process] = []
         self.reports: list[Connection] = []  # the reading end of each process's pipe
-        self.groups: list[list[int]] = []  # the parts each process writes
         self.started: set[int] = set()
         self.finished = False
 
     def table_final(self, name: str, table: pa.Table) -> None:
         """`table` will not change any more (its rows in any order: they are written in key
-        order). Starts the parts whose tables are now all final, in one process; the merging
-        part 0 only with or after every other part."""
+        order). Starts the parts whose tables are now all final, in one process; the process
+        that starts the last parts also merges them all."""
         self.tables[name] = table
         ready = [
             number
             for number, names in enumerate(PARTS)
             if number not in self.started and all(part in self.tables for part in names)
         ]
-        if 0 in ready:
-            ready.remove(0)
-            if len(self.started) + len(ready) == len(PARTS) - 1:
-                ready.append(0)  # last in its process: it merges what every process wrote
         if ready:
             self._start(ready)
 
@@ -69,7 +64,7 @@ class SqliteWriter:
             merge_parts(self.path, self.parts)
             self.finished = True
             return
-        merging = next(index for index, group in enumerate(self.groups) if 0 in group)
+        merging = len(self.processes) - 1  # the last started
         outcome = _receive(self.reports[merging])
         for process, receiver in zip(self.processes, self.reports, strict=True):
             receiver.close()
@@ -107,14 +102,15 @@ class SqliteWriter:
             return
         context = multiprocessing.get_context("fork")
         receiver, sender = context.Pipe(duplex=False)
-        # The merging process is started last: it inherits every other process's pipe.
-        merge = (self.path, self.parts, list(enumerate(self.reports))) if 0 in numbers else None
+        # The process that starts the last parts merges them all: it inherits every other
+        # process's pipe, and waits on them.
+        last = len(self.started) == len(PARTS)
+        merge = (self.path, self.parts, list(enumerate(self.reports))) if last else None
         process = context.Process(target=_write_parts_reporting, args=(sender, tables, parts, merge))
         process.start()
         sender.close()  # the child holds the only writing end: its exit ends the pipe
         self.processes.append(process)
         self.reports.append(receiver)
-        self.groups.append(numbers)
 
 
 def _receive(receiver: Connection) -> tuple | None:
