@@ -217,8 +217,20 @@ def targets() -> list[tuple[str, str, str]]:
                 )
             )
             rows.append((f"build of {size} claims no slower than fa23be2", f"{ratio:.2f} ×", _verdict(ratio <= 1)))
-        peak = max(run["peak_pss_all_mib"] for run in sided["runs"] if run["side"] == "this checkout") / 1024
-        rows.append((f"peak memory of the build at {size} ≤ 3 GiB (PSS)", f"{peak:.2f} GiB", _verdict(peak <= 3)))
+        ours = [run for run in sided["runs"] if run["side"] == "this checkout"]
+        peak = max(run["peak_pss_all_mib"] for run in ours) / 1024
+        rows.append(
+            (
+                f"peak memory at {size}, the build with derive and checks timed alone before it ≤ 3 GiB (PSS)",
+                f"{peak:.2f} GiB",
+                _verdict(peak <= 3),
+            )
+        )
+        if all(run.get("peak_pss_build_mib") for run in ours):
+            peak = max(run["peak_pss_build_mib"] for run in ours) / 1024
+            rows.append(
+                (f"peak memory of the build alone at {size} ≤ 3 GiB (PSS)", f"{peak:.2f} GiB", _verdict(peak <= 3))
+            )
         if this and sided.get("floor"):
             rows.append(("build ÷ its floor (reported)", f"{this / sided['floor']:.2f} ×", ""))
     validate = _load("validate")

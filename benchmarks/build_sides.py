@@ -45,8 +45,14 @@ def run_side(side, size: int, workdir: Path) -> dict:
         "derive": step.get("derive"),
         "validate": step.get("validate"),
         "peak_pss_all_mib": step.get("peak_pss_all_mib"),
+        # The build alone (older sides' harness measured only the peak over every step).
+        "peak_pss_build_mib": step.get("peak_pss_build_mib"),
         "rows": sum(step.get("rows", {}).values()),
     }
+
+
+def _gib(mib: float | None) -> str:
+    return "–" if mib is None else f"{mib / 1024:.2f} GiB"
 
 
 def run_floor(size: int, workdir: Path) -> dict:
@@ -79,13 +85,17 @@ def main(argv: list[str] | None = None) -> int:
             floors.append(run_floor(arguments.size, workdir))
     this = statistics.median(run["build"] for run in runs if run["side"] == THIS)
     print(f"{arguments.size:,} synthetic claims, each side on its own corpus; the sides took turns.\n")
-    print("| side | commit | load average | build | derive alone | table checks alone | peak PSS | rows |")
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print(
+        "| side | commit | load average | build | derive alone | table checks alone | peak PSS, every step "
+        "| peak PSS, the build alone | rows |"
+    )
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for run in runs:
         checks = f"{run['validate']:.1f} s" if run["validate"] is not None else "–"
         print(
             f"| {run['side']} | {run['commit']} | {run['load']:.1f} | {run['build']:.1f} s | {run['derive']:.1f} s | "
-            f"{checks} | {run['peak_pss_all_mib'] / 1024:.2f} GiB | {run['rows']:,} |"
+            f"{checks} | {run['peak_pss_all_mib'] / 1024:.2f} GiB | {_gib(run.get('peak_pss_build_mib'))} | "
+            f"{run['rows']:,} |"
         )
     print("\n| side | median build | ÷ this checkout |\n| --- | ---: | ---: |")
     medians = {}
