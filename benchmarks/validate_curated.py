@@ -7,8 +7,9 @@ checkout beside older code in the same run.
 Each run is a fresh process (`alliance-data validate data`), as a curator runs it; the sides
 take turns, round after round, so a change in the machine's load falls on all of them. Each
 side validates the curated data of its own commit (`benchmarks.sides`). --python is the
-interpreter to run them with: a plain install (the package's dependencies, no extras) is what a
-curator has; --plain-venv makes one (if missing) with pip and the locked versions. One more
+interpreter to run them with: a plain install of what a curator installs (the package with its
+`curate` extra, nothing else) is what a curator has; --plain-venv makes one (if missing) with
+pip and the locked versions. One more
 process per side lists the heavy modules its validation imported.
 """
 
@@ -39,11 +40,11 @@ print(",".join(name for name in {HEAVY!r} if name in sys.modules))
 
 
 def plain_venv(directory: Path) -> Path:
-    """The Python of a venv holding the package with its dependencies only (locked versions)."""
+    """The Python of a venv holding the package with the `curate` extra only (locked versions)."""
     python = directory / "bin" / "python"
     if not python.exists():
         subprocess.run([sys.executable, "-m", "venv", str(directory)], check=True)
-        install = [str(python), "-m", "pip", "install", "-q", "-c", str(ROOT / "requirements.lock"), str(ROOT)]
+        install = [str(python), "-m", "pip", "install", "-q", "-c", str(ROOT / "requirements.lock"), f"{ROOT}[curate]"]
         subprocess.run(install, check=True)
     return python
 
