@@ -2,20 +2,22 @@
 
     python -m benchmarks.build_sides [--size 1000000] [--rounds 2] [--before fa23be2,5aad66b] [--json FILE]
 
-Each side runs its own `python -m benchmarks.pipeline --sizes SIZE --yaml-size 0` (its own
-code, on its own synthetic corpus, in a fresh process tree), the sides taking turns for
---rounds rounds, so a change in the machine's load falls on all of them; after each round, the
-floor (benchmarks.build_floor: the same tables written once, no validation, by the fastest
-writer) with this checkout's code. Reported for each run:
-the build's wall time (validation with the SQLite load alongside, Parquet, CSV), derive and the
-table checks timed alone before it, the peak memory of all the build's processes (PSS), and the
-load average when it started.
+Each side generates its own synthetic corpus with its own generator, once. Then, for --rounds
+rounds, the sides take turns building it (`benchmarks/side_worker.py build`: the side's own
+`build_dataset` in a fresh process, as `alliance-data build` runs, timed with no memory sampler
+running), so a change in the machine's load falls on all of them; after each round, the floor
+(benchmarks.build_floor: the same tables written once, no validation, by the fastest writer)
+with this checkout's code. Last, for each side, derive and the table checks timed alone, and the
+build's peak memory (PSS of all its processes) sampled in a run of its own. Every side is timed
+and sampled by this checkout's worker, so no side's figures carry another harness's cost
+(benchmarks/memory.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
@@ -24,31 +26,46 @@ from pathlib import Path
 
 from .sides import BASELINE, MAIN_BEFORE, ROOT, THIS, commit, load_average, sides
 
+WORKER = Path(__file__).resolve().with_name("side_worker.py")
 
-def run_side(side, size: int, workdir: Path) -> dict:
-    out = workdir / f"result-{side.label.replace(' ', '-')}.json"
-    command = [sys.executable, "-m", "benchmarks.pipeline", "--sizes", str(size), "--yaml-size", "0"]
-    load = load_average()
+
+def _environment(side) -> dict[str, str]:
+    return dict(os.environ, PYTHONPATH=os.pathsep.join((str(side.src), str(side.root))))
+
+
+def _result(completed: subprocess.CompletedProcess, what: str) -> dict:
+    if completed.returncode == 0:
+        for line in completed.stdout.splitlines():
+            if line.startswith("RESULT "):
+                return json.loads(line[len("RESULT ") :])
+    raise SystemExit(f"{what}: {completed.stderr[-3000:]}")
+
+
+def make_corpus(side, size: int, workdir: Path) -> Path:
+    """The side's own synthetic corpus of `size` claims, stored by its own generator."""
+    corpus = workdir / f"corpus-{side.label.replace(' ', '-')}"
+    command = [sys.executable, "-m", "benchmarks.pipeline", "--worker", "corpus", "--size", str(size)]
     completed = subprocess.run(
-        [*command, "--json", str(out)], cwd=side.root, env=side.env(), capture_output=True, text=True, timeout=7200
+        [*command, "--out", str(corpus)], cwd=side.root, env=_environment(side), capture_output=True, text=True
     )
-    if completed.returncode != 0:
-        raise SystemExit(f"{side.label}: {completed.stderr[-3000:]}")
-    raw = json.loads(out.read_text(encoding="utf-8"))
-    steps = raw["steps"] if isinstance(raw, dict) else raw
-    step = next(result for result in steps if result.get("size") == size and "build" in result)
-    return {
-        "side": side.label,
-        "commit": commit(side.label),
-        "load": load,
-        "build": step["build"],
-        "derive": step.get("derive"),
-        "validate": step.get("validate"),
-        "peak_pss_all_mib": step.get("peak_pss_all_mib"),
-        # The build alone (older sides' harness measured only the peak over every step).
-        "peak_pss_build_mib": step.get("peak_pss_build_mib"),
-        "rows": sum(step.get("rows", {}).values()),
-    }
+    _result(completed, f"{side.label}: generating the corpus")
+    return corpus
+
+
+def run_step(side, step: str, corpus: Path, workdir: Path) -> dict:
+    """One step of `side_worker.py` on the side's corpus, in a fresh process; its result, with
+    the load average when it started."""
+    with tempfile.TemporaryDirectory(dir=workdir) as out:
+        load = load_average()
+        completed = subprocess.run(
+            [sys.executable, str(WORKER), step, "--corpus", str(corpus), "--out", out],
+            cwd=side.root,
+            env=_environment(side),
+            capture_output=True,
+            text=True,
+            timeout=7200,
+        )
+        return {"side": side.label, "commit": commit(side.label), "load": load, **_result(completed, side.label)}
 
 
 def _gib(mib: float | None) -> str:
@@ -73,35 +90,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path)
     arguments = parser.parse_args(argv)
     before = [] if arguments.before == "none" else arguments.before.split(",")
-    runs, floors = [], []
+    runs, floors, alone, memory = [], [], [], []
     with tempfile.TemporaryDirectory(prefix="build-sides-") as directory:
         workdir = Path(directory)
         found = sides([*before, THIS], workdir, ("src", "benchmarks"))
+        corpora = {}
+        for side in found:
+            print(f"generating {arguments.size:,} claims with {side.label}", file=sys.stderr, flush=True)
+            corpora[side.label] = make_corpus(side, arguments.size, workdir)
         for _ in range(arguments.rounds):
             for side in found:
                 print(f"building {arguments.size:,} claims with {side.label}", file=sys.stderr, flush=True)
-                runs.append(run_side(side, arguments.size, workdir))
+                runs.append(run_step(side, "build", corpora[side.label], workdir))
             print(f"writing {arguments.size:,} claims with no validation (the floor)", file=sys.stderr, flush=True)
             floors.append(run_floor(arguments.size, workdir))
+        for side in found:
+            print(f"derive and checks alone, then the build's memory, with {side.label}", file=sys.stderr, flush=True)
+            alone.append(run_step(side, "steps", corpora[side.label], workdir))
+            memory.append(run_step(side, "memory", corpora[side.label], workdir))
     this = statistics.median(run["build"] for run in runs if run["side"] == THIS)
     print(f"{arguments.size:,} synthetic claims, each side on its own corpus; the sides took turns.\n")
-    print(
-        "| side | commit | load average | build | derive alone | table checks alone | peak PSS, every step "
-        "| peak PSS, the build alone | rows |"
-    )
-    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| side | commit | load average | build |\n| --- | --- | ---: | ---: |")
     for run in runs:
-        checks = f"{run['validate']:.1f} s" if run["validate"] is not None else "–"
-        print(
-            f"| {run['side']} | {run['commit']} | {run['load']:.1f} | {run['build']:.1f} s | {run['derive']:.1f} s | "
-            f"{checks} | {run['peak_pss_all_mib'] / 1024:.2f} GiB | {_gib(run.get('peak_pss_build_mib'))} | "
-            f"{run['rows']:,} |"
-        )
+        print(f"| {run['side']} | {run['commit']} | {run['load']:.1f} | {run['build']:.1f} s |")
     print("\n| side | median build | ÷ this checkout |\n| --- | ---: | ---: |")
     medians = {}
     for side in dict.fromkeys(run["side"] for run in runs):
         medians[side] = statistics.median(run["build"] for run in runs if run["side"] == side)
         print(f"| {side} | {medians[side]:.1f} s | {medians[side] / this:.2f} |")
+    print(
+        "\n| side | derive alone | table checks alone | rows | peak memory of the build (PSS, all processes) |"
+        "\n| --- | ---: | ---: | ---: | ---: |"
+    )
+    for steps, sampled in zip(alone, memory, strict=True):
+        print(
+            f"| {steps['side']} | {steps['derive']:.1f} s | {steps['validate']:.1f} s | "
+            f"{sum(steps['rows'].values()):,} | {_gib(sampled['peak_pss_build_mib'])} |"
+        )
     floor = statistics.median(found["floor"] for found in floors)
     print("\n| the floor: same tables written once, no validation | load average | seconds |\n| --- | ---: | ---: |")
     for found in floors:
@@ -109,7 +134,15 @@ def main(argv: list[str] | None = None) -> int:
             print(f"| {label} | {found['load']:.1f} | {value:.1f} |")
     print(f"\nBuild ÷ floor (medians, this checkout): {this:.1f} s ÷ {floor:.1f} s = {this / floor:.2f}.")
     if arguments.json:
-        result = {"size": arguments.size, "runs": runs, "median_build": medians, "floors": floors, "floor": floor}
+        result = {
+            "size": arguments.size,
+            "runs": runs,
+            "median_build": medians,
+            "alone": alone,
+            "memory": memory,
+            "floors": floors,
+            "floor": floor,
+        }
         arguments.json.write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
     return 0
 

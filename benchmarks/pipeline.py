@@ -37,6 +37,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .memory import MemorySampler
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 PROFILE_FILE = HERE / "PROFILE.md"
@@ -72,43 +74,6 @@ def code_fingerprint() -> str:
 
 def _peak_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-
-
-def _pss_mib(pid: int) -> float:
-    """Proportional set size: pages shared between processes (a fork's copy-on-write tables)
-    are split between them, so the sum over processes is the memory they really hold."""
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Pss:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
-
-
-class _MemorySampler:
-    """The peak of this process's PSS plus its children's, sampled every 50 ms."""
-
-    def __init__(self) -> None:
-        import multiprocessing
-        import os
-        import threading
-
-        self.peak_mib = 0.0
-        self._stop = threading.Event()
-
-        def sample() -> None:
-            while not self._stop.wait(0.05):
-                pids = [os.getpid(), *(child.pid for child in multiprocessing.active_children())]
-                self.peak_mib = max(self.peak_mib, sum(_pss_mib(pid) for pid in pids))
-
-        self._thread = threading.Thread(target=sample, daemon=True)
-        self._thread.start()
-
-    def stop(self) -> float:
-        self._stop.set()
-        self._thread.join()
-        return self.peak_mib
 
 
 def write_corpus(size: int, directory: Path) -> dict[str, Any]:
@@ -164,7 +129,6 @@ def _steps(
 
     if profiler is not None:
         profiler.enable()
-    memory = _MemorySampler()
     started = time.perf_counter()
     derive(dataset)
     result["derive"] = time.perf_counter() - started
@@ -197,7 +161,6 @@ def _steps(
     pa.default_memory_pool().release_unused()
     dataset = read_corpus(corpus_dir)
     marks: dict[str, float] = {}
-    build_memory = _MemorySampler()  # the build's own peak, apart from the steps timed alone
     started = time.perf_counter()
     build_dataset(
         dataset, ProblemList(), out_dir / "build", on_step=lambda step: marks.setdefault(step, time.perf_counter())
@@ -215,9 +178,19 @@ def _steps(
     result["bytes"] = {path.name: path.stat().st_size for path in (out_dir / "build").iterdir()}
     result["peak_mib"] = _peak_mib()
     result["peak_sqlite_process_mib"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    result["peak_pss_build_mib"] = build_memory.stop()
-    result["peak_pss_all_mib"] = memory.stop()
     return result
+
+
+def _build_memory(corpus_dir: Path, out_dir: Path) -> dict[str, Any]:
+    """The peak memory (PSS, all processes) of a build of the stored corpus, in a process of
+    its own: sampling slows what it samples, so `_steps` times the build with no sampler."""
+    from alliance_data.build.pipeline import build_dataset
+    from alliance_data.problems import ProblemList
+
+    dataset = read_corpus(corpus_dir)
+    memory = MemorySampler()
+    build_dataset(dataset, ProblemList(), out_dir / "build")
+    return {"peak_pss_build_mib": memory.stop()}
 
 
 def _result_of(stdout: str) -> dict[str, Any]:
@@ -352,6 +325,9 @@ def _worker(arguments: argparse.Namespace) -> None:
     if arguments.worker == "steps":
         with tempfile.TemporaryDirectory() as directory:
             result = _steps(arguments.corpus, arguments.validate_timeout, not arguments.no_validate, Path(directory))
+    elif arguments.worker == "memory":
+        with tempfile.TemporaryDirectory() as directory:
+            result = _build_memory(arguments.corpus, Path(directory))
     elif arguments.worker == "curators":
         result = _curators(arguments.size)
     elif arguments.worker == "rules":
@@ -372,6 +348,8 @@ def _run_on_corpus(kind: str, size: int, *extra: str, limit: float = 3600) -> di
     with tempfile.TemporaryDirectory() as directory:
         corpus = _run("corpus", size, "--out", directory)
         result = _run(kind, size, "--corpus", directory, *extra, limit=limit)
+        if kind == "steps" and "build" in result:
+            result.update(_run("memory", size, "--corpus", directory, limit=limit))
     return {
         "size": size,
         "generate": corpus["generate"],
@@ -419,7 +397,8 @@ def main() -> None:
     parser.add_argument("--profile-validate-timeout", type=float, default=300.0)
     parser.add_argument("--rules-sizes", default="", help="time each rule alone at these sizes (into PROFILE.md)")
     parser.add_argument("--json", type=Path, help="also write the raw results here")
-    parser.add_argument("--worker", choices=("corpus", "steps", "curators", "rules", "profile"), help=argparse.SUPPRESS)
+    workers = ("corpus", "steps", "memory", "curators", "rules", "profile")
+    parser.add_argument("--worker", choices=workers, help=argparse.SUPPRESS)
     parser.add_argument("--size", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
@@ -501,7 +480,8 @@ def _markdown(results: list[dict[str, Any]], curators: dict[str, Any] | None) ->
         "| claims | rows in all | derive alone | table checks alone | build: validate (derive + checks) "
         "| build: publish "
         "| build: Parquet + CSV | build: then waiting for SQLite | **build in all** "
-        "| peak RSS MiB (main / a SQLite process) | **peak memory, all processes** (PSS) MiB |",
+        "| peak RSS MiB (main / a SQLite process) "
+        "| **peak memory of the build, all processes** (PSS, a run of its own) MiB |",
         "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for result in results:
@@ -515,7 +495,7 @@ def _markdown(results: list[dict[str, Any]], curators: dict[str, Any] | None) ->
             f"| {_seconds(result['build_files'])} | {_seconds(result['build_sqlite_wait'])} "
             f"| **{_seconds(result['build'])}** "
             f"| {result['peak_mib']:,.0f} / {result['peak_sqlite_process_mib']:,.0f} "
-            f"| **{result['peak_pss_all_mib']:,.0f}** |"
+            f"| **{result['peak_pss_build_mib']:,.0f}** |"
         )
     if curators:
         lines += [
