@@ -1,4 +1,16 @@
-from alliance_data.codebook.hedging import HEDGE_CUES, find_cues, implied_certainty
+import re
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from alliance_data.codebook.hedging import (
+    BOOSTER_CUES,
+    HEDGE_CUES,
+    WordFinder,
+    find_cues,
+    implied_certainty,
+    word_pattern,
+)
 from alliance_data.codebook.vocabulary import Certainty
 
 
@@ -31,3 +43,44 @@ def test_every_cue_in_the_table_is_found_by_itself():
     for cue, level in HEDGE_CUES.items():
         assert find_cues(f"x {cue} y") == [cue]
         assert implied_certainty(f"x {cue} y") is level
+
+
+# Text made of cue pieces, word characters and separators, in any case: where the lowered ASCII
+# search of WordFinder could part from the full pattern (a cue inside a word, after "_" or a
+# digit, across whitespace runs of every kind, next to a non-ASCII letter).
+_PIECES = st.sampled_from(
+    [
+        *HEDGE_CUES,
+        *BOOSTER_CUES,
+        "may",
+        "be",
+        "even",
+        "to",
+        "ab cd",
+        "b",
+        "_",
+        "1",
+        "x",
+        " ",
+        "\t",
+        "\n",
+        "\x0b",
+        "\x1c",
+        "-",
+        "é",
+        "ſ",
+        "K",
+    ]
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(_PIECES, max_size=12), st.lists(st.booleans(), max_size=60))
+def test_word_finder_finds_what_the_full_pattern_finds(pieces, upper):
+    text = "".join(pieces)
+    text = "".join(c.upper() if i < len(upper) and upper[i] else c for i, c in enumerate(text))
+    # The last list has a word inside another, after a space: a match refused for its start
+    # must not hide one that starts within it.
+    for words in (HEDGE_CUES, BOOSTER_CUES, ("ab cd", "cd", "b")):
+        full = re.compile(word_pattern(words), re.IGNORECASE)
+        assert WordFinder(words).spans(text) == [match.span() for match in full.finditer(text)]

@@ -8,6 +8,8 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from alliance_data.codebook.models import MAX_TEXT_BYTES, MAX_TEXT_LENGTH
 from alliance_data.codebook.registry import TABLES
@@ -131,6 +133,25 @@ def test_cycle_edges_are_those_in_a_strongly_connected_component():
     chain = [(f"n{i}", f"n{i + 1}") for i in range(50_000)]  # deep, without recursion
     assert causal_cycle_edges(chain) == set()
     assert causal_cycle_edges([*chain, ("n50000", "n0")]) == {*chain, ("n50000", "n0")}
+
+
+def _reaches(edges: list[tuple[str, str]], start: str, goal: str) -> bool:
+    seen, todo = {start}, [start]
+    while todo:
+        node = todo.pop()
+        for a, b in edges:
+            if a == node and b not in seen:
+                seen.add(b)
+                todo.append(b)
+    return goal in seen
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 8), st.integers(0, 8)), max_size=24))
+def test_an_edge_is_on_a_cycle_exactly_when_its_end_leads_back_to_its_start(pairs):
+    edges = [(f"c{a}", f"c{b}") for a, b in pairs]
+    expected = {(a, b) for a, b in edges if a != b and _reaches(edges, b, a)}
+    assert causal_cycle_edges(edges) == expected
 
 
 def test_a_pair_linked_causally_and_as_a_contradiction_is_refused(data_copy):

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from alliance_data.codebook.registry import CHECKED_TABLES, CURATION_LISTS, TABLES, TABLES_BY_NAME
 from alliance_data.curation.reading import plain_table
 from alliance_data.curation.validate import validate
-from alliance_data.exports.arrow import typed_table
+from alliance_data.exports.arrow import in_key_order, key_order, typed_table
 from alliance_data.exports.csv import plain, read_csv, write_csv
 from alliance_data.exports.parquet import write_parquet
 from alliance_data.exports.sqlite import write_sqlite
@@ -78,6 +78,20 @@ def test_any_valid_rows_round_trip_through_parquet_csv_and_sqlite(tmp_path_facto
     cursor = db.execute(f"select * from [{table.name}] order by rowid")
     names = [d[0] for d in cursor.description]
     assert [dict(zip(names, r, strict=True)) for r in cursor] == plain(arrow).to_pylist()
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_rows_are_put_in_key_order_and_left_alone_when_they_are(data):
+    table = data.draw(st.sampled_from([t for t in TABLES if len(t.primary_key) > 1] + [TABLES_BY_NAME["claims"]]))
+    rows = data.draw(rows_strategy(table), label="rows")
+    if data.draw(st.booleans(), label="sorted first"):
+        rows.sort(key=lambda row: tuple(row[k] for k in table.primary_key))
+    arrow = plain_table(table, rows)
+    keys = [tuple(row[k] for k in table.primary_key) for row in arrow.to_pylist()]
+    expected = sorted(range(len(rows)), key=lambda i: keys[i])
+    assert (key_order(table, arrow) is None) == (expected == list(range(len(rows))))
+    assert in_key_order(table, arrow).to_pylist() == [arrow.to_pylist()[i] for i in expected]
 
 
 # Single mutations of one claim record; each must be reported against that record.

@@ -13,7 +13,6 @@ processes while the checks run. Validation and derivation know nothing of it.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import platform
@@ -36,6 +35,7 @@ from ..exports.csv import write_csv
 from ..exports.parquet import write_parquet
 from ..exports.sqlite_writer import SqliteWriter
 from ..filesystem.atomic import Protected, atomic_directory, check_target
+from ..filesystem.digest import file_entry
 from ..problems import ProblemList
 from .source_texts import MANIFEST_KEY as SOURCE_TEXTS_KEY
 from .source_texts import write_texts
@@ -64,12 +64,6 @@ def environment() -> dict[str, str]:
         "sqlite": sqlite3.sqlite_version,
         "apsw": installed_version("apsw"),
     }
-
-
-def _file_entry(path: Path) -> dict[str, object]:
-    with open(path, "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    return {"path": path.name, "bytes": path.stat().st_size, "sha256": digest}
 
 
 def _column_entry(column) -> dict[str, object]:
@@ -107,15 +101,14 @@ def write_outputs(
             step(f"writing {name}")
             if "parquet" in formats:
                 write_parquet(table, directory / f"{name}.parquet")
-                files[name]["parquet"] = _file_entry(directory / f"{name}.parquet")
+                files[name]["parquet"] = file_entry(directory, f"{name}.parquet")
             if "csv" in formats:
                 write_csv(table, directory / f"{name}.csv")
-                files[name]["csv"] = _file_entry(directory / f"{name}.csv")
+                files[name]["csv"] = file_entry(directory, f"{name}.csv")
         database = None
         if "sqlite" in formats:
             step("writing the SQLite database")
-            sqlite.finish()
-            database = _file_entry(directory / DATABASE_FILE)
+            database = sqlite.finish()
     return {
         "name": about.NAME,
         "title": about.TITLE,
@@ -268,7 +261,7 @@ def build_dataset(
     early = "sqlite" in formats and not problems
     with output_directory(out, dataset.data_dir) as staging:
         # The texts first, while the disk is idle: a few thousand small files created after the
-        # large ones wait on their writeback (3 s at 1M claims: benchmarks/NOTES.md).
+        # large ones can wait on the disk for seconds (benchmarks/NOTES.md).
         texts = write_texts(staging, source_text_bytes(dataset))
         with SqliteWriter(staging / DATABASE_FILE) if early else nullcontext() as sqlite:
             validate_telling(dataset, problems, sqlite)

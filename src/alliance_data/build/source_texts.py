@@ -6,11 +6,11 @@ offline against `text[char_start:char_end]`.
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 from typing import Any
 
 from .. import about
+from ..filesystem.digest import file_entry
 
 SOURCES_DIR = "sources"
 MANIFEST_KEY = "source_texts"
@@ -19,13 +19,6 @@ MEDIA_TYPE = "text/plain; charset=utf-8"
 
 def text_path(source_id: str) -> str:
     return f"{SOURCES_DIR}/{source_id}.txt"
-
-
-def file_entry(directory: Path, relative: str) -> dict[str, Any]:
-    path = directory / relative
-    with open(path, "rb") as handle:
-        digest = hashlib.file_digest(handle, "sha256").hexdigest()
-    return {"path": relative, "bytes": path.stat().st_size, "sha256": digest}
 
 
 def write_texts(directory: Path, texts: dict[str, bytes]) -> list[dict[str, Any]]:

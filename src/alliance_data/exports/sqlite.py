@@ -16,11 +16,11 @@ from pathlib import Path
 
 import apsw
 import pyarrow as pa
-import pyarrow.compute as pc
 import sqlite_utils
 
 from ..codebook.columns import Column
 from ..codebook.registry import TABLES, Table
+from .arrow import key_order
 from .csv import plain
 from .sqlite_codebook import write_codebook
 
@@ -121,10 +121,10 @@ def _insert_rows(cursor: apsw.Cursor, table: Table, data: pa.Table) -> None:
     (benchmarks/results/sqlite.md).
     """
     data = plain(data.select(table.column_names))
-    order = pc.sort_indices(data, sort_keys=[(key, "ascending") for key in table.primary_key])
+    order = key_order(table, data)
     sql = f"INSERT INTO [{table.name}] VALUES ({', '.join('?' for _ in table.columns)})"
     for start in range(0, data.num_rows, BATCH_ROWS):
-        batch = data.take(order.slice(start, BATCH_ROWS))
+        batch = data.slice(start, BATCH_ROWS) if order is None else data.take(order.slice(start, BATCH_ROWS))
         cursor.executemany(sql, zip(*(column.to_pylist() for column in batch.columns), strict=True))
 
 

@@ -1,8 +1,8 @@
 """The SQLite database written beside the rest of a build: a writer told when each table is
 final, which writes the parts of the database (`sqlite.PARTS`) in another process as soon as
 all their tables are (the parts that become ready together, in one process); the process
-started last, once it has written its parts, waits for the others to report done and merges
-every part (`sqlite.merge_parts`).
+started last, once it has written its parts, waits for the others to report done, merges
+every part (`sqlite.merge_parts`) and hashes the database for the manifest.
 
 The load is the slowest export, so it runs while the caller goes on validating and writing the
 other formats; on a build's way there are two processes: one for the tables final before derive,
@@ -24,6 +24,7 @@ from pathlib import Path
 import pyarrow as pa
 
 from ..codebook.registry import TABLES
+from ..filesystem.digest import file_entry
 from ..problems import AllianceDataError
 from .sqlite import PARTS, merge_parts, part_paths, write_part
 
@@ -55,15 +56,17 @@ class SqliteWriter:
         if ready:
             self._start(ready)
 
-    def finish(self) -> None:
-        """Wait for the database: every part written and merged; every table must be final."""
+    def finish(self) -> dict[str, object]:
+        """Wait for the database: every part written and merged; every table must be final.
+        Its manifest entry (`digest.file_entry`): the merging process hashes the file while the
+        caller is still writing the other formats."""
         missing = [table.name for table in TABLES if table.name not in self.tables]
         if missing:
             raise ValueError(f"the SQLite database cannot be finished: {', '.join(missing)} not final")
         if not self.processes:  # written in this process (no fork)
             merge_parts(self.path, self.parts)
             self.finished = True
-            return
+            return file_entry(self.path.parent, self.path.name)
         merging = len(self.processes) - 1  # the last started
         outcome = _receive(self.reports[merging])
         for process, receiver in zip(self.processes, self.reports, strict=True):
@@ -75,6 +78,7 @@ class SqliteWriter:
             failed, outcome = outcome[1], outcome[2]
         _raise_failure(self.processes[failed], outcome)
         self.finished = True
+        return outcome[1]
 
     def abort(self) -> None:
         """Stop every process still writing (nothing keeps writing into a directory about to
@@ -150,21 +154,21 @@ def _write_parts_reporting(
     merge them all. The outcome goes to the parent, never a traceback to the terminal; another
     process's failure is passed on as ("other-failed", its index, its outcome)."""
 
-    def work() -> tuple | None:
+    def work() -> tuple:
         for part, names in parts:
             _write_part(tables, part, names)
         if merge is None:
-            return None
+            return ("done",)
         path, every_part, others = merge
         for index, receiver in others:
             outcome = _receive(receiver)
             if outcome != ("done",):
                 return ("other-failed", index, outcome)
         merge_parts(path, every_part)
-        return None
+        return ("done", file_entry(path.parent, path.name))
 
     try:
-        outcome = work() or ("done",)
+        outcome = work()
     except OSError as error:
         outcome = ("os-error", error.errno, error.strerror or str(error), error.filename)
     except KeyboardInterrupt:
@@ -172,4 +176,4 @@ def _write_parts_reporting(
     except BaseException:
         outcome = ("error", traceback.format_exc())
     sender.send(outcome)
-    sys.exit(0 if outcome == ("done",) else 1)
+    sys.exit(0 if outcome[0] == "done" else 1)

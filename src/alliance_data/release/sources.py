@@ -9,7 +9,8 @@ from pathlib import Path
 import pyarrow as pa
 
 from .. import about
-from ..build.source_texts import SOURCES_DIR, file_entry, write_texts
+from ..build.source_texts import SOURCES_DIR, write_texts
+from ..filesystem.digest import file_entry
 
 ARTICLE_TABLES = ("sources", "sections", "claims", "claim_actors", "actors", "topics", "claim_links")
 

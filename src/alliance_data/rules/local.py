@@ -156,7 +156,7 @@ def rule_inputs(dataset: Dataset) -> dict[str, pyarrow.Table]:
     tables = {}
     for table in CHECKED_TABLES:
         arrow = dataset.table(table.name)
-        tables[table.name] = arrow.append_column("_row", pyarrow.array(range(arrow.num_rows), pyarrow.int64()))
+        tables[table.name] = arrow.append_column("_row", inputs.row_numbers(arrow.num_rows))
     tables["texts"] = inputs.texts_table(dataset.texts)
     tables["invalid_ids"] = inputs.invalid_ids_table(dataset.invalid_ids)
     origins = dataset.origins.get("claims")
