@@ -7,6 +7,8 @@ from alliance_data.codebook.hedging import (
     BOOSTER_CUES,
     HEDGE_CUES,
     WordFinder,
+    find_cue_columns,
+    find_cue_spans,
     find_cues,
     implied_certainty,
     word_pattern,
@@ -84,3 +86,16 @@ def test_word_finder_finds_what_the_full_pattern_finds(pieces, upper):
     for words in (HEDGE_CUES, BOOSTER_CUES, ("ab cd", "cd", "b")):
         full = re.compile(word_pattern(words), re.IGNORECASE)
         assert WordFinder(words).spans(text) == [match.span() for match in full.finditer(text)]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.lists(_PIECES, max_size=8).map("".join), max_size=8), st.sampled_from(["", "\x00", "é"]))
+def test_the_spans_of_many_texts_at_once_are_the_spans_of_each(texts, extra):
+    # NUL joins the texts of one scan; a text holding NUL itself, or only non-ASCII ones, too.
+    texts = [text + extra if i % 2 else text for i, text in enumerate(texts)]
+    for words in (HEDGE_CUES, BOOSTER_CUES, ("ab cd", "cd", "b")):
+        finder = WordFinder(words)
+        expected = [(n, start, end) for n, text in enumerate(texts) for start, end in finder.spans(text)]
+        assert list(zip(*finder.spans_of_each(texts), strict=True)) == expected
+    cues = [(n, cue, start, end) for n, text in enumerate(texts) for cue, start, end in find_cue_spans(text)]
+    assert list(zip(*find_cue_columns(texts), strict=True)) == cues

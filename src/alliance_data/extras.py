@@ -43,9 +43,9 @@ EXTRAS: dict[str, tuple[str, ...]] = {
 # Extras that install others with them (pyproject.toml: "alliance-data[curate]"): the Spark path
 # runs the same rules, defined with the curators' models.
 INCLUDES: dict[str, tuple[str, ...]] = {"spark": ("curate",)}
-# What the base install provides: the reader (pandas, pyarrow), the command line (click, rich) and
-# the reading of release versions (packaging).
-BASE: tuple[str, ...] = ("click", "packaging", "pandas", "pyarrow", "rich")
+# What the base install provides: the reader (pandas, pyarrow, and numpy, which both import), the
+# command line (click, rich) and the reading of release versions (packaging).
+BASE: tuple[str, ...] = ("click", "numpy", "packaging", "pandas", "pyarrow", "rich")
 
 
 class MissingExtra(AllianceDataError, ImportError):

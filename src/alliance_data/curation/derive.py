@@ -8,14 +8,15 @@ and the actor_pairs table from claim_actors. `hedge_cues(quote)` is the definiti
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import cache
 
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..codebook.hedging import BOOSTER_CUES, HEDGE_CUES, find_boosters, find_cue_spans, find_cues
+from ..codebook.hedging import BOOSTER_CUES, HEDGE_CUES, find_boosters, find_cue_columns, find_cues
 from ..codebook.registry import TABLES_BY_NAME
-from .reading import Dataset
+from .reading import Dataset, row_numbers
 
 
 def hedge_cues(quote: str) -> str | None:
@@ -54,24 +55,43 @@ def _found_column(quotes: pa.ChunkedArray | pa.Array, words: tuple[str, ...], fo
     return pa.array(values, pa.string())
 
 
-# The hedge cues of the quotes that have any: (position of the quote, `find_cue_spans` of it).
-QuoteCues = list[tuple[int, list[tuple[str, int, int]]]]
+@dataclass(frozen=True)
+class QuoteCues:
+    """Every hedge cue in a column of quotes, a row each, in quote order, then place: the
+    quote's position in the column, the cue as the table writes it, its offsets in the quote."""
+
+    quote: pa.Array
+    cue: pa.Array
+    start: pa.Array
+    end: pa.Array
 
 
 def quote_cues(quotes: pa.ChunkedArray | pa.Array) -> QuoteCues:
     """Every hedge cue in a column of quotes, found in one scan: claims.hedge_cues and the
     certainty_cues table are both made from it."""
     positions, candidates = _candidates(quotes, tuple(HEDGE_CUES))
-    found = zip(positions, map(find_cue_spans, candidates), strict=True)
-    return [(position, spans) for position, spans in found if spans]
+    numbers, cues, starts, ends = find_cue_columns(candidates)
+    return QuoteCues(
+        pc.take(pa.array(positions, pa.int64()), pa.array(numbers, pa.int64())),
+        pa.array(cues, pa.string()),
+        pa.array(starts, pa.int64()),
+        pa.array(ends, pa.int64()),
+    )
 
 
 def hedge_cues_column(quotes: pa.ChunkedArray | pa.Array, cues: QuoteCues | None = None) -> pa.Array:
     """claims.hedge_cues for a column of quotes: `hedge_cues` of each, nulls kept."""
-    values: list[str | None] = [None] * len(quotes)
-    for position, spans in quote_cues(quotes) if cues is None else cues:
-        values[position] = "; ".join(cue for cue, _, _ in spans)
-    return pa.array(values, pa.string())
+    cues = quote_cues(quotes) if cues is None else cues
+    if not len(cues.quote):
+        return pa.nulls(len(quotes), pa.string())
+    # Each quote's cues are a run of rows: a list per quote, joined, then put in its place.
+    changes = pc.indices_nonzero(pc.not_equal(cues.quote[1:], cues.quote[:-1]))
+    offsets = pa.concat_arrays(
+        [pa.array([0], pa.int32()), pc.add(changes, 1).cast(pa.int32()), pa.array([len(cues.quote)], pa.int32())]
+    )
+    joined = pc.binary_join(pa.ListArray.from_arrays(offsets, cues.cue), "; ")
+    with_cues = pc.take(cues.quote, offsets[:-1])
+    return pc.take(joined, pc.index_in(row_numbers(len(quotes)), value_set=with_cues))
 
 
 def booster_cues_column(quotes: pa.ChunkedArray | pa.Array) -> pa.Array:
@@ -84,30 +104,28 @@ def certainty_cues_table(claims: pa.Table, governing: pa.Table, cues: QuoteCues 
     its offsets in the source text; each with its scope and the certainty the table gives it.
     `cues` are the claims' `quote_cues`, if already found."""
     columns = TABLES_BY_NAME["certainty_cues"].column_names
+    schema = pa.schema([(name, pa.int64() if name in ("char_start", "char_end") else pa.string()) for name in columns])
     rows = {name: governing[name].to_pylist() for name in columns}
     rows["scope"] = ["governing"] * governing.num_rows
     rows["effect"] = [HEDGE_CUES[cue].value if cue in HEDGE_CUES else None for cue in rows["cue"]]
     found = quote_cues(claims["quote"]) if cues is None else cues
-    # The claims' ids and offsets of the quotes with cues, taken once (not looked up one by one).
-    positions = pa.array([position for position, _ in found], pa.int64())
-    ids = pc.take(claims["claim_id"], positions).to_pylist()
-    offsets = pc.take(claims["char_start"], positions).to_pylist()
-    quoted = [
-        (claim_id, offset, cue, start, end)
-        for claim_id, offset, (_, spans) in zip(ids, offsets, found, strict=True)
-        if offset is not None
-        for cue, start, end in spans
-    ]
-    effects = {cue: level.value for cue, level in HEDGE_CUES.items()}
-    rows["claim_id"] += [claim_id for claim_id, _, _, _, _ in quoted]
-    rows["cue"] += [cue for _, _, cue, _, _ in quoted]
-    rows["char_start"] += [offset + start for _, offset, _, start, _ in quoted]
-    rows["char_end"] += [offset + end for _, offset, _, _, end in quoted]
-    rows["scope"] += ["quote"] * len(quoted)
-    rows["effect"] += [effects[cue] for _, _, cue, _, _ in quoted]
-    rows["reason"] += [None] * len(quoted)
-    schema = pa.schema([(name, pa.int64() if name in ("char_start", "char_end") else pa.string()) for name in columns])
-    return pa.table(rows, schema=schema)
+    # The cues of quotes with offsets, column by column: each claim's id and offset taken once.
+    offsets = pc.take(claims["char_start"], found.quote)
+    placed = pc.is_valid(offsets)
+    offsets = pc.filter(offsets, placed)
+    cue = pc.filter(found.cue, placed)
+    levels = list(HEDGE_CUES)
+    quoted = {
+        "claim_id": pc.filter(pc.take(claims["claim_id"], found.quote), placed),
+        "cue": cue,
+        "char_start": pc.add(offsets, pc.filter(found.start, placed)),
+        "char_end": pc.add(offsets, pc.filter(found.end, placed)),
+        "scope": pa.array(["quote"] * len(cue), pa.string()),
+        "effect": pc.take(pa.array([HEDGE_CUES[level].value for level in levels]), pc.index_in(cue, pa.array(levels))),
+        "reason": pa.nulls(len(cue), pa.string()),
+    }
+    both = [pa.table(rows, schema=schema), pa.table({name: quoted[name] for name in columns}, schema=schema)]
+    return pa.concat_tables(both).combine_chunks()
 
 
 def _cow_codes(pairs: pa.Table, actors: pa.Table) -> tuple[pa.Array, pa.Array]:

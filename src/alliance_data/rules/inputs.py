@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from ..codebook.hedging import HEDGE_CUES
 from ..codebook.registry import TABLES_BY_NAME
 from ..codebook.vocabulary import Certainty
+from ..curation.reading import row_numbers
 from ..curation.signals import listed_signals, signal_pattern, signal_weight
 
 CLAIMS_DIR = Path(TABLES_BY_NAME["claims"].authored or "").parent.name
@@ -37,14 +37,6 @@ def vocabulary_tables() -> dict[str, pa.Table]:
         ),
         "certainty_levels": pa.table({"rank": list(range(len(_LEVELS))), "level": [level.value for level in _LEVELS]}),
     }
-
-
-def row_numbers(count: int) -> pa.Array:
-    """0 … count - 1 as int64: each row's position, which messages use to find its origin.
-    Counted up in Arrow: built from a Python range, it was a measurable share of the checks at
-    a million claims (benchmarks/NOTES.md)."""
-    ones = pc.fill_null(pa.nulls(count, pa.int64()), 1)
-    return pc.subtract(pc.cumulative_sum(ones), 1) if count else ones
 
 
 def texts_table(texts: dict[str, str]) -> pa.Table:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 import pyarrow
 
 from ..codebook.registry import CHECKED_TABLES, TABLES_BY_NAME, Table
-from ..curation.reading import Dataset, plain_type
+from ..curation.reading import Dataset, plain_type, row_numbers
 from ..problems import ProblemList
 from . import inputs
 from .catalog import RELATIONS, RULES
@@ -156,7 +156,7 @@ def rule_inputs(dataset: Dataset) -> dict[str, pyarrow.Table]:
     tables = {}
     for table in CHECKED_TABLES:
         arrow = dataset.table(table.name)
-        tables[table.name] = arrow.append_column("_row", inputs.row_numbers(arrow.num_rows))
+        tables[table.name] = arrow.append_column("_row", row_numbers(arrow.num_rows))
     tables["texts"] = inputs.texts_table(dataset.texts)
     tables["invalid_ids"] = inputs.invalid_ids_table(dataset.invalid_ids)
     origins = dataset.origins.get("claims")
