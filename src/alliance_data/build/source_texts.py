@@ -6,6 +6,7 @@ offline against `text[char_start:char_end]`.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ def text_path(source_id: str) -> str:
     return f"{SOURCES_DIR}/{source_id}.txt"
 
 
-def write_texts(directory: Path, texts: dict[str, bytes]) -> list[dict[str, Any]]:
+def write_texts(directory: Path, texts: Mapping[str, bytes]) -> list[dict[str, Any]]:
     """Write each source's bytes as sources/<source_id>.txt; their manifest entries, by id."""
     (directory / SOURCES_DIR).mkdir(exist_ok=True)
     entries = []

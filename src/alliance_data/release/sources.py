@@ -4,6 +4,7 @@ with their status: the author's text, not under the dataset's licence."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
 import pyarrow as pa
@@ -19,7 +20,7 @@ def article_path(source_id: str) -> str:
     return f"{SOURCES_DIR}/{source_id}.html"
 
 
-def write_release_sources(directory: Path, texts: dict[str, bytes], tables: dict[str, pa.Table]) -> list[dict]:
+def write_release_sources(directory: Path, texts: Mapping[str, bytes], tables: dict[str, pa.Table]) -> list[dict]:
     """Write sources/ into a release being cut, before its manifest and datapackage.json are
     written (which describe them); the manifest's entries of the texts, each with its page.
     `texts` are the sources' bytes as validation read them."""

@@ -115,11 +115,13 @@ def rule_connection(dataset: Dataset) -> Iterator[tuple[Any, _Context]]:
     with duckdb.connect() as connection:
         for name, table in rule_inputs(dataset).items():
             connection.register(name, table)
-        # Building the texts' column leaves Arrow's allocator holding several times their
-        # size; return it before the checks, which run beside the forked SQLite load.
-        pyarrow.default_memory_pool().release_unused()
         for name, query in TEXT_TABLES:
             connection.execute(f"CREATE TEMP TABLE {name} AS {query}")
+        # The text tables hold the texts now: their Arrow column is not kept beside them, and
+        # what building it left in Arrow's allocator (several times their size) is returned
+        # before the checks, which run beside the forked SQLite load.
+        connection.unregister("texts")
+        pyarrow.default_memory_pool().release_unused()
         for relation in RELATIONS:
             rows = relation.compute(connection.sql(relation.inputs).fetchall())
             context.relations[relation.name] = rows
