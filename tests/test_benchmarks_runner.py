@@ -3,6 +3,7 @@ works, never how fast anything is; the numbers live in docs/benchmarks.md)."""
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 
@@ -27,3 +28,20 @@ def test_the_benchmark_command_writes_a_page_with_every_target_it_measured(tmp_p
     assert "our validation ≥ 10 × faster than frictionless" in text
     # The measured results and the docs are left alone by a quick run.
     assert "benchmarks-quick-" not in (ROOT / "docs" / "benchmarks.md").read_text(encoding="utf-8")
+
+
+def test_the_side_by_side_build_times_older_code_with_this_checkouts_worker(tmp_path):
+    # fa23be2 predates the package's layout by job: the worker finds its build and checks.
+    out = tmp_path / "sides.json"
+    command = [sys.executable, "-m", "benchmarks.build_sides", "--size", "300", "--rounds", "1"]
+    result = subprocess.run(
+        [*command, "--before", "fa23be2", "--json", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    found = json.loads(out.read_text(encoding="utf-8"))
+    assert [run["side"] for run in found["runs"]] == ["fa23be2", "this checkout"]
+    assert all(run["build"] > 0 for run in found["runs"])
+    assert [run["side"] for run in found["memory"]] == ["fa23be2", "this checkout"]
+    assert all(run["peak_pss_build_mib"] > 0 for run in found["memory"])
+    assert all(run["validate"] > 0 and sum(run["rows"].values()) > 300 for run in found["alone"])
+    assert "| fa23be2 | " in result.stdout and "Build ÷ floor" in result.stdout
