@@ -8,10 +8,11 @@ The load is the slowest export, so it runs while the caller goes on validating a
 other formats. A build tells the tables one by one, so each part starts in a process of its own:
 the tables about claims before derive, then the claims with the tables they refer to, then the
 cues and actor pairs, which merges: the claims' part, the longest, starts right after derive
-(a build's timeline is in benchmarks/NOTES.md). The processes are forked: the tables are shared with them, not copied; where fork is not available
-each part is written in this process when it can start, and `finish` merges them. A process that
-fails reports why through a pipe instead of printing a traceback (the merging process passes on
-another's failure), and `finish` raises it here: an OSError (a full disk) as itself.
+(a build's timeline is in benchmarks/NOTES.md). The processes are forked: the tables are
+shared with them, not copied; where fork is not available each part is written in this process
+when it can start, and `finish` merges them. A process that fails reports why through a pipe
+instead of printing a traceback (the merging process passes on another's failure), and `finish`
+raises it here: an OSError (a full disk) as itself.
 """
 
 from __future__ import annotations
