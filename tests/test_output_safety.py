@@ -336,6 +336,22 @@ def test_a_full_disk_writing_parquet_is_one_message(tmp_path, monkeypatch):
     assert os.listdir(tmp_path) == []
 
 
+def test_a_full_disk_writing_the_source_texts_is_one_message(tmp_path, monkeypatch, capfd):
+    # The texts are written by a thread while the checks run: its failure is the build's.
+    from alliance_data.build import pipeline as build_module
+
+    def full(directory, texts):
+        raise OSError(errno.ENOSPC, "No space left on device", str(directory / "sources" / "x.txt"))
+
+    monkeypatch.setattr(build_module, "write_texts", full)
+    result = invoke("build", str(DATA), "--out", str(tmp_path / "out"))
+    captured = capfd.readouterr()
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
+    assert f"could not write {tmp_path / 'out'}/" in result.output and "No space left on device" in result.output
+    assert "Traceback" not in result.output + captured.err + captured.out
+    assert os.listdir(tmp_path) == []
+
+
 # Publishing a release: the release directory and releases/index.json change together.
 
 
