@@ -182,3 +182,40 @@ def test_canned_queries_show_only_the_relations_their_titles_promise(get):
         page = get(f"/alliance/{name}").text
         for relation in LEADS_TO:
             assert escape_html(relation.description[1:].rstrip(".")) in page, (name, relation)
+
+
+# The claims table's rows are built in Python (reader/__init__.py); they must read as the
+# template loop they replace would have rendered them, escaping included.
+_ROWS_TEMPLATE = (
+    "{% for row in rows %}<tr>{% for cell in row.cells %}"
+    '<td class="col-{{ cell.column|to_css_class }} type-{{ cell.value_type }}">{{ cell.value }}</td>'
+    '{% if cell.column == "certainty" %}<td class="col-actors">{{ row.actors }}</td>{% endif %}'
+    "{% endfor %}</tr>\n{% endfor %}"
+)
+
+
+def test_the_claims_table_rows_read_as_the_template_rendered_them():
+    import jinja2
+    from datasette.utils import to_css_class
+    from markupsafe import Markup
+
+    from alliance_data.serving.reader import _table_body
+
+    values = ["<script>alert(1)</script>", Markup("<a href='/x'>x</a>"), 'a "b" & c', None, 3]
+    columns = ["claim_id", "certainty", "statement", "my column", "char_start"]
+    rows = [
+        {
+            "cells": [
+                {"column": column, "value": values[(i + j) % len(values)], "value_type": f"t<{j}>"}
+                for j, column in enumerate(columns)
+            ],
+            "actors": f"Iran (<subject>) {i}",
+        }
+        for i in range(4)
+    ]
+    environment = jinja2.Environment(autoescape=True)
+    environment.filters["to_css_class"] = to_css_class
+    expected = environment.from_string(_ROWS_TEMPLATE).render(rows=rows).rstrip("\n")
+    body = _table_body(rows, {name: f"col-{to_css_class(name)}" for name in columns})
+    assert isinstance(body, Markup) and str(body) == expected
+    assert "<script>" not in body and "&lt;script&gt;" in body and "<a href='/x'>x</a>" in body
