@@ -7,12 +7,12 @@ that is not listed) is refused, since whatever sits in the directory is publishe
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
 from pathlib import Path
 
+from ..filesystem.digest import sha256
 from ..problems import AllianceDataError
 
 SUMS_FILE = "SHA256SUMS"
@@ -24,11 +24,6 @@ FIX = "download the release again; published releases never change"
 # `sha256sum` writes "HASH  NAME" (text mode) or "HASH *NAME" (binary mode) and reads either,
 # with the digest in either case.
 _LINE = re.compile(r"(?P<digest>[0-9A-Fa-f]{64}) (?P<mode>[ *])(?P<name>.+)")
-
-
-def sha256(path: Path) -> str:
-    with open(path, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def release_files(directory: Path) -> list[str]:
