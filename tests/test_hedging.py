@@ -85,7 +85,8 @@ def test_word_finder_finds_what_the_full_pattern_finds(pieces, upper):
     # must not hide one that starts within it.
     for words in (HEDGE_CUES, BOOSTER_CUES, ("ab cd", "cd", "b")):
         full = re.compile(word_pattern(words), re.IGNORECASE)
-        assert WordFinder(words).spans(text) == [match.span() for match in full.finditer(text)]
+        found = WordFinder(words).spans_of_each([text])
+        assert list(zip(*found, strict=True)) == [(0, *match.span()) for match in full.finditer(text)]
 
 
 @settings(max_examples=500, deadline=None)

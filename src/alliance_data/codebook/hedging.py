@@ -79,42 +79,29 @@ def word_pattern(words) -> str:
 
 class WordFinder:
     """Where any of `words` occurs as whole words, case-insensitively: the matches of
-    `word_pattern(words)` under re.IGNORECASE, as (start, end).
-
-    ASCII text (nearly every quote) is lowered and searched by the same alternatives without
-    the leading \\b and without IGNORECASE: a pattern that begins with literal alternatives lets
-    Python's re skip ahead to a letter that can start one, which neither allows, so the cues of
-    a million quotes are found in half the time (benchmarks/NOTES.md). On ASCII text, lowering
-    is exact and \\w, \\s and case folding mean what they do in the full pattern; the leading
-    boundary is checked by hand. Other text is searched by the full pattern itself.
-    """
+    `word_pattern(words)` under re.IGNORECASE, as (start, end)."""
 
     def __init__(self, words) -> None:
         pattern = word_pattern([word.lower() for word in words])
         self._full = re.compile(pattern, re.IGNORECASE)
+        # The same alternatives without the leading \b, for lowered ASCII text (`spans_of_each`).
         self._lowered = re.compile(pattern.removeprefix(r"\b"))
 
     def spans(self, text: str) -> list[tuple[int, int]]:
-        if not text.isascii():
-            return [match.span() for match in self._full.finditer(text)]
-        lowered, found, position = text.lower(), [], 0
-        while (match := self._lowered.search(lowered, position)) is not None:
-            start = match.start()
-            if start and (lowered[start - 1].isalnum() or lowered[start - 1] == "_"):
-                position = start + 1  # inside a word: the full pattern would look on from here
-                continue
-            found.append(match.span())
-            position = match.end()
-        return found
+        return [match.span() for match in self._full.finditer(text)]
 
     def spans_of_each(self, texts: list[str]) -> tuple[list[int], list[int], list[int]]:
         """`spans` of every text at once, as columns: the text's number, start, end; in text
-        order, then place. The ASCII texts are searched as one string, joined by NUL (neither
-        a word character nor a space, so no match reaches across it and it bounds a word as
-        a string's ends do): one scan by re, and the matches placed in their texts by numpy,
-        instead of a call and a list per text. A text in which a match starts inside a word
-        is searched again by `spans`, which looks on from the next character as the full
-        pattern does; so is every other text."""
+        order, then place. The ASCII texts (nearly every quote) are lowered and searched as
+        one string, joined by NUL (neither a word character nor a space, so no match reaches
+        across it and it bounds a word as a string's ends do), by the alternatives without the
+        leading \\b and without IGNORECASE: a pattern that begins with literal alternatives lets
+        Python's re skip ahead to a letter that can start one, which neither allows. On ASCII
+        text lowering is exact and \\w, \\s and case folding mean what they do in the full
+        pattern; the leading boundary is checked by numpy, which also places the matches in
+        their texts. A text in which a match starts inside a word is searched again by `spans`,
+        the full pattern, and so is every text that is not ASCII. The cues of
+        a million quotes are found in less than half the time (benchmarks/NOTES.md)."""
         import numpy
 
         ascii_numbers = numpy.fromiter((number for number, text in enumerate(texts) if text.isascii()), numpy.int64)
