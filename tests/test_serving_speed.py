@@ -1,13 +1,17 @@
 """What keeps the served pages fast: a claim's row page and an article page ask their SQL thread once;
-the pair counts are precomputed."""
+the pair counts are precomputed; a whole table's facets are counted once per server."""
 
 from __future__ import annotations
 
 import asyncio
 import sqlite3
 
+import pytest
+
+import alliance_data
 from alliance_data.reader.loading import database_path
 from alliance_data.serving.reader import article_tables, claim_view
+from alliance_data.serving.server import locate, make_datasette
 
 
 class _Database:
@@ -75,3 +79,130 @@ def test_the_pair_counts_are_precomputed_and_the_canned_query_reads_them():
         connection.close()
     # A database without them (a release before 3.0.0) keeps the query that counts.
     assert metadata(row_counts={"claims": 1})["databases"]["alliance"]["queries"] == QUERIES
+
+
+# --- a whole table's facets, counted once per server ------------------------------------------
+
+
+@pytest.fixture
+def served(tmp_path):
+    """Our server in-process, and the GROUP BY queries its database has run."""
+    loop = asyncio.new_event_loop()
+    datasette = make_datasette(locate(), tmp_path)
+    loop.run_until_complete(datasette.invoke_startup())
+    database = datasette.get_database("alliance")
+    counted: list[str] = []
+    run = database.execute
+
+    async def execute(sql, *args, **kwargs):
+        if "group by" in sql:
+            counted.append(sql)
+        return await run(sql, *args, **kwargs)
+
+    database.execute = execute
+
+    def get(path: str) -> dict:
+        response = loop.run_until_complete(datasette.client.get(path))
+        assert response.status_code == 200, (path, response.status_code, response.text[:300])
+        return response.json()
+
+    yield get, counted, datasette
+    loop.close()
+
+
+def _counts(facet: dict) -> dict:
+    return {item["value"]: item["count"] for item in facet["results"]}
+
+
+def test_a_whole_tables_facet_is_counted_once_per_server(served):
+    get, counted, _ = served
+    claims = alliance_data.load("claims")
+    first = get("/alliance/claims.json?_facet=time_frame&_size=0")["facet_results"]
+    again = get("/alliance/claims.json?_facet=time_frame&_size=0")["facet_results"]
+    assert first == again
+    # One time_frame facet (Datasette's own column facet is replaced, not doubled), counting every claim.
+    assert "time_frame" in first and "time_frame_2" not in first
+    assert _counts(first["time_frame"]) == claims["time_frame"].value_counts().to_dict()
+    assert sum("group by time_frame" in sql for sql in counted) == 1, counted
+    # The default facets (kind, certainty, section, actor) too: a second page counts nothing again.
+    assert {"kind", "certainty", "section_id", "actor"} <= set(first)
+    assert len(counted) == 5, counted
+    get("/alliance/claims.json?_size=0")
+    assert len(counted) == 5, counted[5:]
+
+
+def test_a_facet_of_filtered_rows_is_counted_on_every_request(served):
+    get, counted, _ = served
+    claims = alliance_data.load("claims")
+    drivers = claims[claims["kind"] == "driver"]
+    for _ in range(2):
+        facets = get("/alliance/claims.json?kind=driver&_facet=time_frame&_size=0")["facet_results"]
+        assert _counts(facets["time_frame"]) == drivers["time_frame"].value_counts().loc[lambda counts: counts > 0].to_dict()
+    assert sum("group by time_frame" in sql for sql in counted) == 2, counted
+
+
+def test_remembered_facets_are_bounded(served, monkeypatch):
+    from alliance_data.serving.reader import whole_table_facets
+
+    get, counted, datasette = served
+    monkeypatch.setattr(whole_table_facets, "MAX_REMEMBERED", 2)
+    claims = alliance_data.load("claims")
+    columns = ["time_frame", "topic_id", "source_id"]
+    for _ in range(2):
+        for column in columns:
+            facets = get(f"/alliance/claims.json?_facet={column}&_size=0")["facet_results"]
+            counts = claims[column].value_counts()
+            assert facets[column]["results"] and all(
+                item["count"] == counts[item["value"]] for item in facets[column]["results"]
+            )
+    assert len(whole_table_facets._MEMORIES[datasette]) == 2
+    # Seven facets a request through two places: every request counts its column again.
+    assert sum(f"group by {column} " in sql for sql in counted for column in columns) == 6, counted
+
+
+def test_a_mutable_databases_facets_are_counted_on_every_request(tmp_path):
+    from datasette.app import Datasette
+
+    from alliance_data.serving.plugins import register_all
+
+    register_all()
+    path = tmp_path / "other.db"
+    with sqlite3.connect(path) as connection:
+        connection.execute("create table things (id integer primary key, colour text)")
+        connection.executemany("insert into things (colour) values (?)", [("red",), ("blue",), ("red",)])
+    datasette = Datasette([str(path)], settings={"suggest_facets": False})
+    database = datasette.get_database("other")
+    assert database.is_mutable
+    calls = []
+    run = database.execute
+
+    async def execute(sql, *args, **kwargs):
+        calls.append(sql)
+        return await run(sql, *args, **kwargs)
+
+    database.execute = execute
+
+    async def facets():
+        response = await datasette.client.get("/other/things.json?_facet=colour&_size=0")
+        return response.json()["facet_results"]["colour"]
+
+    loop = asyncio.new_event_loop()
+    try:
+        counts = [_counts(loop.run_until_complete(facets())) for _ in range(2)]
+        with sqlite3.connect(path) as connection:
+            connection.execute("insert into things (colour) values ('blue')")
+        counts.append(_counts(loop.run_until_complete(facets())))
+    finally:
+        loop.close()
+    assert counts == [{"red": 2, "blue": 1}, {"red": 2, "blue": 1}, {"red": 2, "blue": 2}]
+    assert sum("group by" in sql for sql in calls) == 3
+
+
+def test_our_server_has_each_facet_type_once():
+    from datasette.plugins import pm
+
+    from alliance_data.serving.plugins import register_all
+
+    register_all()
+    types = [klass.type for classes in pm.hook.register_facet_classes() for klass in classes]
+    assert sorted(types) == sorted(set(types)) and {"column", "date", "actor", "codebook"} <= set(types)

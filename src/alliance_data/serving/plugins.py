@@ -15,8 +15,10 @@ from pathlib import Path
 # Every module of ours that holds Datasette hooks (a test checks none is missing):
 # limits: SQLite limits per connection, and the request guard, error handler and
 #   /-/databases without paths (guard.py, errors.py) hooked in from there;
-# reader: the readers' pages, cells, templates and the actor facet.
+# reader: the readers' pages, cells, templates and facets (Datasette's own among them, its
+#   column facet replaced by one that counts a whole table once: `REPLACED` is unregistered).
 PLUGIN_MODULES = ("alliance_data.serving.limits", "alliance_data.serving.reader")
+REPLACED = ("datasette.facets",)
 
 # For `datasette serve --plugins-dir` (and `datasette package`/`publish --plugins-dir`).
 PLUGINS_DIR = Path(__file__).parent / "plugins_dir"
@@ -26,6 +28,9 @@ def register_all() -> None:
     """Register every plugin module with this process's Datasette (once, however often called)."""
     from datasette.plugins import pm
 
+    for name in REPLACED:
+        if pm.get_plugin(name) is not None:
+            pm.unregister(name=name)
     for name in PLUGIN_MODULES:
         module = importlib.import_module(name)
         if not pm.is_registered(module):

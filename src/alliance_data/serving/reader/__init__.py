@@ -572,12 +572,13 @@ def extra_body_script(template, database, datasette):
     return inner
 
 
-# --- the actor facet on claims (through claim_actors) ---------------------------------------
+# --- facets: by actor (through claim_actors), in the codebook's order, a whole table's once --
 
 
 @hookimpl
 def register_facet_classes():
     from .actor_facet import ActorFacet
     from .codebook_facet import CodebookFacet
+    from .whole_table_facets import facet_classes
 
-    return [ActorFacet, CodebookFacet]
+    return [ActorFacet, CodebookFacet, *facet_classes()]

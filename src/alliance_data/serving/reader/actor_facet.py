@@ -9,6 +9,8 @@ from datasette.database import QueryInterrupted
 from datasette.facets import Facet
 from datasette.utils import path_with_added_args, path_with_removed_args
 
+from .whole_table_facets import WholeTableFacet
+
 LINK_TABLE = "claim_actors"
 
 
@@ -16,7 +18,7 @@ def through(actor_id: str) -> str:
     return json.dumps({"table": LINK_TABLE, "column": "actor_id", "value": actor_id}, separators=(",", ":"))
 
 
-class ActorFacet(Facet):
+class ActorFacet(WholeTableFacet, Facet):
     """`_facet_actor=actor_id` on claims (or `{"actor": "actor_id"}` in metadata)."""
 
     type = "actor"

@@ -4,15 +4,15 @@ its strongest level down, and the argument's kinds in the order the article buil
 
 from __future__ import annotations
 
-from datasette.facets import ColumnFacet
 from datasette.utils import path_with_removed_args
 
 from ...codebook.vocabulary import Certainty, Kind
+from .whole_table_facets import WholeTableColumnFacet
 
 CODEBOOK_ORDER = {"kind": Kind.values(), "certainty": Certainty.values()}
 
 
-class CodebookFacet(ColumnFacet):
+class CodebookFacet(WholeTableColumnFacet):
     """`_facet_codebook=certainty` on a table (or `{"codebook": "certainty"}` in metadata)."""
 
     type = "codebook"
