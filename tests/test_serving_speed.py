@@ -134,10 +134,10 @@ def test_a_whole_tables_facet_is_counted_once_per_server(served):
 def test_a_facet_of_filtered_rows_is_counted_on_every_request(served):
     get, counted, _ = served
     claims = alliance_data.load("claims")
-    drivers = claims[claims["kind"] == "driver"]
+    drivers = claims[claims["kind"] == "driver"]["time_frame"].value_counts()
     for _ in range(2):
         facets = get("/alliance/claims.json?kind=driver&_facet=time_frame&_size=0")["facet_results"]
-        assert _counts(facets["time_frame"]) == drivers["time_frame"].value_counts().loc[lambda counts: counts > 0].to_dict()
+        assert _counts(facets["time_frame"]) == drivers[drivers > 0].to_dict()
     assert sum("group by time_frame" in sql for sql in counted) == 2, counted
 
 
