@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import asyncio
 import sqlite3
+import types
 
 import pytest
+from datasette import hookimpl
 
 import alliance_data
 from alliance_data.reader.loading import database_path
@@ -206,3 +208,118 @@ def test_our_server_has_each_facet_type_once():
     register_all()
     types = [klass.type for classes in pm.hook.register_facet_classes() for klass in classes]
     assert sorted(types) == sorted(set(types)) and {"column", "date", "actor", "codebook"} <= set(types)
+
+
+# --- the schema of the served database, read once ---------------------------------------------
+
+
+def _tracer():
+    """A plugin (a module, as Datasette lists plugins) that records every statement SQLite runs on
+    the served database's connections."""
+    plugin = types.ModuleType("test_trace")
+    plugin.statements = []
+
+    @hookimpl
+    def prepare_connection(conn, database):
+        if database == "alliance":
+            conn.set_trace_callback(plugin.statements.append)
+
+    plugin.prepare_connection = prepare_connection
+    return plugin
+
+
+@pytest.fixture
+def traced(tmp_path):
+    from datasette.plugins import pm
+
+    tracer = _tracer()
+    pm.register(tracer, name="test-trace")
+    loop = asyncio.new_event_loop()
+    try:
+        datasette = make_datasette(locate(), tmp_path)
+        loop.run_until_complete(datasette.invoke_startup())
+
+        def get(path: str) -> list[str]:
+            tracer.statements.clear()
+            response = loop.run_until_complete(datasette.client.get(path))
+            assert response.status_code == 200, (path, response.status_code)
+            return list(tracer.statements)
+
+        yield get, datasette
+    finally:
+        pm.unregister(name="test-trace")
+        loop.close()
+
+
+def _about_the_schema(statement: str) -> bool:
+    # Not the settings each new connection is given (limits.prepare_connection).
+    pragma = statement.lstrip().upper().startswith("PRAGMA") and "LIMIT" not in statement.upper()
+    return "sqlite_master" in statement or pragma
+
+
+@pytest.mark.parametrize("path", ["/alliance/claims", "/alliance/claims/irda-s3-004", "/alliance", "/"])
+def test_pages_ask_sqlite_about_the_schema_once(traced, path):
+    get, _ = traced
+    first = get(path)
+    again = get(path)
+    assert any(_about_the_schema(statement) for statement in first), first
+    assert not [statement for statement in again if _about_the_schema(statement)]
+    # A page of rows still reads its rows (the index and the database page show only the schema).
+    assert again or path in ("/", "/alliance")
+
+
+def test_the_schema_answers_are_the_databases_and_stay_so(traced):
+    from alliance_data.serving import schema
+
+    _, datasette = traced
+    database = datasette.get_database("alliance")
+    loop = asyncio.get_event_loop_policy().new_event_loop()
+    try:
+        columns = loop.run_until_complete(database.table_columns("claims"))
+        assert columns == list(alliance_data.load("claims").columns)
+        columns.append("changed by a caller")
+        assert loop.run_until_complete(database.table_columns("claims")) == list(alliance_data.load("claims").columns)
+    finally:
+        loop.close()
+    assert len(database.schema_memory.answers) <= schema.MAX_REMEMBERED
+
+
+def test_remembered_schema_answers_are_bounded(traced, monkeypatch):
+    from alliance_data.serving import schema
+
+    _, datasette = traced
+    monkeypatch.setattr(schema, "MAX_REMEMBERED", 3)
+    memory = datasette.get_database("alliance").schema_memory
+    memory.answers.clear()
+    loop = asyncio.new_event_loop()
+    try:
+        database = datasette.get_database("alliance")
+        for name in ("t1", "t2", "t3", "t4", "t5"):
+            assert loop.run_until_complete(database.table_exists(name)) is False
+    finally:
+        loop.close()
+    assert len(memory.answers) == 3
+
+
+def test_a_mutable_databases_schema_is_asked_every_time(tmp_path):
+    from datasette.app import Datasette
+
+    from alliance_data.serving.schema import remember_schema
+
+    path = tmp_path / "other.db"
+    sqlite3.connect(path).close()
+    database = Datasette([str(path)]).get_database("other")
+    remember_schema(database)
+    assert "table_columns" not in vars(database) and not hasattr(database, "schema_memory")
+
+
+def test_the_server_freezes_what_lives_as_long_as_it_once(traced):
+    import gc
+
+    from alliance_data.serving.limits import freeze_long_lived_objects
+
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    garbage = [[index] for index in range(1000)]
+    freeze_long_lived_objects()
+    assert gc.get_freeze_count() == frozen and garbage

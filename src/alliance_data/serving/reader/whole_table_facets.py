@@ -1,9 +1,9 @@
 """Facets of a whole table, counted once per server.
 
 The dataset is served immutable, so a facet of a table with no filter counts the same on every
-request. At a million claims that count is a GROUP BY over a million index entries (30-40 ms), and
-facet requests run one at a time (serving/bounds.py), so four readers opening the same facet
-queued past 100 ms (docs/benchmarks.md). Here a facet's query over a whole table of an immutable
+request. At a million claims that count is a GROUP BY over a million index entries, and facet
+requests run one at a time (serving/bounds.py), so four readers opening the same facet queued
+past the latency target (docs/benchmarks.md). Here a facet's query over a whole table of an immutable
 database is run once and its rows remembered; a facet of filtered rows is counted as before.
 
 The memory is bounded: at most MAX_REMEMBERED queries, each of at most MAX_REMEMBERED_CHARS
