@@ -7,7 +7,7 @@ import duckdb
 import pyarrow as pa
 
 from alliance_data.codebook.hedging import normalized_cue
-from alliance_data.rules.sql import BLANK, SEPARATORS, normalized, words
+from alliance_data.rules.sql import BLANK, SEPARATORS, letter_count, normalized, words
 from rule_texts import texts
 
 
@@ -44,6 +44,16 @@ def test_a_statement_repeats_its_quote_up_to_case_punctuation_and_spacing():
     values = _without_final_sigma(texts())
     assert _run(normalized("x"), values) == [reference(value) for value in values]
     assert SEPARATORS.startswith("[\\pP\\pS")
+
+
+def test_texts_equal_up_to_normalization_count_as_many_es():
+    """The statement rule tests `letter_count` before `normalized`: that must never hide a repeat."""
+    values = _without_final_sigma(texts())
+    counts = _run(letter_count("x", "e"), values)
+    assert counts == [value.lower().count("e") for value in values]
+    assert any(counts)
+    forms = _run(normalized("x"), values)
+    assert counts == [form.count("e") for form in forms]
 
 
 def test_spans_read_from_blocks_or_the_whole_text_are_the_text_s():

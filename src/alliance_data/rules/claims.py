@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..curation.anchoring import anchor_problems
 from .rule import Rule
-from .sql import context_ok, normalized, span_ok, with_text
+from .sql import context_ok, letter_count, normalized, span_ok, with_text
 
 ANCHOR = Rule(
     "quote_at_offsets",
@@ -117,7 +117,11 @@ CLAIM_RULES = (
         "statement_in_own_words",
         "claims",
         "statement",
-        f"SELECT _row, claim_id FROM claims WHERE {normalized('statement')} = {normalized('quote')}",
+        # Equal normalized texts have as many e's: testing that first spares nearly every claim
+        # the two regular expressions (benchmarks/PROFILE.md). A CASE, as an engine orders the
+        # two sides of an AND itself (DuckDB put the regular expressions first).
+        f"SELECT _row, claim_id FROM claims WHERE CASE WHEN {letter_count('statement', 'e')} = "
+        f"{letter_count('quote', 'e')} THEN {normalized('statement')} = {normalized('quote')} ELSE false END",
         lambda row, context: "statement repeats the quote",
         "restate the claim in our own words as a self-contained sentence",
     ),

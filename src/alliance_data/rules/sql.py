@@ -114,6 +114,13 @@ def normalized(value: str) -> str:
     return f"trim(regexp_replace({lower(value)}, '{SEPARATORS}', ' ', 'g'))"
 
 
+def letter_count(value: str, letter: str) -> str:
+    """How often a lower-case ASCII `letter` occurs in a text, lower-cased. `normalized` keeps every
+    letter, so texts equal up to normalization count the same: a test far cheaper than its two
+    regular expressions, to run first."""
+    return f"(length({lower(value)}) - length(replace({lower(value)}, {literal(letter)}, '')))"
+
+
 def words(value: str) -> str:
     """A text as the cue table writes cues: lower case, single spaces (`hedging.normalized_cue`)."""
     return f"trim(regexp_replace({lower(value)}, '[{WHITESPACE}]+', ' ', 'g'))"
