@@ -47,7 +47,10 @@ CONNECTION_LIMITS = {
 # - "facets" asks for facets beyond a table's own (each is a GROUP BY over the whole table);
 # - "canned" is a canned query (the search runs FTS over every claim);
 # - "files" is a download (a table's file, the database): slow readers hold it longest;
-# - "page" is everything else.
+# - "page" is everything else: two at a time, one a core, the next in line waiting its turn.
+#   Rendering is Python on one event loop: four pages at once each waited for the others'
+#   rendering between its SQL calls, which made the slowest far slower than the median
+#   (benchmarks/NOTES.md); a page's SQL is bounded by the time limit, so the queue moves.
 # Up to `waiting` more wait up to ADMISSION_WAIT_SECONDS for their turn (longer than the time
 # limit), the rest get 503 at once.
 HEAVY_PARAMETERS = frozenset({"sql", "_where", "_stream"})
@@ -58,11 +61,12 @@ ADMISSION = {  # kind: (running at once, waiting)
     "facets": (1, 8),
     "canned": (2, 8),
     "files": (8, 16),
-    "page": (16, 64),
+    "page": (2, 64),
 }
 MAX_HEAVY_REQUESTS, MAX_HEAVY_WAITING = ADMISSION["sql"]
 ADMISSION_WAIT_SECONDS = HEAVY_WAIT_SECONDS = 3.0
-# Threads that run SQL: one for each "sql", "facets" and "canned" request running, four for pages.
+# Threads that run SQL: one for each "sql", "facets" and "canned" request running, four for the
+# two pages running (a page runs its facets' queries together).
 SQL_THREADS = sum(ADMISSION[kind][0] for kind in ("sql", "facets", "canned")) + 4
 
 # One request's work, from admission to the start of its response, outside SQLite: past it the
