@@ -5,7 +5,8 @@
 Each side generates its own synthetic corpus with its own generator, once. Then, for --rounds
 rounds, the sides take turns building it (`benchmarks/side_worker.py build`: the side's own
 `build_dataset` in a fresh process, as `alliance-data build` runs, timed with no memory sampler
-running), so a change in the machine's load falls on all of them; after each round, the floor
+running), so a change in the machine's load falls on all of them; each round starts with the
+next side, and each run after the disk has taken the previous one's writes; after each round, the floor
 (benchmarks.build_floor: the same tables written once, no validation, by the fastest writer)
 with this checkout's code. Last, for each side, derive and the table checks timed alone, and the
 build's peak memory (PSS of all its processes) sampled in a run of its own. Every side is timed
@@ -22,11 +23,15 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 from .sides import BASELINE, MAIN_BEFORE, ROOT, THIS, commit, load_average, sides
 
 WORKER = Path(__file__).resolve().with_name("side_worker.py")
+# A pause after `sync` before each run: the writes of the run before are on disk, the machine
+# quiet again.
+SETTLE_SECONDS = 5
 
 
 def _environment(side) -> dict[str, str]:
@@ -56,6 +61,9 @@ def run_step(side, step: str, corpus: Path, workdir: Path) -> dict:
     """One step of `side_worker.py` on the side's corpus, in a fresh process; its result, with
     the load average when it started."""
     with tempfile.TemporaryDirectory(dir=workdir) as out:
+        # What the previous run wrote (a gigabyte or two) goes to disk before this one starts.
+        os.sync()
+        time.sleep(SETTLE_SECONDS)
         load = load_average()
         completed = subprocess.run(
             [sys.executable, str(WORKER), step, "--corpus", str(corpus), "--out", out],
@@ -98,8 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         for side in found:
             print(f"generating {arguments.size:,} claims with {side.label}", file=sys.stderr, flush=True)
             corpora[side.label] = make_corpus(side, arguments.size, workdir)
-        for _ in range(arguments.rounds):
-            for side in found:
+        for number in range(arguments.rounds):
+            # Each round starts with the next side: a side that always followed the slowest one
+            # (5aad66b, three times as long) started every run behind its writes.
+            for side in found[number % len(found) :] + found[: number % len(found)]:
                 print(f"building {arguments.size:,} claims with {side.label}", file=sys.stderr, flush=True)
                 runs.append(run_step(side, "build", corpora[side.label], workdir))
             print(f"writing {arguments.size:,} claims with no validation (the floor)", file=sys.stderr, flush=True)

@@ -162,6 +162,16 @@ def test_remembered_facets_are_bounded(served, monkeypatch):
     assert sum(f"group by {column} " in sql for sql in counted for column in columns) == 6, counted
 
 
+def test_a_facet_with_long_values_is_not_remembered(served, monkeypatch):
+    from alliance_data.serving.reader import whole_table_facets
+
+    get, counted, _ = served
+    monkeypatch.setattr(whole_table_facets, "MAX_REMEMBERED_CHARS", 10)
+    for _ in range(2):
+        assert get("/alliance/claims.json?_facet=time_frame&_size=0")["facet_results"]["time_frame"]["results"]
+    assert sum("group by time_frame" in sql for sql in counted) == 2, counted
+
+
 def test_a_mutable_databases_facets_are_counted_on_every_request(tmp_path):
     from datasette.app import Datasette
 

@@ -20,7 +20,7 @@ from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.utils import detect_json1, escape_sqlite
 
 MAX_REMEMBERED = 64
-MAX_REMEMBERED_CHARS = 256 * 1024
+MAX_REMEMBERED_CHARS = 64 * 1024
 
 # One memory per Datasette (tests run several in one process, each over its own files).
 _MEMORIES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
