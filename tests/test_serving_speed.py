@@ -306,9 +306,12 @@ def test_remembered_schema_answers_are_bounded(traced, monkeypatch):
         database = datasette.get_database("alliance")
         for name in ("t1", "t2", "t3", "t4", "t5"):
             assert loop.run_until_complete(database.table_exists(name)) is False
+        # The least recently used go first: the newest answers are the ones kept.
+        assert ("table_exists", ("t5",)) in memory.answers and ("table_exists", ("t1",)) not in memory.answers
+        assert loop.run_until_complete(database.table_exists("claims")) is True
     finally:
         loop.close()
-    assert len(memory.answers) == 3
+    assert len(memory.answers) == 3 and ("table_exists", ("claims",)) in memory.answers
 
 
 def test_a_mutable_databases_schema_is_asked_every_time(tmp_path):

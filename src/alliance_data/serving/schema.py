@@ -8,13 +8,14 @@ answers cannot change while the server runs: here they are remembered.
 Remembered: the schema methods of Datasette's `Database` (SCHEMA_METHODS), and the statements
 Datasette runs on `sqlite_master`, `PRAGMA schema_version` and `database_list` through `execute`, matched by their
 exact text (SCHEMA_STATEMENTS), so no other query is ever answered from memory. Arguments come
-from the address (a table's name), so at most MAX_REMEMBERED answers are kept; past that, each
-is asked of SQLite as before.
+from the address (a table's name), so at most MAX_REMEMBERED answers are kept, the least
+recently used forgotten first.
 """
 
 from __future__ import annotations
 
 import copy
+from collections import OrderedDict
 
 SCHEMA_METHODS = (
     "table_exists",
@@ -57,17 +58,20 @@ def _key(value):
 
 
 class SchemaMemory:
-    """The answers one database has given about its schema (`database.schema_memory`)."""
+    """The answers one database has given about its schema (`database.schema_memory`), the least
+    recently used forgotten first: addresses naming tables that do not exist cannot crowd out
+    the real tables' answers for good."""
 
     def __init__(self):
-        self.answers: dict = {}
+        self.answers: OrderedDict = OrderedDict()
 
     async def answer(self, key, ask):
-        if key not in self.answers:
-            answer = await ask()
-            if len(self.answers) >= MAX_REMEMBERED:
-                return answer
-            self.answers[key] = answer
+        if key in self.answers:
+            self.answers.move_to_end(key)
+        else:
+            self.answers[key] = await ask()
+            while len(self.answers) > MAX_REMEMBERED:
+                self.answers.popitem(last=False)
         # A caller may change a list it was given; the remembered one stays as SQLite said.
         answer = self.answers[key]
         return copy.deepcopy(answer) if isinstance(answer, list | dict) else answer
