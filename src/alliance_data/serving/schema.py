@@ -15,7 +15,8 @@ recently used forgotten first.
 from __future__ import annotations
 
 import copy
-from collections import OrderedDict
+
+from .memory import Memory, parameters_key
 
 SCHEMA_METHODS = (
     "table_exists",
@@ -50,44 +51,23 @@ SCHEMA_STATEMENTS = frozenset(
 MAX_REMEMBERED = 1024
 
 
-def _key(value):
-    """A hashable form of a statement's parameters (a tuple, a dict or None)."""
-    if isinstance(value, dict):
-        return tuple(sorted(value.items()))
-    return tuple(value) if isinstance(value, list | tuple) else value
-
-
-class SchemaMemory:
-    """The answers one database has given about its schema (`database.schema_memory`), the least
-    recently used forgotten first: addresses naming tables that do not exist cannot crowd out
-    the real tables' answers for good."""
-
-    def __init__(self):
-        self.answers: OrderedDict = OrderedDict()
-
-    async def answer(self, key, ask):
-        if key in self.answers:
-            self.answers.move_to_end(key)
-        else:
-            self.answers[key] = await ask()
-            while len(self.answers) > MAX_REMEMBERED:
-                self.answers.popitem(last=False)
-        # A caller may change a list it was given; the remembered one stays as SQLite said.
-        answer = self.answers[key]
-        return copy.deepcopy(answer) if isinstance(answer, list | dict) else answer
-
-
 def remember_schema(database) -> None:
     """Answer `database`'s schema questions from memory after the first time, if it is immutable."""
     if database.is_mutable:
         return
-    memory = database.schema_memory = SchemaMemory()
+    memory = database.schema_memory = Memory()
+
+    async def remembered(key, ask):
+        answer = await memory.answer(key, ask, MAX_REMEMBERED)
+        # A caller may change a list it was given; the remembered one stays as SQLite said.
+        return copy.deepcopy(answer) if isinstance(answer, list | dict) else answer
+
     for name in SCHEMA_METHODS:
         method = getattr(database, name)
 
         def asking(method=method, name=name):
             async def schema_method(*args):
-                return await memory.answer((name, args), lambda: method(*args))
+                return await remembered((name, args), lambda: method(*args))
 
             return schema_method
 
@@ -99,8 +79,8 @@ def remember_schema(database) -> None:
         if "sqlite_master" in sql or sql.startswith("PRAGMA"):
             statement = " ".join(sql.split())
             if statement in SCHEMA_STATEMENTS:
-                key = ("execute", statement, _key(params), args, tuple(sorted(kwargs.items())))
-                return await memory.answer(key, lambda: execute(sql, params, *args, **kwargs))
+                key = ("execute", statement, parameters_key(params), args, tuple(sorted(kwargs.items())))
+                return await remembered(key, lambda: execute(sql, params, *args, **kwargs))
         return await execute(sql, params, *args, **kwargs)
 
     database.execute = execute_remembering_schema

@@ -14,10 +14,11 @@ remembered.
 from __future__ import annotations
 
 import weakref
-from collections import OrderedDict
 
 from datasette.facets import ArrayFacet, ColumnFacet, DateFacet
 from datasette.utils import detect_json1, escape_sqlite
+
+from ..memory import Memory, parameters_key
 
 MAX_REMEMBERED = 64
 MAX_REMEMBERED_CHARS = 64 * 1024
@@ -42,7 +43,7 @@ class _Remembered:
 
     def __init__(self, datasette, database: str):
         self._datasette = datasette
-        self._memory = _MEMORIES.setdefault(datasette, OrderedDict())
+        self._memory = _MEMORIES.setdefault(datasette, Memory())
         self._immutable = not datasette.get_database(database).is_mutable
 
     def __getattr__(self, name):
@@ -51,16 +52,12 @@ class _Remembered:
     async def execute(self, database, sql, params=None, **options):
         if not self._immutable:
             return await self._datasette.execute(database, sql, params, **options)
-        key = (database, sql, tuple(sorted((params or {}).items())))
-        if key in self._memory:
-            self._memory.move_to_end(key)
-            return self._memory[key]
-        results = await self._datasette.execute(database, sql, params, **options)
-        if sum(len(str(value)) for row in results.rows for value in row) <= MAX_REMEMBERED_CHARS:
-            self._memory[key] = results
-            while len(self._memory) > MAX_REMEMBERED:
-                self._memory.popitem(last=False)
-        return results
+        return await self._memory.answer(
+            (database, sql, parameters_key(params)),
+            lambda: self._datasette.execute(database, sql, params, **options),
+            MAX_REMEMBERED,
+            keep=lambda results: sum(len(str(value)) for row in results.rows for value in row) <= MAX_REMEMBERED_CHARS,
+        )
 
 
 class WholeTableFacet:
