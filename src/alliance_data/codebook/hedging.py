@@ -104,9 +104,11 @@ class WordFinder:
         a million quotes are found in less than half the time (benchmarks/NOTES.md)."""
         import numpy
 
-        ascii_numbers = numpy.fromiter((number for number, text in enumerate(texts) if text.isascii()), numpy.int64)
-        joined = "\0".join(texts[number] for number in ascii_numbers.tolist()).lower()
-        lengths = numpy.fromiter((len(texts[number]) + 1 for number in ascii_numbers.tolist()), numpy.int64)
+        is_ascii = numpy.fromiter((text.isascii() for text in texts), bool, len(texts))
+        ascii_numbers = numpy.flatnonzero(is_ascii)
+        ascii_texts = [texts[number] for number in ascii_numbers.tolist()]
+        joined = "\0".join(ascii_texts).lower()
+        lengths = numpy.fromiter((len(text) + 1 for text in ascii_texts), numpy.int64, len(ascii_texts))
         starts = numpy.cumsum(lengths) - lengths  # where each text begins in `joined`
         spans = numpy.array([match.span() for match in self._lowered.finditer(joined)], numpy.int64).reshape(-1, 2)
         begin, end = spans[:, 0], spans[:, 1]
@@ -115,7 +117,7 @@ class WordFinder:
         word_bytes = numpy.array([chr(code).isalnum() or chr(code) == "_" for code in range(128)] + [False] * 128)
         before = numpy.frombuffer(joined.encode("ascii"), numpy.uint8)[numpy.maximum(begin - 1, 0)]
         inside_word = (begin > 0) & word_bytes[before]
-        again = sorted(set(numbers[inside_word].tolist()) | {n for n, text in enumerate(texts) if not text.isascii()})
+        again = sorted(set(numbers[inside_word].tolist()) | set(numpy.flatnonzero(~is_ascii).tolist()))
         kept = ~numpy.isin(numbers, numpy.array(again, numpy.int64))
         redone = [(number, start, stop) for number in again for start, stop in self.spans(texts[number])]
         columns = [

@@ -17,6 +17,7 @@ Every hook of the plugin is here (Datasette loads this module); the numbers are 
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 import weakref
 
@@ -99,9 +100,7 @@ def _without_sql_error_log(execute):
     return quiet
 
 
-_FROZEN = []
-
-
+@functools.cache
 def freeze_long_lived_objects() -> None:
     """Leave what lives as long as the server out of Python's full garbage collections.
 
@@ -112,10 +111,8 @@ def freeze_long_lived_objects() -> None:
     collected as usual."""
     import gc
 
-    if not _FROZEN:
-        gc.collect()
-        gc.freeze()
-        _FROZEN.append(True)
+    gc.collect()
+    gc.freeze()
 
 
 @hookimpl
