@@ -90,3 +90,19 @@ def test_spans_read_from_blocks_or_the_whole_text_are_the_text_s():
     expected = [text[start:end] if 0 <= start <= end <= len(text) else None for start, end in spans]
     assert found == expected
     assert any(end - start > BLOCK_REACH for start, end in spans)
+
+
+def test_text_join_keys_are_the_columns_with_text_joins_on():
+    """TEXT_JOIN_KEYS (by which Spark lays out the text tables) names, for every text table,
+    exactly the columns `with_text` joins it on by equality, in order: a key that drifted would
+    leave Spark shuffling the texts for every rule."""
+    import re
+
+    from alliance_data.rules.sql import TEXT_JOIN_KEYS, TEXT_TABLES, with_text
+
+    joins = with_text("x.source_id", "x.a", "x.z")
+    found = {}
+    for name, alias, condition in re.findall(r"JOIN (\w+) (\w+) ON (.*?)(?= LEFT JOIN |$)", joins):
+        found[name] = tuple(re.findall(rf"\b{alias}\.(\w+) = ", condition))
+    assert set(found) == {name for name, _ in TEXT_TABLES}
+    assert found == TEXT_JOIN_KEYS

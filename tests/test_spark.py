@@ -92,6 +92,72 @@ def test_every_rule_plans_on_spark(spark, tmp_path):
     assert [str(p) for p in problems.problems if "could not be checked" in p.message] == []
 
 
+def _nodes(plan):
+    """Every node of a physical plan, adaptive query stages opened (a cached table's scan is a
+    leaf: what built the cache is not this query's work)."""
+    name = plan.getClass().getSimpleName()
+    if name == "AdaptiveSparkPlanExec":
+        yield from _nodes(plan.executedPlan())
+        return
+    yield plan
+    if name.endswith("QueryStageExec"):
+        yield from _nodes(plan.plan())
+        return
+    children = plan.children()
+    for index in range(children.size()):
+        yield from _nodes(children.apply(index))
+
+
+def _reads_a_text_table(node):
+    """Whether `node` is a cached scan of a text table (its column `text` or `block`)."""
+    if node.getClass().getSimpleName() != "InMemoryTableScanExec":
+        return False
+    output = node.relation().output()
+    return bool({output.apply(index).name() for index in range(output.size())} & {"text", "block"})
+
+
+def _input(node):
+    """What `node` reads, followed down through nodes of one input (filters, projections,
+    stages) to the first node of none or several: a scan, or a join."""
+    while True:
+        name = node.getClass().getSimpleName()
+        if name == "AdaptiveSparkPlanExec":
+            node = node.executedPlan()
+        elif name.endswith("QueryStageExec"):
+            node = node.plan()
+        elif node.children().size() == 1:
+            node = node.children().apply(0)
+        else:
+            return node
+
+
+def test_a_rule_s_join_neither_shuffles_nor_sorts_the_texts(spark, tmp_path):
+    """The texts and their blocks are cached laid out and sorted by the columns the rules join
+    them on (TEXT_JOIN_KEYS, tied to `with_text` by a default-tier test): no shuffle and no sort
+    of a rule's sort-merge join reads a text table."""
+    _, path, _ = _corpus(tmp_path, "layout")
+    validate_corpus(spark, path)
+    rule = next(rule for rule in RULES if rule.check == "quote_at_offsets")
+    spark.conf.set("spark.sql.autoBroadcastJoinThreshold", "-1")  # the joins of a large corpus
+    try:
+        query = spark.sql(spark_sql(rule.query))
+        query.collect()
+        plan = query._jdf.queryExecution().executedPlan()
+    finally:
+        spark.conf.unset("spark.sql.autoBroadcastJoinThreshold")
+    nodes = list(_nodes(plan))
+    names = [node.getClass().getSimpleName() for node in nodes]
+    assert "SortMergeJoinExec" in names and "ShuffleExchangeExec" in names  # the rule's own rows move
+    assert sum(map(_reads_a_text_table, nodes)) >= 2  # the blocks and the whole texts are both read
+    moved = [
+        node.toString()
+        for node in nodes
+        if node.getClass().getSimpleName() in ("ShuffleExchangeExec", "SortExec")
+        and _reads_a_text_table(_input(node.children().apply(0)))
+    ]
+    assert moved == []
+
+
 def test_valid_corpus_passes_on_both_paths(spark, tmp_path):
     dataset, path, _ = _corpus(tmp_path, "valid")
     problems = validate_corpus(spark, path)

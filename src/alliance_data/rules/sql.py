@@ -53,6 +53,14 @@ TEXT_TABLES = (
     ),
 )
 
+# The columns `with_text` joins each text table on. An engine that partitions its tables (Spark)
+# lays the text tables out by them once, so a rule's join moves its own rows, not the texts.
+TEXT_JOIN_KEYS = {
+    "source_texts": ("source_id",),
+    "source_lengths": ("source_id",),
+    "text_blocks": ("source_id", "block_no"),
+}
+
 
 def with_text(source: str, start: str, end: str, join: str = "JOIN") -> str:
     """Joins, for a span [start, end) of `source`: its text's length as `n` (`join`: an inner
