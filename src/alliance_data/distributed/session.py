@@ -11,11 +11,11 @@ def local_session(cores: int = 2, shuffle_partitions: int = 8, driver_memory: st
 
     Files are listed and opened as a local disk allows. Spark's defaults assume a cluster's
     storage: a directory of more than 32 partitions is listed by a job of one task per
-    partition (a corpus of 4,182 sources took 22-28 s to open, 1.2 s listed by the driver), and
+    partition (a corpus has one per source: listing it in the driver is many times faster), and
     each file is costed as 4 MB to open, which splits a scan of small files into hundreds of
     tasks. A scan is split into at least four tasks per core, so the cores stay evenly busy.
     Cached tables are kept uncompressed: their columns are mostly free text, which Spark's
-    column encoders try and fail to shrink (caching 1M claims: 27 -> 20 s)."""
+    column encoders try, and fail, to shrink: the trying costs time (figures: benchmarks/NOTES.md)."""
     import warnings
 
     # pyspark warns on import that it does not fully support pandas 3; we use none of its pandas API.

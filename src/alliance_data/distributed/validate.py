@@ -74,7 +74,7 @@ def _register(spark: Any, corpus: Corpus) -> None:
     corpus.texts.createOrReplaceTempView("texts")
     # The texts and their blocks are the largest tables the rules join: laid out (and sorted)
     # by their join keys once, so a rule's sort-merge join neither shuffles nor sorts them
-    # again; only the rule's own rows move. At 1M claims, 25 -> 18 s for `quote_at_offsets`.
+    # again; only the rule's own rows move (figures: benchmarks/NOTES.md).
     partitions = int(spark.conf.get("spark.sql.shuffle.partitions"))
     for name, query in TEXT_TABLES:
         keys = TEXT_JOIN_KEYS[name]
