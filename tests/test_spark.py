@@ -92,20 +92,22 @@ def test_every_rule_plans_on_spark(spark, tmp_path):
     assert [str(p) for p in problems.problems if "could not be checked" in p.message] == []
 
 
-def _nodes(plan):
-    """Every node of a physical plan, adaptive query stages opened (a cached table's scan is a
-    leaf: what built the cache is not this query's work)."""
-    name = plan.getClass().getSimpleName()
+def _opened(node):
+    """The plan inside an adaptive plan or a query stage; None for any other node (a cached
+    table's scan is a leaf: what built the cache is not this query's work)."""
+    name = node.getClass().getSimpleName()
     if name == "AdaptiveSparkPlanExec":
-        yield from _nodes(plan.executedPlan())
-        return
+        return node.executedPlan()
+    return node.plan() if name.endswith("QueryStageExec") else None
+
+
+def _nodes(plan):
+    """Every node of a physical plan, adaptive plans and query stages opened."""
     yield plan
-    if name.endswith("QueryStageExec"):
-        yield from _nodes(plan.plan())
-        return
-    children = plan.children()
-    for index in range(children.size()):
-        yield from _nodes(children.apply(index))
+    inner = _opened(plan)
+    children = [inner] if inner is not None else [plan.children().apply(i) for i in range(plan.children().size())]
+    for child in children:
+        yield from _nodes(child)
 
 
 def _reads_a_text_table(node):
@@ -120,11 +122,9 @@ def _input(node):
     """What `node` reads, followed down through nodes of one input (filters, projections,
     stages) to the first node of none or several: a scan, or a join."""
     while True:
-        name = node.getClass().getSimpleName()
-        if name == "AdaptiveSparkPlanExec":
-            node = node.executedPlan()
-        elif name.endswith("QueryStageExec"):
-            node = node.plan()
+        inner = _opened(node)
+        if inner is not None:
+            node = inner
         elif node.children().size() == 1:
             node = node.children().apply(0)
         else:
