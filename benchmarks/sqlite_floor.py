@@ -6,9 +6,10 @@ Builds the Arrow tables of a synthetic corpus, then times:
 - the build's `exports.sqlite.write_sqlite`, stage by stage (row load, indexes, full-text
   index, merging the parts), its parts one after the other (the build writes them at once);
 - the row load alone, as the build does it (apsw `executemany` over the Arrow columns), and as
-  it was before: through the standard library's sqlite3, through sqlite-utils `insert_all` of
-  row dicts, and with the enumeration CHECKs written as `IN (...)` lists (SQLite builds a
-  lookup table for such a list each time the CHECK runs);
+  it was before: through the standard library's sqlite3, and with the enumeration CHECKs
+  written as `IN (...)` lists (SQLite builds a lookup table for such a list each time the CHECK
+  runs); sqlite-utils' `insert_all` of row dicts, slower still, is in benchmarks/results/sqlite.md;
+- the full-text index loaded with FTS5's default in-memory hash table, against the build's.
 - the row load with no CHECK constraints at all, the floor for these tables and keys.
 """
 
@@ -16,13 +17,13 @@ from __future__ import annotations
 
 import argparse
 import re
+import sqlite3
 import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 import apsw
-import sqlite_utils
 
 from alliance_data.codebook.registry import TABLES
 from alliance_data.exports import sqlite as export
@@ -45,31 +46,41 @@ def _timing(seconds: dict[str, float], label: str, function: Callable) -> Callab
 def build_stages(path: Path, tables: dict) -> dict[str, float]:
     """`write_sqlite` as the build runs it, with its stages timed by wrapping them."""
     seconds: dict[str, float] = {}
-    originals = (
-        export._insert_rows,
-        sqlite_utils.db.Table.create_index,
-        sqlite_utils.db.Table.enable_fts,
-        export.merge_parts,
-    )
+    originals = (export._insert_rows, export._create_indexes, export._create_fts, export.merge_parts)
     export._insert_rows = _timing(seconds, "rows (executemany of Arrow columns)", originals[0])
-    sqlite_utils.db.Table.create_index = _timing(seconds, "indexes", originals[1])
-    sqlite_utils.db.Table.enable_fts = _timing(seconds, "full-text index", originals[2])
+    export._create_indexes = _timing(seconds, "indexes", originals[1])
+    export._create_fts = _timing(seconds, "full-text index", originals[2])
     export.merge_parts = _timing(seconds, "merging the parts (transfer of records and index entries)", originals[3])
     try:
         _timing(seconds, "write_sqlite in all, parts one after the other", export.write_sqlite)(path, tables)
     finally:
-        (
-            export._insert_rows,
-            sqlite_utils.db.Table.create_index,
-            sqlite_utils.db.Table.enable_fts,
-            export.merge_parts,
-        ) = originals
+        export._insert_rows, export._create_indexes, export._create_fts, export.merge_parts = originals
     return seconds
 
 
+def fts_default_hash(path: Path) -> float:
+    """The full-text index of the claims in `path` (a database `write_sqlite` wrote) dropped and
+    loaded again with FTS5's default hash table size: seconds."""
+    claims = next(table for table in TABLES if table.full_text)
+    connection = export._open_for_loading(path)
+    try:
+        cursor = connection.cursor()
+        cursor.execute(f"DROP TABLE [{claims.name}_fts]")
+        started = time.perf_counter()
+        with connection:
+            cursor.execute(export.fts_ddl(claims))
+            columns = ", ".join(f"[{name}]" for name in claims.full_text)
+            cursor.execute(
+                f"INSERT INTO [{claims.name}_fts] (rowid, {columns}) SELECT rowid, {columns} FROM [{claims.name}]"
+            )
+        return time.perf_counter() - started
+    finally:
+        connection.close()
+
+
 def _load_rows(path: Path, tables: dict, ddl: Callable[[str], str], loader: str = "apsw") -> None:
-    """Only the row load, with `loader`: "apsw" as the build does, "sqlite3" (the standard
-    library's executemany over the same columns) or "sqlite-utils" (insert_all of row dicts)."""
+    """Only the row load, with `loader`: "apsw" as the build does, or "sqlite3" (the standard
+    library's executemany over the same columns)."""
     if loader == "apsw":
         connection = apsw.Connection(str(path))
         cursor = connection.cursor()
@@ -81,19 +92,16 @@ def _load_rows(path: Path, tables: dict, ddl: Callable[[str], str], loader: str 
                 export._insert_rows(cursor, table, tables[table.name])
         connection.close()
         return
-    db = sqlite_utils.Database(path)
+    db = sqlite3.connect(path)
     for pragma in export._LOADING_PRAGMAS:
         db.execute(pragma)
-    with db.conn:
+    with db:
         for table in TABLES:
             db.execute(ddl(export.table_ddl(table)))
             data = plain(tables[table.name].select(table.column_names))
-            if loader == "sqlite-utils":
-                db[table.name].insert_all(data.to_pylist(), batch_size=10_000)
-            else:
-                marks = ", ".join("?" for _ in table.columns)
-                rows = zip(*(column.to_pylist() for column in data.columns), strict=True)
-                db.conn.executemany(f"INSERT INTO [{table.name}] VALUES ({marks})", rows)
+            marks = ", ".join("?" for _ in table.columns)
+            rows = zip(*(column.to_pylist() for column in data.columns), strict=True)
+            db.executemany(f"INSERT INTO [{table.name}] VALUES ({marks})", rows)
     db.close()
 
 
@@ -123,10 +131,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as directory:
         seconds = build_stages(Path(directory) / "build.db", tables)
         size_mb = (Path(directory) / "build.db").stat().st_size / 1e6
+        seconds["full-text index with FTS5's default hash table (1 MiB), for comparison"] = fts_default_hash(
+            Path(directory) / "build.db"
+        )
         for label, ddl, loader in (
             ("rows only, as the build loads them (apsw)", lambda d: d, "apsw"),
             ("rows only, through the standard library's sqlite3", lambda d: d, "sqlite3"),
-            ("rows only, through sqlite-utils insert_all of dicts", lambda d: d, "sqlite-utils"),
             ("rows only, apsw, enumeration CHECKs as IN lists", _in_lists, "apsw"),
             ("rows only, apsw, no CHECK constraints (the floor)", _no_checks, "apsw"),
         ):

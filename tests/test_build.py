@@ -16,6 +16,7 @@ import pytest
 
 from alliance_data.build.pipeline import DATABASE_FILE, MANIFEST_FILE, build, build_tables
 from alliance_data.codebook.registry import TABLES
+from alliance_data.exports.sqlite import FTS_DEFAULT_HASH_BYTES
 from alliance_data.problems import ValidationFailed
 from conftest import DATA, ROOT, replace_in
 
@@ -92,6 +93,20 @@ def test_sqlite_is_constrained_indexed_searchable_and_not_wal(built):
         "WHERE claims_fts MATCH 'sanctions'"
     ).fetchall()
     assert len(hits) >= 5
+
+
+def test_the_full_text_index_is_whole_found_by_datasette_and_left_with_fts5_defaults(built):
+    """The index is loaded with a larger in-memory hash table (exports/sqlite.py); the file
+    keeps FTS5's default, its index passes FTS5's own check, and Datasette finds it."""
+    from datasette.utils import detect_fts
+
+    db = sqlite3.connect(built / DATABASE_FILE, isolation_level=None)
+    config = dict(db.execute("SELECT k, v FROM claims_fts_config"))
+    assert config.get("hashsize", FTS_DEFAULT_HASH_BYTES) == FTS_DEFAULT_HASH_BYTES
+    # FTS5's own check, with rank 1 against the claims table itself: raises if they differ.
+    db.execute("INSERT INTO claims_fts(claims_fts, rank) VALUES ('integrity-check', 1)")
+    assert db.execute("SELECT count(*) FROM claims_fts WHERE claims_fts MATCH 'iran'").fetchone()[0] > 0
+    assert detect_fts(db, "claims") == "claims_fts"
 
 
 def test_invalid_input_writes_nothing(data_copy, tmp_path_factory):

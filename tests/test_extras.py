@@ -41,7 +41,7 @@ COMMANDS_NEEDING = [
     (["build", "--out", "built"], "curate"),
     (["release", "9.9.9"], "curate"),
     (["diff", "1.0.0", "2.0.0"], "curate"),
-    # verify re-derives each schema from the models and compares every format's rows (pydantic, sqlite-utils)
+    # verify re-derives each schema from the models and compares every format's rows (pydantic)
     (["verify", "2.0.0"], "curate"),
     (["serve", "--port", "9"], "serve"),
     (["figures", "--out", "figures"], "figures"),

@@ -27,7 +27,6 @@ EXTRAS: dict[str, tuple[str, ...]] = {
         "pandera",
         "pydantic",
         "pydantic_core",
-        "sqlite_utils",
         "xlsxwriter",
         "yaml",
     ),

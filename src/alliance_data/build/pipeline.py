@@ -16,7 +16,6 @@ from __future__ import annotations
 import json
 import os
 import platform
-import sqlite3
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import nullcontext
@@ -24,6 +23,7 @@ from dataclasses import dataclass
 from importlib.metadata import version as installed_version
 from pathlib import Path
 
+import apsw
 import pyarrow as pa
 
 from .. import about
@@ -61,9 +61,9 @@ def environment() -> dict[str, str]:
         "pyarrow": pa.__version__,
         "pandas": installed_version("pandas"),
         "pydantic": installed_version("pydantic"),
-        "sqlite-utils": installed_version("sqlite-utils"),
-        "sqlite": sqlite3.sqlite_version,
+        # The database is written through apsw alone, by the SQLite it carries.
         "apsw": installed_version("apsw"),
+        "sqlite": apsw.sqlite_lib_version(),
     }
 
 
@@ -91,21 +91,24 @@ def write_outputs(
     (`write_manifest`, once everything it lists is in place). `on_step` hears each step. A
     `sqlite_writer` already told the tables is finished instead of starting one."""
     step = on_step or (lambda name: None)
-    files: dict[str, dict[str, dict[str, object]]] = {name: {} for name in tables}
+    files: dict[str, dict[str, dict[str, object]]] = {}
     own = sqlite_writer is None and "sqlite" in formats
     with SqliteWriter(directory / DATABASE_FILE) if own else nullcontext(sqlite_writer) as sqlite:
         if own:
             # The slowest export: it runs in other processes while this one writes the files.
             for name, table in tables.items():
                 sqlite.table_final(name, table)
-        for name, table in tables.items():
-            step(f"writing {name}")
-            if "parquet" in formats:
-                write_parquet(table, directory / f"{name}.parquet")
-                files[name]["parquet"] = file_entry(directory, f"{name}.parquet")
-            if "csv" in formats:
-                write_csv(table, directory / f"{name}.csv")
-                files[name]["csv"] = file_entry(directory, f"{name}.csv")
+        # One table's files per thread, a thread per core: Arrow writes and hashes them without
+        # holding the GIL, and by now the SQLite processes have all been started (no thread
+        # runs at a fork). Each file's bytes are its table's alone, so the order of writing
+        # changes nothing.
+        with ThreadPoolExecutor(max_workers=os.cpu_count() or 1) as pool:
+            written = {
+                name: pool.submit(_write_files, name, table, directory, formats) for name, table in tables.items()
+            }
+            for name, future in written.items():
+                step(f"writing {name}")
+                files[name] = future.result()
         database = None
         if "sqlite" in formats:
             step("writing the SQLite database")
@@ -131,6 +134,18 @@ def write_outputs(
             for spec in TABLES
         ],
     }
+
+
+def _write_files(name: str, table: pa.Table, directory: Path, formats: tuple[str, ...]) -> dict[str, dict[str, object]]:
+    """The table's Parquet and CSV files (those of `formats`), and their manifest entries."""
+    entries = {}
+    if "parquet" in formats:
+        write_parquet(table, directory / f"{name}.parquet")
+        entries["parquet"] = file_entry(directory, f"{name}.parquet")
+    if "csv" in formats:
+        write_csv(table, directory / f"{name}.csv")
+        entries["csv"] = file_entry(directory, f"{name}.csv")
+    return entries
 
 
 def write_manifest(directory: Path, manifest: dict[str, object]) -> None:

@@ -1,7 +1,7 @@
 """The SQLite database: DDL generated from the models (keys, foreign keys, CHECK constraints),
-rows loaded column-wise from the Arrow tables (through apsw), then indexes and full-text search
-through sqlite-utils, and last the codebook (sqlite_codebook.py). It is not vacuumed (see
-merge_parts).
+rows loaded column-wise from the Arrow tables, then indexes and full-text search, and last the
+codebook (sqlite_codebook.py); all of it through one driver, apsw, whose SQLite is the one that
+decides the file's bytes (`SQLITE_VERSION`). It is not vacuumed (see merge_parts).
 
 The file is in rollback-journal mode (not WAL) so that Datasette's immutable mode sees all
 of it.
@@ -11,12 +11,10 @@ from __future__ import annotations
 
 import errno
 import functools
-import sqlite3
 from pathlib import Path
 
 import apsw
 import pyarrow as pa
-import sqlite_utils
 
 from ..codebook.columns import Column
 from ..codebook.registry import TABLES, Table
@@ -128,8 +126,55 @@ def _insert_rows(cursor: apsw.Cursor, table: Table, data: pa.Table) -> None:
         cursor.executemany(sql, zip(*(column.to_pylist() for column in batch.columns), strict=True))
 
 
-def _open_for_loading(path: Path) -> sqlite_utils.Database:
-    db = sqlite_utils.Database(path)
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def index_ddl(table: Table, column: str) -> str:
+    """The index on `column` (`index_columns`), named and written as sqlite-utils names and
+    writes its indexes, which earlier releases used: the schema a user reads is unchanged."""
+    columns = index_columns(table, column)
+    name = f"idx_{table.name}_{'_'.join(columns)}"
+    return f"CREATE INDEX {_quoted(name)}\n    ON {_quoted(table.name)} ({', '.join(map(_quoted, columns))})"
+
+
+def fts_ddl(table: Table) -> str:
+    """The table's full-text index: FTS5, Porter stemming, over the table's own rows (external
+    content, no copy of the text), written as sqlite-utils' `enable_fts` writes it; Datasette
+    finds a table's index by this `content="…"` form."""
+    columns = ", ".join(map(_quoted, table.full_text))
+    return (
+        f"CREATE VIRTUAL TABLE {_quoted(table.name + '_fts')} USING FTS5 (\n    {columns},\n"
+        f"    tokenize='porter',\n    content={_quoted(table.name)}\n)"
+    )
+
+
+# FTS5 gathers the terms of the rows inserted in a hash table in memory and writes it out as a
+# segment of the index whenever it passes `hashsize` bytes (1 MiB by default); the segments are
+# then merged again and again. Loading a million rows with a larger table writes fewer segments
+# and merges less (benchmarks/NOTES.md, the build's fifth pass). The option is stored in the
+# index's config table, so it is put back to FTS5's default once the index is loaded: a user
+# who writes to a copy of the file gets FTS5's usual memory bound.
+FTS_LOAD_HASH_BYTES = 64 * 1024 * 1024
+FTS_DEFAULT_HASH_BYTES = 1024 * 1024
+
+
+def _create_indexes(cursor: apsw.Cursor, table: Table) -> None:
+    for column in indexed_columns(table):
+        cursor.execute(index_ddl(table, column))
+
+
+def _create_fts(cursor: apsw.Cursor, table: Table) -> None:
+    """The full-text index (`fts_ddl`), loaded from the table's rows."""
+    cursor.execute(fts_ddl(table))
+    fts, columns = _quoted(table.name + "_fts"), ", ".join(map(_quoted, table.full_text))
+    cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('hashsize', {FTS_LOAD_HASH_BYTES})")
+    cursor.execute(f"INSERT INTO {fts} (rowid, {columns}) SELECT rowid, {columns} FROM {_quoted(table.name)}")
+    cursor.execute(f"INSERT INTO {fts}({fts}, rank) VALUES ('hashsize', {FTS_DEFAULT_HASH_BYTES})")
+
+
+def _open_for_loading(path: Path) -> apsw.Connection:
+    connection = apsw.Connection(str(path))
     # The file is built in a staging directory that is swapped in only when complete, so
     # SQLite's own journal and fsyncs buy nothing here; without them the load takes about
     # half the time (benchmarks/results/sqlite.md). The published file is put
@@ -137,22 +182,16 @@ def _open_for_loading(path: Path) -> sqlite_utils.Database:
     # loading: the table checks have verified every one before anything is published (and
     # parts of the database reference tables in other parts).
     for pragma in _LOADING_PRAGMAS:
-        db.execute(pragma)
-    return db
+        connection.execute(pragma)
+    return connection
 
 
 _LOADING_PRAGMAS = ("PRAGMA journal_mode = OFF", "PRAGMA synchronous = OFF", "PRAGMA foreign_keys = OFF")
 
 
-# SQLite's result codes for a write the storage refused (a full disk, a size limit, a
-# read-only or missing directory), as opposed to a mistake in what was written.
-_STORAGE_CODES = {
-    sqlite3.SQLITE_FULL: errno.ENOSPC,
-    sqlite3.SQLITE_IOERR: errno.EIO,
-    sqlite3.SQLITE_CANTOPEN: errno.ENOENT,
-    sqlite3.SQLITE_READONLY: errno.EROFS,
-}
-_APSW_STORAGE_ERRORS = {
+# apsw's errors for a write the storage refused (a full disk, a size limit, a read-only or
+# missing directory), as opposed to a mistake in what was written.
+_STORAGE_ERRORS = {
     apsw.FullError: errno.ENOSPC,
     apsw.IOError: errno.EIO,
     apsw.CantOpenError: errno.ENOENT,
@@ -161,13 +200,11 @@ _APSW_STORAGE_ERRORS = {
 
 
 def storage_error(error: BaseException, path: Path) -> OSError | None:
-    """The OSError a failed SQLite write stands for (with the operating system's own errno
-    when SQLite kept it), or None when the error is not about storage."""
-    for kind, code in _APSW_STORAGE_ERRORS.items():
+    """The OSError a failed SQLite write stands for, or None when the error is not about
+    storage."""
+    for kind, code in _STORAGE_ERRORS.items():
         if isinstance(error, kind):
             return OSError(code, f"{error} (SQLite)", str(path))
-    if isinstance(error, sqlite3.Error) and getattr(error, "sqlite_errorcode", 0) & 0xFF in _STORAGE_CODES:
-        return OSError(_STORAGE_CODES[error.sqlite_errorcode & 0xFF], f"{error} (SQLite)", str(path))
     return None
 
 
@@ -178,7 +215,7 @@ def _storage_errors_as_os_errors(function):
     def wrapper(path: Path, *args, **kwargs):
         try:
             return function(path, *args, **kwargs)
-        except (apsw.Error, sqlite3.Error) as error:
+        except apsw.Error as error:
             failure = storage_error(error, path)
             if failure is None:
                 raise
@@ -192,27 +229,21 @@ def write_part(path: Path, tables: dict[str, pa.Table], names: tuple[str, ...]) 
     """A new database file holding the named tables (missing ones empty): DDL, rows (in key
     order, in whatever order the tables hold them), indexes and full-text search."""
     specs = [table for table in TABLES if table.name in names]
-    connection = apsw.Connection(str(path))
+    connection = _open_for_loading(path)
     try:
         cursor = connection.cursor()
-        for pragma in _LOADING_PRAGMAS:
-            cursor.execute(pragma)
         with connection:
             for table in specs:
                 cursor.execute(table_ddl(table))
                 if table.name in tables:
                     _insert_rows(cursor, table, tables[table.name])
+        with connection:
+            for table in specs:
+                _create_indexes(cursor, table)
+                if table.full_text:
+                    _create_fts(cursor, table)
     finally:
         connection.close()
-    db = _open_for_loading(path)
-    try:
-        for table in specs:
-            for column in indexed_columns(table):
-                db[table.name].create_index(index_columns(table, column), find_unique_name=True)
-            if table.full_text:
-                db[table.name].enable_fts(list(table.full_text), tokenize="porter")
-    finally:
-        db.close()
 
 
 @_storage_errors_as_os_errors
@@ -222,30 +253,31 @@ def merge_parts(path: Path, parts: list[Path]) -> None:
     with the same definition and indexes, which SQLite runs as a transfer of stored records
     and index entries, without decoding them (benchmarks/results/sqlite.md)."""
     parts[0].replace(path)
-    db = _open_for_loading(path)
+    connection = _open_for_loading(path)
     try:
+        cursor = connection.cursor()
         for number, part in enumerate(parts[1:]):
             alias = f"part{number}"
-            db.execute(f"ATTACH DATABASE ? AS {alias}", [str(part)])
-            objects = db.execute(
+            cursor.execute(f"ATTACH DATABASE ? AS {alias}", (str(part),))
+            objects = cursor.execute(
                 f"SELECT type, name, sql FROM {alias}.sqlite_master WHERE sql IS NOT NULL ORDER BY rowid"
             ).fetchall()
-            with db.conn:
+            with connection:
                 for _, _, sql in objects:  # tables, then their indexes, as the part created them
-                    db.execute(sql)
+                    cursor.execute(sql)
                 for kind, name, _ in objects:
                     if kind == "table":
-                        db.execute(f"INSERT INTO main.[{name}] SELECT * FROM {alias}.[{name}]")
-            db.execute(f"DETACH DATABASE {alias}")
+                        cursor.execute(f"INSERT INTO main.[{name}] SELECT * FROM {alias}.[{name}]")
+            cursor.execute(f"DETACH DATABASE {alias}")
             part.unlink()
-        with db.conn:
-            write_pair_counts(db.execute)
-            write_codebook(db.execute)
+        with connection:
+            write_pair_counts(cursor.execute)
+            write_codebook(cursor.execute)
         # No VACUUM: a fresh file loaded in key order has no free pages to reclaim, and VACUUM
         # gained little space for much time (benchmarks/results/sqlite.md).
-        db.execute("PRAGMA journal_mode = DELETE")
+        cursor.execute("PRAGMA journal_mode = DELETE").fetchall()
     finally:
-        db.close()
+        connection.close()
 
 
 # The claims each pair of actors shares, counted once here: the canned query `actor_pair_counts`
