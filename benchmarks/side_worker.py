@@ -27,12 +27,13 @@ from pathlib import Path
 def _find(name: str, modules: tuple[str, ...]):
     """`name` from the first of `modules` the side has (its package was laid out anew by
     release 3.0.0)."""
+    failures = []
     for module in modules:
         try:
             return getattr(importlib.import_module(module), name)
-        except (ImportError, AttributeError):
-            continue
-    raise SystemExit(f"this side has no {name} in {', '.join(modules)}")
+        except (ImportError, AttributeError) as error:
+            failures.append(f"{module}: {error}")
+    raise SystemExit(f"this side has no {name} ({'; '.join(failures)})")
 
 
 def _sampler():
