@@ -79,7 +79,7 @@ def _killed():
     os.kill(os.getpid(), 9)
 
 
-@pytest.mark.parametrize("part_number", [0, 1, 2])
+@pytest.mark.parametrize("part_number", range(len(PARTS)))
 def test_a_full_disk_in_any_part_is_raised_as_itself(tables, tmp_path, monkeypatch, part_number):
     monkeypatch.setattr(sqlite_writer, "_write_part", _failing_in(part_number, _disk_full))
     with pytest.raises(OSError) as raised, SqliteWriter(tmp_path / "full.db") as writer:
@@ -90,7 +90,7 @@ def test_a_full_disk_in_any_part_is_raised_as_itself(tables, tmp_path, monkeypat
     assert not any(process.is_alive() for process in writer.processes)
 
 
-@pytest.mark.parametrize("part_number", [0, 1, 2])
+@pytest.mark.parametrize("part_number", range(len(PARTS)))
 def test_a_part_killed_before_it_reports_is_named_by_its_exit_code(tables, tmp_path, monkeypatch, part_number):
     monkeypatch.setattr(sqlite_writer, "_write_part", _failing_in(part_number, _killed))
     with pytest.raises(AllianceDataError, match="exit code -9"), SqliteWriter(tmp_path / "killed.db") as writer:

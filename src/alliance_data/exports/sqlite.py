@@ -36,15 +36,16 @@ INDEX_EXTENSIONS = {
     "actor_pairs": {"dyad": ("actor_a", "actor_b")},
 }
 
-# The database is written in parts, which processes can write at the same time (see
-# sqlite_writer.py), then merged in this order: the claims with the tables they refer to
-# (with their indexes and full-text search, the heaviest part, into which the others are
-# merged); the tables about claims; the cues and actor pairs. The parts and their order decide
-# the bytes of the file.
+# The database is written in two parts, which two processes write at the same time (see
+# sqlite_writer.py), then merged in this order: the claims, the tables they refer to and the
+# tables derived from them (with their indexes and full-text search, the heaviest part, into
+# which the other is merged); the authored tables about claims, which a build can start on
+# before derive. A third process for the derived tables gained nothing measurable, and one
+# process for all was slower (benchmarks/NOTES.md). The parts and their order decide the bytes
+# of the file.
 PARTS = (
-    ("sources", "sections", "topics", "actors", "claims", "coding_decisions"),
+    ("sources", "sections", "topics", "actors", "claims", "coding_decisions", "certainty_cues", "actor_pairs"),
     ("claim_actors", "claim_links", "link_signals", "second_coding", "second_segmentation", "second_links"),
-    ("certainty_cues", "actor_pairs"),
 )
 
 # Rows per executemany call: bounds the Python objects alive at once, whatever the corpus's size.

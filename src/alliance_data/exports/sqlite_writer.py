@@ -6,8 +6,8 @@ every part (`sqlite.merge_parts`) and hashes the database for the manifest.
 
 The load is the slowest export, so it runs while the caller goes on validating and writing the
 other formats. A build tells the tables one by one, so each part starts in a process of its own:
-the tables about claims before derive, then the claims with the tables they refer to, then the
-cues and actor pairs, which merges: the claims' part, the longest, starts right after derive
+the tables about claims before derive, then the claims with the tables they refer to and those
+derived from them, which merges: the claims' part, the longest, starts right after derive
 (a build's timeline is in benchmarks/NOTES.md). The processes are forked: the tables are
 shared with them, not copied; where fork is not available each part is written in this process
 when it can start, and `finish` merges them. A process that fails reports why through a pipe
