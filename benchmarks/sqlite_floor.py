@@ -9,8 +9,8 @@ Builds the Arrow tables of a synthetic corpus, then times:
   it was before: through the standard library's sqlite3, and with the enumeration CHECKs
   written as `IN (...)` lists (SQLite builds a lookup table for such a list each time the CHECK
   runs); sqlite-utils' `insert_all` of row dicts, slower still, is in benchmarks/results/sqlite.md;
+- the row load with no CHECK constraints at all, the floor for these tables and keys;
 - the full-text index loaded with FTS5's default in-memory hash table, against the build's.
-- the row load with no CHECK constraints at all, the floor for these tables and keys.
 """
 
 from __future__ import annotations
@@ -60,22 +60,21 @@ def build_stages(path: Path, tables: dict) -> dict[str, float]:
 
 def fts_default_hash(path: Path) -> float:
     """The full-text index of the claims in `path` (a database `write_sqlite` wrote) dropped and
-    loaded again with FTS5's default hash table size: seconds."""
+    loaded again by the build's own `_create_fts`, with FTS5's default hash table size: seconds."""
     claims = next(table for table in TABLES if table.full_text)
+    load_bytes = export.FTS_LOAD_HASH_BYTES
+    export.FTS_LOAD_HASH_BYTES = export.FTS_DEFAULT_HASH_BYTES
     connection = export._open_for_loading(path)
     try:
         cursor = connection.cursor()
         cursor.execute(f"DROP TABLE [{claims.name}_fts]")
         started = time.perf_counter()
         with connection:
-            cursor.execute(export.fts_ddl(claims))
-            columns = ", ".join(f"[{name}]" for name in claims.full_text)
-            cursor.execute(
-                f"INSERT INTO [{claims.name}_fts] (rowid, {columns}) SELECT rowid, {columns} FROM [{claims.name}]"
-            )
+            export._create_fts(cursor, claims)
         return time.perf_counter() - started
     finally:
         connection.close()
+        export.FTS_LOAD_HASH_BYTES = load_bytes
 
 
 def _load_rows(path: Path, tables: dict, ddl: Callable[[str], str], loader: str = "apsw") -> None:
